@@ -1,0 +1,45 @@
+CREATE TABLE surveys (
+    id INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed')),
+    source TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+
+-- Anonymous by construction: a random id, the day only, no link to anyone.
+CREATE TABLE responses (
+    id TEXT PRIMARY KEY NOT NULL,
+    survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
+    submitted_on DATE NOT NULL
+);
+CREATE INDEX responses_by_survey ON responses (survey_id, id);
+
+CREATE TABLE answers (
+    response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+    survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
+    question_key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    number DOUBLE PRECISION,
+    PRIMARY KEY (response_id, question_key, value)
+);
+CREATE INDEX answers_by_question ON answers (survey_id, question_key, value);
+
+CREATE TABLE text_answers (
+    response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+    survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
+    question_key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (response_id, question_key)
+);
+
+CREATE TABLE drafts (
+    id_hash TEXT PRIMARY KEY NOT NULL,
+    survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
+    answers TEXT NOT NULL,
+    updated_on DATE NOT NULL
+);
+CREATE INDEX drafts_by_age ON drafts (updated_on);

@@ -1,0 +1,5 @@
+DROP TABLE drafts;
+DROP TABLE text_answers;
+DROP TABLE answers;
+DROP TABLE responses;
+DROP TABLE surveys;

@@ -1,0 +1,163 @@
+//! The `candour` command line: every command exits non-zero with a one-line reason on bad
+//! input, and changes nothing then.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::db::responses;
+use crate::db::surveys;
+use crate::error::AppError;
+use crate::server::{self, StartError};
+use crate::survey;
+
+#[derive(Debug, Parser)]
+#[command(name = "candour", version, about = "Anonymous staff and partner questionnaires for safeguarding peer reviews")]
+pub struct Cli {
+    /// Folder holding an optional local.toml with settings.
+    #[arg(long, global = true, default_value = "config")]
+    pub config_dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (the default).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Import, list, open and close surveys.
+    #[command(subcommand)]
+    Survey(SurveyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SurveyCommand {
+    /// Check a questionnaire file and store it; prints the survey's slug.
+    Import { file: PathBuf },
+    /// List surveys with their status and response counts.
+    List,
+    /// Start accepting responses.
+    Open { slug: String },
+    /// Stop accepting responses.
+    Close { slug: String },
+    /// Status and response count of one survey.
+    Status { slug: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Import(String),
+    #[error("{0}")]
+    App(String),
+}
+
+impl From<AppError> for CliError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::SurveyNotFound => CliError::App("no survey has that slug".to_owned()),
+            other => CliError::App(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for CliError {
+    fn from(error: diesel::result::Error) -> Self {
+        CliError::App(crate::db::DbError::from(error).to_string())
+    }
+}
+
+impl From<crate::db::DbError> for CliError {
+    fn from(error: crate::db::DbError) -> Self {
+        CliError::App(error.to_string())
+    }
+}
+
+/// Runs a command; what it prints goes to stdout, the returned error to stderr.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let settings = Settings::load(&cli.config_dir)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => actix_web::rt::System::new()
+            .block_on(server::serve(settings))
+            .map_err(CliError::from),
+        Command::Migrate => {
+            server::open_database(&settings).map_err(StartError::from)?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Survey(command) => run_survey(&settings, command),
+    }
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliError> {
+    // Read the file before touching the database, so a typo changes nothing at all.
+    let source = match &command {
+        SurveyCommand::Import { file } => Some(std::fs::read_to_string(file).map_err(|source| {
+            CliError::Read {
+                path: file.clone(),
+                source,
+            }
+        })?),
+        _ => None,
+    };
+    let db = server::open_database(settings).map_err(StartError::from)?;
+    let mut conn = db.get()?;
+    match command {
+        SurveyCommand::Import { .. } => {
+            let source = source.unwrap_or_default();
+            match survey::import(&mut conn, &source, now()) {
+                Ok((questionnaire, _)) => {
+                    println!("{}", questionnaire.slug);
+                    Ok(())
+                }
+                Err(AppError::Import(problems)) => Err(CliError::Import(format!(
+                    "the questionnaire has {} problem(s), nothing was imported:\n{problems}",
+                    problems.0.len()
+                ))),
+                Err(other) => Err(other.into()),
+            }
+        }
+        SurveyCommand::List => {
+            for row in surveys::list(&mut conn)? {
+                let count = responses::count_for_survey(&mut conn, row.id)?;
+                println!(
+                    "{}\t{}\t{} responses\t{}",
+                    row.slug, row.status, count, row.title
+                );
+            }
+            Ok(())
+        }
+        SurveyCommand::Open { slug } => {
+            survey::open(&mut conn, &slug, now())?;
+            println!("{slug} is open");
+            Ok(())
+        }
+        SurveyCommand::Close { slug } => {
+            survey::close(&mut conn, &slug, now())?;
+            println!("{slug} is closed");
+            Ok(())
+        }
+        SurveyCommand::Status { slug } => {
+            let row = surveys::find_by_slug(&mut conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
+            let count = responses::count_for_survey(&mut conn, row.id)?;
+            println!("survey: {}\nstatus: {}\nresponses: {count}", row.slug, row.status);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Unfinished responses on the open link, found by the hash of a random cookie value.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::schema::drafts;
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = drafts)]
+pub struct DraftRow {
+    pub id_hash: String,
+    pub survey_id: i32,
+    pub answers: String,
+    pub updated_on: NaiveDate,
+}
+
+pub fn find(conn: &mut DbConnection, id_hash: &str, survey_id: i32) -> QueryResult<Option<DraftRow>> {
+    drafts::table
+        .filter(drafts::id_hash.eq(id_hash))
+        .filter(drafts::survey_id.eq(survey_id))
+        .select(DraftRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, row: &DraftRow) -> QueryResult<()> {
+    diesel::insert_into(drafts::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Saves answers; returns false when the draft no longer exists.
+pub fn save_answers(
+    conn: &mut DbConnection,
+    id_hash: &str,
+    answers_json: &str,
+    today: NaiveDate,
+) -> QueryResult<bool> {
+    diesel::update(drafts::table.find(id_hash))
+        .set((drafts::answers.eq(answers_json), drafts::updated_on.eq(today)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// Deletes a draft; returns false when it was already gone (submitted twice).
+pub fn delete(conn: &mut DbConnection, id_hash: &str) -> QueryResult<bool> {
+    diesel::delete(drafts::table.find(id_hash))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+pub fn delete_older_than(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<usize> {
+    diesel::delete(drafts::table.filter(drafts::updated_on.lt(day))).execute(conn)
+}

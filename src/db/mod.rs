@@ -1,0 +1,19 @@
+//! Storage: one code path over SQLite and PostgreSQL. Every query of the service lives below here.
+
+mod connection;
+mod error;
+pub mod migrations;
+mod pool;
+pub mod schema;
+mod transaction;
+mod url;
+
+pub mod drafts;
+pub mod responses;
+pub mod surveys;
+
+pub use connection::{Backend, DbConnection};
+pub use error::DbError;
+pub use pool::{Database, DbPool};
+pub use transaction::write_transaction;
+pub use url::DatabaseUrl;

@@ -1,0 +1,35 @@
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+use super::DbConnection;
+
+/// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite, so the write lock is taken
+/// up front and waits on `busy_timeout` instead of failing when a reader upgrades; a plain
+/// transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction(inner)?,
+    }
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as diesel::Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The work's error is the one worth reporting; a failed rollback leaves the
+            // connection marked broken and the pool discards it.
+            let _ = <DbConnection as diesel::Connection>::TransactionManager::rollback_transaction(
+                conn,
+            );
+            Err(error)
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Candour: anonymous staff and partner-agency questionnaires for safeguarding peer reviews.
+//!
+//! The folders show the architecture: `questionnaire` (the file format and answer rules),
+//! `survey` (importing, opening and closing surveys), `respond` (the respondent journey and
+//! the JSON submission, and the batched response writer), `db` (every query, both backends),
+//! `web` (the HTTP edge: routes, errors, headers, logs), `cli` (the `candour` command).
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod messages;
+pub mod questionnaire;
+pub mod respond;
+pub mod secrets;
+pub mod server;
+pub mod survey;
+pub mod web;

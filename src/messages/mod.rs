@@ -1,0 +1,25 @@
+//! Every user-facing string that is not in a template.
+
+pub mod validation;
+
+pub const NOT_FOUND: &str = "Page not found";
+pub const NOT_FOUND_DETAIL: &str =
+    "If you typed the web address, check it is correct. If you used a link, it may have expired.";
+pub const SURVEY_NOT_FOUND: &str = "There is no survey at this address";
+pub const SURVEY_NOT_OPEN: &str = "This survey is not open";
+pub const SURVEY_NOT_OPEN_JSON: &str = "the survey is not open for responses";
+pub const OPEN_LINK_OFF: &str = "This survey only accepts responses through personal invitation links";
+pub const BAD_REQUEST: &str = "Something was wrong with that request";
+pub const PAYLOAD_TOO_LARGE: &str = "the request body is too large";
+pub const UNSUPPORTED_MEDIA_TYPE: &str = "send the body as application/json";
+pub const MALFORMED_JSON: &str = "the body is not valid JSON of the expected shape";
+pub const INVALID_UTF8: &str = "the request is not valid UTF-8";
+pub const INVALID_ANSWERS: &str = "some answers are not valid";
+pub const ALREADY_SUBMITTED: &str = "this response has already been submitted";
+pub const BUSY: &str = "the service is busy; please try again in a moment";
+pub const INTERNAL: &str = "Sorry, something went wrong on our side";
+pub const INTERNAL_DETAIL: &str =
+    "Your answers so far are saved. Please try again in a few minutes.";
+pub const SESSION_EXPIRED: &str =
+    "Your answers could not be found. This can happen if you waited a long time or cleared your cookies. Please start again.";
+pub const ERROR_SUMMARY_TITLE: &str = "There is a problem";

@@ -1,0 +1,16 @@
+//! Questionnaires: the TOML file format, the resolved definition, built-in scales, and
+//! the rules for answers (which questions are asked, what makes an answer valid).
+
+pub mod answers;
+pub mod definition;
+pub mod parse;
+pub mod scales;
+
+pub use answers::{
+    check_complete, parse_json_answers, parse_section_form, prune_hidden, validate_json_response,
+    visible, visible_sections, AnswerValue, Answers, Problem,
+};
+pub use definition::{
+    Choice, Question, QuestionKind, Questionnaire, ReminderPolicy, Scale, Section, ShowIf,
+};
+pub use parse::{parse_questionnaire, ImportProblem, ImportProblems};

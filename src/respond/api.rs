@@ -1,0 +1,135 @@
+//! `POST /api/v1/surveys/{slug}/responses`: a whole response in one request, through the
+//! same validation and storage as the pages.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::messages;
+use crate::questionnaire::{self, Problem};
+use crate::web::body::{content_type, declared_too_large, read_limited};
+use crate::web::AppState;
+
+use super::submission::response_rows;
+use super::writer::{Submission, WriteError};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/api/v1/surveys/{slug}/responses",
+        web::post().to(submit_response),
+    );
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResponseBody {
+    #[serde(default)]
+    token: Option<String>,
+    answers: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    problems: &'a [Problem],
+}
+
+/// The JSON face of `AppError`.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ApiError(#[from] pub AppError);
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match &self.0 {
+            AppError::NotFound | AppError::SurveyNotFound => StatusCode::NOT_FOUND,
+            AppError::SurveyNotOpen | AppError::OpenLinkOff | AppError::AlreadySubmitted => {
+                StatusCode::CONFLICT
+            }
+            AppError::BadRequest(_) | AppError::Import(_) | AppError::Refused(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::InvalidAnswers(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (error, problems): (&str, &[Problem]) = match &self.0 {
+            AppError::NotFound => ("not found", &[]),
+            AppError::SurveyNotFound => ("survey not found", &[]),
+            AppError::SurveyNotOpen => (messages::SURVEY_NOT_OPEN_JSON, &[]),
+            AppError::OpenLinkOff => (messages::OPEN_LINK_OFF, &[]),
+            AppError::AlreadySubmitted => (messages::ALREADY_SUBMITTED, &[]),
+            AppError::BadRequest(reason) => (reason, &[]),
+            AppError::PayloadTooLarge => (messages::PAYLOAD_TOO_LARGE, &[]),
+            AppError::UnsupportedMediaType => (messages::UNSUPPORTED_MEDIA_TYPE, &[]),
+            AppError::InvalidAnswers(problems) => (messages::INVALID_ANSWERS, problems),
+            AppError::Busy => (messages::BUSY, &[]),
+            AppError::Import(_) | AppError::Refused(_) => (messages::BAD_REQUEST, &[]),
+            AppError::Db(db) => {
+                tracing::error!(error = %db, "storage failed");
+                ("internal error", &[])
+            }
+        };
+        HttpResponse::build(self.status_code()).json(ErrorBody { error, problems })
+    }
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("application/json"))
+}
+
+async fn submit_response(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let limit = state.settings.server.max_body_bytes;
+    if !is_json(content_type(&req)) {
+        return Err(AppError::UnsupportedMediaType.into());
+    }
+    if declared_too_large(&req, limit) {
+        return Err(AppError::PayloadTooLarge.into());
+    }
+    let body = read_limited(payload, limit).await?;
+    let body: ResponseBody = serde_json::from_slice(&body)
+        .map_err(|_| AppError::BadRequest(messages::MALFORMED_JSON))?;
+    if body.token.is_some() {
+        // Invitation links are not issued yet: no token can be valid.
+        return Err(AppError::NotFound.into());
+    }
+    let slug = slug.into_inner();
+    let catalog = state.catalog.clone();
+    let survey = state
+        .db
+        .run(move |conn| catalog.live(conn, &slug).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::SurveyNotFound)?;
+    let today = state.today();
+    if !survey.accepts_responses(today) {
+        return Err(AppError::SurveyNotOpen.into());
+    }
+    if !survey.questionnaire.open_link {
+        return Err(AppError::OpenLinkOff.into());
+    }
+    let answers = questionnaire::validate_json_response(&survey.questionnaire, &body.answers)
+        .map_err(AppError::InvalidAnswers)?;
+    let submission = Submission {
+        rows: response_rows(survey.id, &answers, today),
+        draft_hash: None,
+    };
+    match state.writer.submit(submission).await {
+        Ok(()) => Ok(HttpResponse::Created().json(serde_json::json!({ "status": "stored" }))),
+        Err(WriteError::AlreadySubmitted) => Err(AppError::AlreadySubmitted.into()),
+        Err(WriteError::Busy | WriteError::Stopped) => Err(AppError::Busy.into()),
+        Err(WriteError::Db(error)) => Err(AppError::Db(error).into()),
+    }
+}

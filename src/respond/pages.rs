@@ -1,0 +1,430 @@
+//! The respondent journey on the open link: intro, one section per page, check your
+//! answers, send, confirmation. Works without JavaScript; progress is kept server-side.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+
+use crate::error::AppError;
+use crate::messages;
+use crate::questionnaire::{self, Answers, Questionnaire};
+use crate::secrets::Token;
+use crate::survey::LiveSurvey;
+use crate::web::body::{content_type, declared_too_large, read_limited};
+use crate::web::{render, AppState};
+
+use super::draft::{self, Draft};
+use super::form::{is_form, parse_form};
+use super::submission::response_rows;
+use super::views::{
+    check_sections, error_links, paragraphs, question_view, CheckPage, DonePage, Entered,
+    IntroPage, NotOpenPage, SectionPage,
+};
+use super::writer::{Submission, WriteError};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/s/{slug}", web::get().to(intro))
+        .route("/s/{slug}/start", web::post().to(start))
+        .route("/s/{slug}/page/{number}", web::get().to(show_section))
+        .route("/s/{slug}/page/{number}", web::post().to(save_section))
+        .route("/s/{slug}/check", web::get().to(check))
+        .route("/s/{slug}/submit", web::post().to(submit))
+        .route("/s/{slug}/done", web::get().to(done));
+}
+
+/// A survey and, when the respondent has one, their draft: one trip to the database.
+struct Visit {
+    survey: LiveSurvey,
+    draft: Option<Draft>,
+}
+
+async fn visit(state: &AppState, slug: String, token: Option<Token>) -> Result<Visit, AppError> {
+    let catalog = state.catalog.clone();
+    state
+        .db
+        .run(move |conn| {
+            let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
+            let draft = draft::load(conn, token.as_ref(), survey.id)?;
+            Ok(Visit { survey, draft })
+        })
+        .await
+}
+
+/// The page shown instead of the questionnaire when the survey takes no responses here.
+fn refusal(survey: &LiveSurvey, today: NaiveDate) -> Option<HttpResponse> {
+    let (heading, message) = if !survey.accepts_responses(today) {
+        (
+            messages::SURVEY_NOT_OPEN,
+            "This survey is not taking responses at the moment. If you think it should be, contact the review team who sent you the link.",
+        )
+    } else if !survey.questionnaire.open_link {
+        (
+            messages::SURVEY_NOT_OPEN,
+            messages::OPEN_LINK_OFF,
+        )
+    } else {
+        return None;
+    };
+    Some(render(
+        HttpResponse::Ok(),
+        &NotOpenPage {
+            survey_title: &survey.questionnaire.title,
+            heading,
+            message,
+        },
+    ))
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+fn page_href(slug: &str, index: usize) -> String {
+    format!("/s/{slug}/page/{}", index + 1)
+}
+
+fn check_href(slug: &str) -> String {
+    format!("/s/{slug}/check")
+}
+
+/// Where a respondent with these answers picks up: the first section not yet answered.
+fn resume_href(questionnaire: &Questionnaire, slug: &str, answers: &Answers) -> String {
+    questionnaire::visible_sections(questionnaire, answers)
+        .into_iter()
+        .find(|&index| {
+            let section = &questionnaire.sections[index];
+            !section.questions.iter().any(|q| answers.contains_key(&q.key))
+        })
+        .map(|index| page_href(slug, index))
+        .unwrap_or_else(|| check_href(slug))
+}
+
+async fn intro(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let visit = visit(&state, slug.into_inner(), draft::token_from(&req)).await?;
+    if let Some(refused) = refusal(&visit.survey, state.today()) {
+        return Ok(refused);
+    }
+    let q = &visit.survey.questionnaire;
+    let continue_href = visit
+        .draft
+        .as_ref()
+        .map(|d| resume_href(q, &visit.survey.slug, &d.answers));
+    Ok(render(
+        HttpResponse::Ok(),
+        &IntroPage {
+            title: &q.title,
+            slug: &visit.survey.slug,
+            introduction: paragraphs(&q.introduction),
+            privacy: paragraphs(&q.privacy_notice),
+            continue_href,
+        },
+    ))
+}
+
+async fn start(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let previous = draft::token_from(&req);
+    let catalog = state.catalog.clone();
+    let today = state.today();
+    let started = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
+            if refusal(&survey, today).is_some() {
+                return Ok((survey, None));
+            }
+            if let Some(previous) = previous {
+                crate::db::drafts::delete(conn, &previous.hash())?;
+            }
+            let token = draft::create(conn, survey.id, today)?;
+            Ok((survey, Some(token)))
+        })
+        .await?;
+    match started {
+        (survey, None) => Ok(refusal(&survey, today).unwrap_or_else(|| see_other(format!("/s/{}", survey.slug)))),
+        (survey, Some(token)) => {
+            let first = questionnaire::visible_sections(&survey.questionnaire, &Answers::new())
+                .first()
+                .map(|&index| page_href(&survey.slug, index))
+                .unwrap_or_else(|| check_href(&survey.slug));
+            let mut response = see_other(first);
+            response
+                .add_cookie(&draft::cookie(&survey.slug, &token, state.secure_cookies()))
+                .map_err(|_| AppError::BadRequest(messages::BAD_REQUEST))?;
+            Ok(response)
+        }
+    }
+}
+
+fn section_index(questionnaire: &Questionnaire, number: usize) -> Result<usize, AppError> {
+    number
+        .checked_sub(1)
+        .filter(|&index| index < questionnaire.sections.len())
+        .ok_or(AppError::NotFound)
+}
+
+fn section_page<'a>(
+    survey: &'a LiveSurvey,
+    index: usize,
+    answers: &Answers,
+    entered: &Entered<'_>,
+    problems: &[questionnaire::Problem],
+) -> SectionPage<'a> {
+    let q = &survey.questionnaire;
+    let section = &q.sections[index];
+    let visible = questionnaire::visible_sections(q, answers);
+    let questions = section
+        .questions
+        .iter()
+        .filter(|question| questionnaire::visible(q, question, answers))
+        .map(|question| {
+            let error = problems
+                .iter()
+                .find(|p| p.question == question.key)
+                .map(|p| p.message.clone());
+            question_view(question, entered, error)
+        })
+        .collect();
+    SectionPage {
+        survey_title: &q.title,
+        section_title: &section.title,
+        section_intro: section.introduction.as_deref(),
+        position: visible.iter().position(|&i| i == index).map_or(1, |p| p + 1),
+        total: visible.len().max(1),
+        action: page_href(&survey.slug, index),
+        questions,
+        errors: error_links(problems),
+    }
+}
+
+async fn show_section(
+    state: web::Data<AppState>,
+    path: web::Path<(String, usize)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let (slug, number) = path.into_inner();
+    let visit = visit(&state, slug, draft::token_from(&req)).await?;
+    if let Some(refused) = refusal(&visit.survey, state.today()) {
+        return Ok(refused);
+    }
+    let survey = &visit.survey;
+    let index = section_index(&survey.questionnaire, number)?;
+    let Some(draft) = visit.draft else {
+        return Ok(see_other(format!("/s/{}", survey.slug)));
+    };
+    let visible = questionnaire::visible_sections(&survey.questionnaire, &draft.answers);
+    if !visible.contains(&index) {
+        return Ok(see_other(next_after(survey, &visible, index)));
+    }
+    Ok(render(
+        HttpResponse::Ok(),
+        &section_page(survey, index, &draft.answers, &Entered::Stored(&draft.answers), &[]),
+    ))
+}
+
+fn next_after(survey: &LiveSurvey, visible: &[usize], index: usize) -> String {
+    visible
+        .iter()
+        .find(|&&i| i > index)
+        .map(|&i| page_href(&survey.slug, i))
+        .unwrap_or_else(|| check_href(&survey.slug))
+}
+
+fn previous_before(survey: &LiveSurvey, visible: &[usize], index: usize) -> String {
+    visible
+        .iter()
+        .rev()
+        .find(|&&i| i < index)
+        .map(|&i| page_href(&survey.slug, i))
+        .unwrap_or_else(|| format!("/s/{}", survey.slug))
+}
+
+async fn form_fields(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Vec<(String, String)>, AppError> {
+    let limit = state.settings.server.max_body_bytes;
+    if declared_too_large(req, limit) {
+        return Err(AppError::PayloadTooLarge);
+    }
+    if !is_form(content_type(req)) {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let body = read_limited(payload, limit).await?;
+    parse_form(&body).map_err(|_| AppError::BadRequest(messages::INVALID_UTF8))
+}
+
+async fn save_section(
+    state: web::Data<AppState>,
+    path: web::Path<(String, usize)>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let (slug, number) = path.into_inner();
+    let mut fields = form_fields(&state, &req, payload).await?;
+    let going_back = take_action(&mut fields) == Some("back".to_owned());
+    let visit = visit(&state, slug, draft::token_from(&req)).await?;
+    let today = state.today();
+    if let Some(refused) = refusal(&visit.survey, today) {
+        return Ok(refused);
+    }
+    let survey = visit.survey;
+    let q = survey.questionnaire.clone();
+    let index = section_index(&q, number)?;
+    let Some(mut draft) = visit.draft else {
+        return Ok(see_other(format!("/s/{}", survey.slug)));
+    };
+    let visible = questionnaire::visible_sections(&q, &draft.answers);
+    let parsed = questionnaire::parse_section_form(&q, index, &fields, &draft.answers);
+    let section_answers = match parsed {
+        Ok(answers) => answers,
+        Err(_) if going_back => return Ok(see_other(previous_before(&survey, &visible, index))),
+        Err(problems) => {
+            return Ok(render(
+                HttpResponse::UnprocessableEntity(),
+                &section_page(&survey, index, &draft.answers, &Entered::Raw(&fields), &problems),
+            ))
+        }
+    };
+    for question in &q.sections[index].questions {
+        draft.answers.remove(&question.key);
+    }
+    draft.answers.extend(section_answers);
+    questionnaire::prune_hidden(&q, &mut draft.answers);
+    let visible = questionnaire::visible_sections(&q, &draft.answers);
+    let next = if going_back {
+        previous_before(&survey, &visible, index)
+    } else {
+        next_after(&survey, &visible, index)
+    };
+    let saved = state
+        .db
+        .run(move |conn| draft::save(conn, &draft, today).map_err(AppError::from))
+        .await?;
+    if !saved {
+        return Ok(see_other(format!("/s/{}", survey.slug)));
+    }
+    Ok(see_other(next))
+}
+
+/// Removes the button field; question keys cannot start with `_`, so it never clashes.
+fn take_action(fields: &mut Vec<(String, String)>) -> Option<String> {
+    let position = fields.iter().position(|(name, _)| name == "_action")?;
+    Some(fields.remove(position).1)
+}
+
+fn check_page<'a>(
+    survey: &'a LiveSurvey,
+    answers: &Answers,
+    problems: &[questionnaire::Problem],
+) -> CheckPage<'a> {
+    let q = &survey.questionnaire;
+    let visible = questionnaire::visible_sections(q, answers);
+    let sections = check_sections(q, &survey.slug, &visible, answers);
+    let mut errors = error_links(problems);
+    for (error, problem) in errors.iter_mut().zip(problems) {
+        if let Some(index) = q.section_of(&problem.question) {
+            error.href = format!(
+                "/s/{}/page/{}#q-{}",
+                survey.slug,
+                index + 1,
+                problem.question
+            );
+        }
+    }
+    CheckPage {
+        survey_title: &q.title,
+        slug: &survey.slug,
+        sections,
+        errors,
+        back_href: visible
+            .last()
+            .map(|&i| page_href(&survey.slug, i))
+            .unwrap_or_else(|| format!("/s/{}", survey.slug)),
+    }
+}
+
+async fn check(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let visit = visit(&state, slug.into_inner(), draft::token_from(&req)).await?;
+    if let Some(refused) = refusal(&visit.survey, state.today()) {
+        return Ok(refused);
+    }
+    let Some(draft) = visit.draft else {
+        return Ok(see_other(format!("/s/{}", visit.survey.slug)));
+    };
+    let problems = questionnaire::check_complete(&visit.survey.questionnaire, &draft.answers);
+    Ok(render(
+        HttpResponse::Ok(),
+        &check_page(&visit.survey, &draft.answers, &problems),
+    ))
+}
+
+async fn submit(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    form_fields(&state, &req, payload).await?;
+    let visit = visit(&state, slug.into_inner(), draft::token_from(&req)).await?;
+    let today = state.today();
+    if let Some(refused) = refusal(&visit.survey, today) {
+        return Ok(refused);
+    }
+    let survey = visit.survey;
+    let Some(mut draft) = visit.draft else {
+        return Ok(see_other(format!("/s/{}", survey.slug)));
+    };
+    questionnaire::prune_hidden(&survey.questionnaire, &mut draft.answers);
+    let problems = questionnaire::check_complete(&survey.questionnaire, &draft.answers);
+    if !problems.is_empty() {
+        return Ok(render(
+            HttpResponse::UnprocessableEntity(),
+            &check_page(&survey, &draft.answers, &problems),
+        ));
+    }
+    let submission = Submission {
+        rows: response_rows(survey.id, &draft.answers, today),
+        draft_hash: Some(draft.id_hash),
+    };
+    match state.writer.submit(submission).await {
+        // A second click on "Send" finds the draft gone: the response is already stored.
+        Ok(()) | Err(WriteError::AlreadySubmitted) => {}
+        Err(WriteError::Busy) => return Err(AppError::Busy),
+        Err(WriteError::Stopped) => return Err(AppError::Busy),
+        Err(WriteError::Db(error)) => return Err(AppError::Db(error)),
+    }
+    let mut response = see_other(format!("/s/{}/done", survey.slug));
+    response
+        .add_removal_cookie(&draft::expired_cookie(&survey.slug, state.secure_cookies()))
+        .map_err(|_| AppError::BadRequest(messages::BAD_REQUEST))?;
+    Ok(response)
+}
+
+async fn done(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let visit = visit(&state, slug.into_inner(), None).await?;
+    Ok(render(
+        HttpResponse::Ok(),
+        &DonePage {
+            survey_title: &visit.survey.questionnaire.title,
+        },
+    ))
+}

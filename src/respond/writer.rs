@@ -1,0 +1,146 @@
+//! The response writer: submissions from every request are written in batches, one durable
+//! commit for many responses (group commit). With `synchronous=FULL` each commit waits for
+//! the disk, so batching is what lets one SQLite file accept thousands of responses a second.
+
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+use crate::db::responses::{self, ResponseRows};
+use crate::db::{drafts, write_transaction, Database, DbConnection, DbError};
+
+/// One response to store, and the draft it finishes (deleted in the same transaction).
+#[derive(Debug)]
+pub struct Submission {
+    pub rows: ResponseRows,
+    pub draft_hash: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the draft was already submitted")]
+    AlreadySubmitted,
+    #[error("too many submissions are waiting")]
+    Busy,
+    #[error("the response writer has stopped")]
+    Stopped,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+type Reply = oneshot::Sender<Result<(), WriteError>>;
+
+/// A handle to the writer thread; cheap to clone.
+#[derive(Clone)]
+pub struct ResponseWriter {
+    queue: SyncSender<(Submission, Reply)>,
+}
+
+/// Owns the writer thread; dropping every `ResponseWriter` and calling `join` drains it.
+pub struct WriterThread {
+    handle: JoinHandle<()>,
+}
+
+impl WriterThread {
+    pub fn join(self) {
+        let _ = self.handle.join();
+    }
+}
+
+impl ResponseWriter {
+    pub fn start(db: Database, max_batch: usize, capacity: usize) -> (Self, WriterThread) {
+        let (queue, incoming) = mpsc::sync_channel(capacity);
+        let handle = std::thread::Builder::new()
+            .name("response-writer".into())
+            .spawn(move || run(db, incoming, max_batch))
+            .expect("the response writer thread starts");
+        (Self { queue }, WriterThread { handle })
+    }
+
+    /// Queues a submission and waits until it is durably stored (or refused).
+    pub async fn submit(&self, submission: Submission) -> Result<(), WriteError> {
+        let (reply, stored) = oneshot::channel();
+        match self.queue.try_send((submission, reply)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => return Err(WriteError::Busy),
+            Err(TrySendError::Disconnected(_)) => return Err(WriteError::Stopped),
+        }
+        stored.await.unwrap_or(Err(WriteError::Stopped))
+    }
+}
+
+fn run(db: Database, incoming: Receiver<(Submission, Reply)>, max_batch: usize) {
+    let mut batch = Vec::with_capacity(max_batch);
+    loop {
+        match incoming.recv_timeout(Duration::from_secs(1)) {
+            Ok(first) => batch.push(first),
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        while batch.len() < max_batch {
+            match incoming.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        write_batch(&db, &mut batch);
+    }
+}
+
+fn write_batch(db: &Database, batch: &mut Vec<(Submission, Reply)>) {
+    let mut conn = match db.get() {
+        Ok(conn) => conn,
+        Err(error) => {
+            tracing::error!(%error, "response writer has no database connection");
+            let message = error.to_string();
+            for (_, reply) in batch.drain(..) {
+                let _ = reply.send(Err(WriteError::Db(DbError::Connect(message.clone()))));
+            }
+            return;
+        }
+    };
+    let submissions: Vec<&Submission> = batch.iter().map(|(s, _)| s).collect();
+    match write_transaction(&mut conn, |conn| store_all(conn, &submissions)) {
+        Ok(outcomes) => {
+            for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
+                let _ = reply.send(outcome);
+            }
+        }
+        Err(error) => {
+            // One bad submission must not sink the others: retry each on its own.
+            tracing::warn!(%error, size = batch.len(), "batch failed; storing one by one");
+            for (submission, reply) in batch.drain(..) {
+                let outcome = write_transaction(&mut conn, |conn| store_all(conn, &[&submission]))
+                    .map_err(WriteError::from)
+                    .and_then(|mut outcomes| outcomes.pop().unwrap_or(Err(WriteError::Stopped)));
+                let _ = reply.send(outcome);
+            }
+        }
+    }
+}
+
+/// Stores each submission whose draft still exists; a draft already gone means the same
+/// response was submitted twice (a double click), and the second is refused.
+fn store_all(
+    conn: &mut DbConnection,
+    submissions: &[&Submission],
+) -> Result<Vec<Result<(), WriteError>>, DbError> {
+    let mut outcomes = Vec::with_capacity(submissions.len());
+    let mut accepted = Vec::with_capacity(submissions.len());
+    for submission in submissions {
+        let fresh = match &submission.draft_hash {
+            Some(hash) => drafts::delete(conn, hash)?,
+            None => true,
+        };
+        if fresh {
+            accepted.push(submission.rows.clone());
+            outcomes.push(Ok(()));
+        } else {
+            outcomes.push(Err(WriteError::AlreadySubmitted));
+        }
+    }
+    responses::insert_all(conn, &accepted)?;
+    Ok(outcomes)
+}

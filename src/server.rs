@@ -1,0 +1,141 @@
+//! Starting the service: storage, the shipped questionnaire, the response writer, HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{web, App, HttpServer};
+
+use crate::config::Settings;
+use crate::db::{DatabaseUrl, DbError, Database};
+use crate::respond::{ResponseWriter, WriterThread};
+use crate::survey::{self, Catalog};
+use crate::web::{self as http, AppState, RequestLog};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot prepare the database: {0}")]
+    Seed(#[from] crate::error::AppError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub fn open_database(settings: &Settings) -> Result<Database, DbError> {
+    let url = DatabaseUrl::parse(settings.database.url.expose())
+        .map_err(|e| DbError::Connect(format!("database.url {e}")))?;
+    let db = Database::connect(&url, settings.database.pool_size, settings.database.busy_timeout_ms)?;
+    db.migrate()?;
+    Ok(db)
+}
+
+/// A server that is listening; `wait` runs it until it is stopped.
+pub struct RunningServer {
+    pub addrs: Vec<SocketAddr>,
+    pub handle: actix_web::dev::ServerHandle,
+    server: actix_web::dev::Server,
+    writer: WriterThread,
+}
+
+impl RunningServer {
+    /// Serves until shutdown (SIGINT/SIGTERM or `handle.stop`), finishing in-flight requests
+    /// and storing every response already accepted by the writer.
+    pub async fn wait(self) -> Result<(), StartError> {
+        let result = self.server.await.map_err(StartError::Serve);
+        // The workers (and their writer handles) are gone; the writer drains and stops.
+        let writer = self.writer;
+        let _ = actix_web::rt::task::spawn_blocking(move || writer.join()).await;
+        result
+    }
+}
+
+/// Prepares everything and starts listening. Must be called inside an actix system.
+pub fn start(settings: Settings, db: Database) -> Result<RunningServer, StartError> {
+    let settings = Arc::new(settings);
+    if let Some(slug) = survey::seed_shipped_questionnaire(&mut *db.get()?, chrono::Utc::now().naive_utc())? {
+        tracing::info!(slug, "imported the shipped questionnaire as a draft");
+        println!(
+            "Imported the shipped questionnaire as a draft survey \"{slug}\".\n\
+             Open it with:  cargo run --release -- survey open {slug}\n\
+             Its open link: {}s/{slug}",
+            settings.server.public_url
+        );
+    }
+    let (writer, writer_thread) = ResponseWriter::start(
+        db.clone(),
+        settings.responses.max_batch,
+        settings.responses.queue_capacity,
+    );
+    let state = web::Data::new(AppState {
+        settings: settings.clone(),
+        db: db.clone(),
+        catalog: Catalog::new(),
+        writer,
+    });
+    spawn_draft_cleanup(db, settings.server.draft_days);
+
+    let https = settings.is_https();
+    let app_state = state.clone();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(app_state.clone())
+            .wrap(http::security_headers(https))
+            .wrap(RequestLog)
+            .configure(http::routes)
+            .default_service(web::to(http::not_found))
+    })
+    .shutdown_timeout(30);
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    let addr = settings.server.bind;
+    let server = server
+        .bind(addr)
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let addrs = server.addrs();
+    let server = server.run();
+    drop(state);
+    Ok(RunningServer {
+        addrs,
+        handle: server.handle(),
+        server,
+        writer: writer_thread,
+    })
+}
+
+/// Unfinished open-link responses are deleted after `draft_days` without a change.
+fn spawn_draft_cleanup(db: Database, draft_days: u32) {
+    actix_web::rt::spawn(async move {
+        let mut every_hour = actix_web::rt::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            let cutoff = chrono::Utc::now().date_naive() - chrono::Days::new(draft_days.into());
+            let deleted = db
+                .run(move |conn| crate::db::drafts::delete_older_than(conn, cutoff).map_err(DbError::from))
+                .await;
+            match deleted {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "deleted abandoned drafts"),
+                Err(error) => tracing::warn!(%error, "could not delete abandoned drafts"),
+            }
+        }
+    });
+}
+
+/// `candour serve`: run until stopped.
+pub async fn serve(settings: Settings) -> Result<(), StartError> {
+    let db = open_database(&settings)?;
+    tracing::info!(database = %db.url(), "database ready");
+    let running = start(settings, db)?;
+    for addr in &running.addrs {
+        println!("Candour is listening on http://{addr}/");
+    }
+    running.wait().await
+}

@@ -1,0 +1,75 @@
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+
+use crate::db::surveys::{self, SurveyStatus};
+use crate::db::{DbConnection, DbError};
+use crate::questionnaire::Questionnaire;
+
+/// A survey as a respondent request sees it: status read fresh from the database on every
+/// request (several instances may share it), questions from a cache keyed by revision.
+#[derive(Debug, Clone)]
+pub struct LiveSurvey {
+    pub id: i32,
+    pub slug: String,
+    pub status: SurveyStatus,
+    pub questionnaire: Arc<Questionnaire>,
+}
+
+impl LiveSurvey {
+    /// Open, and today within the questionnaire's dates when it has them.
+    pub fn accepts_responses(&self, today: NaiveDate) -> bool {
+        let q = &self.questionnaire;
+        self.status == SurveyStatus::Open
+            && q.opens_on.is_none_or(|day| today >= day)
+            && q.closes_on.is_none_or(|day| today <= day)
+    }
+}
+
+/// Parsed questionnaires by survey id, reused while their revision is unchanged.
+#[derive(Clone, Default)]
+pub struct Catalog {
+    parsed: Arc<RwLock<HashMap<i32, (i32, Arc<Questionnaire>)>>>,
+}
+
+impl Catalog {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn live(&self, conn: &mut DbConnection, slug: &str) -> Result<Option<LiveSurvey>, DbError> {
+        let Some(head) = surveys::head_by_slug(conn, slug)? else {
+            return Ok(None);
+        };
+        let questionnaire = match self.cached(head.id, head.revision) {
+            Some(q) => q,
+            None => {
+                let row = surveys::find_by_id(conn, head.id)?.ok_or(DbError::Query(
+                    diesel::result::Error::NotFound,
+                ))?;
+                let parsed: Questionnaire = serde_json::from_str(&row.definition)
+                    .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
+                let parsed = Arc::new(parsed);
+                if let Ok(mut cache) = self.parsed.write() {
+                    cache.insert(row.id, (row.revision, parsed.clone()));
+                }
+                parsed
+            }
+        };
+        Ok(Some(LiveSurvey {
+            id: head.id,
+            status: head.status(),
+            slug: head.slug,
+            questionnaire,
+        }))
+    }
+
+    fn cached(&self, id: i32, revision: i32) -> Option<Arc<Questionnaire>> {
+        let cache = self.parsed.read().ok()?;
+        cache
+            .get(&id)
+            .filter(|(cached_revision, _)| *cached_revision == revision)
+            .map(|(_, q)| q.clone())
+    }
+}

@@ -1,0 +1,109 @@
+use chrono::NaiveDateTime;
+
+use crate::db::surveys::{self, DefinitionChange, NewSurvey, SurveyStatus};
+use crate::db::{write_transaction, DbConnection, DbError};
+use crate::error::AppError;
+use crate::questionnaire::{self, Questionnaire};
+
+/// The questionnaire the project ships, imported as a draft into an empty database.
+pub const SHIPPED_QUESTIONNAIRE: &str =
+    include_str!("../../config/questionnaires/safeguarding-frontline.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    Updated,
+}
+
+/// Checks a questionnaire file and stores it: a new survey as a draft, or a new revision of
+/// an existing one. Once a survey has opened its questions are frozen: only wording around
+/// them (title, introduction, privacy notice, dates, reminders) may change.
+pub fn import(
+    conn: &mut DbConnection,
+    source: &str,
+    now: NaiveDateTime,
+) -> Result<(Questionnaire, ImportOutcome), AppError> {
+    let questionnaire = questionnaire::parse_questionnaire(source)?;
+    let definition = serde_json::to_string(&questionnaire)
+        .map_err(|e| DbError::Corrupt(format!("cannot serialise questionnaire: {e}")))?;
+    let outcome = write_transaction(conn, |conn| -> Result<ImportOutcome, AppError> {
+        match surveys::find_by_slug(conn, &questionnaire.slug)? {
+            None => {
+                surveys::insert(
+                    conn,
+                    &NewSurvey {
+                        slug: &questionnaire.slug,
+                        title: &questionnaire.title,
+                        status: SurveyStatus::Draft.as_str(),
+                        source,
+                        definition: &definition,
+                        revision: 1,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+                Ok(ImportOutcome::Created)
+            }
+            Some(existing) => {
+                if existing.status() != SurveyStatus::Draft {
+                    let stored: Questionnaire = serde_json::from_str(&existing.definition)
+                        .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", existing.slug)))?;
+                    if !stored.same_questions(&questionnaire) {
+                        return Err(AppError::Refused(format!(
+                            "survey \"{}\" has been opened, so its questions are frozen; \
+                             this file changes them. Import it under a new slug instead.",
+                            existing.slug
+                        )));
+                    }
+                }
+                surveys::change_definition(
+                    conn,
+                    existing.id,
+                    &DefinitionChange {
+                        title: &questionnaire.title,
+                        source,
+                        definition: &definition,
+                        revision: existing.revision + 1,
+                        updated_at: now,
+                    },
+                )?;
+                Ok(ImportOutcome::Updated)
+            }
+        }
+    })?;
+    Ok((questionnaire, outcome))
+}
+
+pub fn open(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> Result<(), AppError> {
+    change_status(conn, slug, SurveyStatus::Open, now)
+}
+
+pub fn close(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> Result<(), AppError> {
+    change_status(conn, slug, SurveyStatus::Closed, now)
+}
+
+fn change_status(
+    conn: &mut DbConnection,
+    slug: &str,
+    status: SurveyStatus,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    write_transaction(conn, |conn| {
+        let survey = surveys::find_by_slug(conn, slug)?.ok_or(AppError::SurveyNotFound)?;
+        surveys::set_status(conn, survey.id, status, now)?;
+        Ok(())
+    })
+}
+
+/// Imports the shipped questionnaire as a draft when the database has no survey yet.
+/// Returns its slug when it did.
+pub fn seed_shipped_questionnaire(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<Option<String>, AppError> {
+    if surveys::count(conn)? > 0 {
+        return Ok(None);
+    }
+    let (questionnaire, _) = import(conn, SHIPPED_QUESTIONNAIRE, now)?;
+    Ok(Some(questionnaire.slug))
+}

@@ -1,0 +1,8 @@
+//! Surveys as the service knows them: importing questionnaires, opening and closing them,
+//! and the cached definitions that respondent requests read.
+
+mod catalog;
+mod lifecycle;
+
+pub use catalog::{Catalog, LiveSurvey};
+pub use lifecycle::{close, import, open, seed_shipped_questionnaire, ImportOutcome, SHIPPED_QUESTIONNAIRE};

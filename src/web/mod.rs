@@ -1,0 +1,116 @@
+//! The HTTP edge: shared state, routes, error pages, security headers and request logs.
+
+pub mod body;
+mod error;
+mod health;
+mod logging;
+
+use std::sync::Arc;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use askama::Template;
+use chrono::NaiveDate;
+
+use crate::config::Settings;
+use crate::db::Database;
+use crate::respond::{self, ResponseWriter};
+use crate::survey::Catalog;
+
+pub use error::ErrorPage;
+pub use logging::RequestLog;
+
+/// Everything a handler may use; one per server, shared by every worker.
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Database,
+    pub catalog: Catalog,
+    pub writer: ResponseWriter,
+}
+
+impl AppState {
+    /// The day responses are stamped with (no finer time is ever stored).
+    pub fn today(&self) -> NaiveDate {
+        chrono::Utc::now().date_naive()
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.settings.is_https()
+    }
+}
+
+/// Every route of the service.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/assets/candour.css", web::get().to(stylesheet))
+        .route("/", web::get().to(home))
+        .configure(respond::pages::routes)
+        .configure(respond::api::routes);
+}
+
+/// Headers on every response: no referrer (tokens must never leak), a strict CSP with no
+/// inline script or style, and no caching of pages that may hold answers.
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ))
+        .add((header::CACHE_CONTROL, "no-store"));
+    if https {
+        headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        ))
+    } else {
+        headers
+    }
+}
+
+/// Renders a page; a template that fails to render is a bug, shown as the error page.
+pub fn render(mut status: HttpResponseBuilder, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(html) => status
+            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")))
+            .body(html),
+        Err(error) => {
+            tracing::error!(%error, "a page failed to render");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body(crate::messages::INTERNAL)
+        }
+    }
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../templates/assets/candour.css"))
+}
+
+async fn home() -> HttpResponse {
+    render(
+        HttpResponse::Ok(),
+        &ErrorPage {
+            title: "Candour",
+            detail: "To answer a survey, use the link you were sent.",
+        },
+    )
+}
+
+/// Unknown addresses get the same page as an unknown survey.
+pub async fn not_found() -> HttpResponse {
+    render(
+        HttpResponse::NotFound(),
+        &ErrorPage {
+            title: crate::messages::NOT_FOUND,
+            detail: crate::messages::NOT_FOUND_DETAIL,
+        },
+    )
+}
