@@ -93,7 +93,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             .block_on(server::serve(settings))
             .map_err(CliError::from),
         Command::Migrate => {
-            server::open_database(&settings).map_err(StartError::from)?;
+            server::open_connection(&settings).map_err(StartError::from)?;
             println!("database is up to date");
             Ok(())
         }
@@ -116,8 +116,7 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
         })?),
         _ => None,
     };
-    let db = server::open_database(settings).map_err(StartError::from)?;
-    let mut conn = db.get()?;
+    let mut conn = server::open_connection(settings).map_err(StartError::from)?;
     match command {
         SurveyCommand::Import { .. } => {
             let source = source.unwrap_or_default();

@@ -116,10 +116,14 @@ impl Settings {
         Self::from_figment(Self::layers(config_dir))
     }
 
-    /// The layers in order of precedence, lowest first; tests add their own on top.
+    /// The shipped defaults alone; tests merge their own settings on top.
+    pub fn defaults() -> Figment {
+        Figment::from(Toml::string(DEFAULT_TOML))
+    }
+
+    /// The layers in order of precedence, lowest first.
     pub fn layers(config_dir: &Path) -> Figment {
-        let mut figment = Figment::from(Toml::string(DEFAULT_TOML))
-            .merge(Toml::file(config_dir.join("local.toml")));
+        let mut figment = Self::defaults().merge(Toml::file(config_dir.join("local.toml")));
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database.url", url));
         }

@@ -36,6 +36,15 @@ pub fn open_database(settings: &Settings) -> Result<Database, DbError> {
     Ok(db)
 }
 
+/// One migrated connection, for commands that run once and exit.
+pub fn open_connection(settings: &Settings) -> Result<crate::db::DbConnection, DbError> {
+    let url = DatabaseUrl::parse(settings.database.url.expose())
+        .map_err(|e| DbError::Connect(format!("database.url {e}")))?;
+    let mut conn = crate::db::DbConnection::open(&url, settings.database.busy_timeout_ms)?;
+    crate::db::migrations::run_pending(&mut conn)?;
+    Ok(conn)
+}
+
 /// A server that is listening; `wait` runs it until it is stopped.
 pub struct RunningServer {
     pub addrs: Vec<SocketAddr>,

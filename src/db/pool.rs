@@ -52,7 +52,9 @@ impl Database {
         drop(first);
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
-            .min_idle(Some(1))
+            // No background top-ups: a connection being opened on a pool thread while the
+            // process exits crashes inside libpq's TLS clean-up.
+            .min_idle(Some(0))
             .connection_timeout(std::time::Duration::from_secs(10))
             .build(Manager {
                 url: url.clone(),
