@@ -10,8 +10,11 @@ Every body is valid against the questionnaire: required questions are answered, 
 question with `show_if` is answered only when the controlling answer is one of
 `any_of` (and left out otherwise), `multi` answers respect `max_choices`, numbers
 respect `min`/`max`/`integer`, text respects `max_length`. Optional questions are
-answered with probability --optional-rate (default 0.95), so a response answers nearly
-every visible question. The output is deterministic for a given --seed.
+answered with probability --optional-rate (default 0.95), optional free-text ones with
+--text-rate (default 0.5), so a response answers nearly every visible question (about
+40 for the shipped questionnaire). A multi answer never combines "none"-like options
+(value none, dont-know, ... or `exclusive = true`) with others. The output is
+deterministic for a given --seed.
 
 Usage:
     benches/make_payloads.py QUESTIONNAIRE.toml [-n 200] [--seed 1] [-o payloads.lua]
@@ -44,6 +47,9 @@ WORDS = (
     "thresholds are understood by most staff escalation is rarely needed training "
     "has improved since last year information sharing with health and schools is good"
 ).split()
+
+# Option values that a generated multi answer never combines with others.
+EXCLUSIVE_VALUES = {"none", "none-of-these", "dont-know", "prefer-not-to-say"}
 
 # Short text answers stay within this many characters (and within max_length).
 TEXT_MAX_CHARS = 240
@@ -105,9 +111,18 @@ class Question:
         else:
             self.show_if = None
         if self.type in ("single", "multi"):
-            self.options = [choice_value(o, where) for o in raw.get("options", [])]
+            raw_options = raw.get("options", [])
+            self.options = [choice_value(o, where) for o in raw_options]
             if not self.options:
                 raise QuestionnaireError(f"{where}: no options")
+            # Options that make no sense beside others ("None of these"): a generated
+            # multi answer holds one of them alone, or none of them.
+            self.exclusive = {
+                choice_value(o, where)
+                for o in raw_options
+                if (isinstance(o, dict) and o.get("exclusive") is True)
+                or choice_value(o, where).lower() in EXCLUSIVE_VALUES
+            }
             self.max_choices = raw.get("max_choices") if self.type == "multi" else None
         elif self.type == "likert":
             self.options = scale_values(doc, raw.get("scale", "agreement"), where)
@@ -124,12 +139,15 @@ class Question:
         if self.type in ("single", "likert"):
             return rng.choice(self.options)
         if self.type == "multi":
-            most = len(self.options)
+            regular = [v for v in self.options if v not in self.exclusive]
+            exclusive = [v for v in self.options if v in self.exclusive]
+            if exclusive and (not regular or rng.random() < 0.1):
+                return [rng.choice(exclusive)]
+            most = len(regular)
             if isinstance(self.max_choices, int) and self.max_choices > 0:
                 most = min(most, self.max_choices)
-            count = rng.randint(1, most)
-            chosen = set(rng.sample(range(len(self.options)), count))
-            return [v for i, v in enumerate(self.options) if i in chosen]
+            chosen = set(rng.sample(range(len(regular)), rng.randint(1, most)))
+            return [v for i, v in enumerate(regular) if i in chosen]
         if self.type == "text":
             return random_text(rng, self.max_length)
         return self.random_number(rng)
@@ -187,7 +205,9 @@ def load(path: str) -> tuple[str, list[Question]]:
     return doc.get("slug", ""), questions
 
 
-def make_response(questions: list[Question], rng: random.Random, optional_rate: float) -> dict:
+def make_response(
+    questions: list[Question], rng: random.Random, optional_rate: float, text_rate: float
+) -> dict:
     answers: dict = {}
     for q in questions:
         if q.show_if is not None:
@@ -195,7 +215,8 @@ def make_response(questions: list[Question], rng: random.Random, optional_rate: 
             given = controlling if isinstance(controlling, list) else [controlling]
             if not any(str(v) in q.show_if[1] for v in given if v is not None):
                 continue  # hidden: must be left out
-        if not q.required and rng.random() >= optional_rate:
+        rate = text_rate if q.type == "text" else optional_rate
+        if not q.required and rng.random() >= rate:
             continue
         answers[q.key] = q.answer(rng)
     return {"answers": answers}
@@ -228,6 +249,12 @@ def main(argv: list[str]) -> int:
         default=0.95,
         help="probability that a visible optional question is answered (0.95)",
     )
+    parser.add_argument(
+        "--text-rate",
+        type=float,
+        default=0.5,
+        help="probability that a visible optional text question is answered (0.5)",
+    )
     parser.add_argument("-o", "--output", default="-", help="Lua file to write (stdout)")
     parser.add_argument(
         "--json", action="store_true", help="write one JSON body per line instead of Lua"
@@ -244,7 +271,7 @@ def main(argv: list[str]) -> int:
 
     rng = random.Random(args.seed)
     bodies = [
-        json.dumps(make_response(questions, rng, args.optional_rate), separators=(",", ":"))
+        json.dumps(make_response(questions, rng, args.optional_rate, args.text_rate), separators=(",", ":"))
         for _ in range(args.count)
     ]
 

@@ -13,7 +13,11 @@ use crate::server::{self, StartError};
 use crate::survey;
 
 #[derive(Debug, Parser)]
-#[command(name = "candour", version, about = "Anonymous staff and partner questionnaires for safeguarding peer reviews")]
+#[command(
+    name = "candour",
+    version,
+    about = "Anonymous staff and partner questionnaires for safeguarding peer reviews"
+)]
 pub struct Cli {
     /// Folder holding an optional local.toml with settings.
     #[arg(long, global = true, default_value = "config")]
@@ -67,7 +71,7 @@ pub enum CliError {
 impl From<AppError> for CliError {
     fn from(error: AppError) -> Self {
         match error {
-            AppError::SurveyNotFound => CliError::App("no survey has that slug".to_owned()),
+            AppError::SurveyNotFound => CliError::App(crate::messages::NO_SUCH_SURVEY.to_owned()),
             other => CliError::App(other.to_string()),
         }
     }
@@ -108,12 +112,12 @@ fn now() -> chrono::NaiveDateTime {
 fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliError> {
     // Read the file before touching the database, so a typo changes nothing at all.
     let source = match &command {
-        SurveyCommand::Import { file } => Some(std::fs::read_to_string(file).map_err(|source| {
-            CliError::Read {
+        SurveyCommand::Import { file } => Some(std::fs::read_to_string(file).map_err(
+            |source| CliError::Read {
                 path: file.clone(),
                 source,
-            }
-        })?),
+            },
+        )?),
         _ => None,
     };
     let mut conn = server::open_connection(settings).map_err(StartError::from)?;
@@ -155,7 +159,10 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
         SurveyCommand::Status { slug } => {
             let row = surveys::find_by_slug(&mut conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
             let count = responses::count_for_survey(&mut conn, row.id)?;
-            println!("survey: {}\nstatus: {}\nresponses: {count}", row.slug, row.status);
+            println!(
+                "survey: {}\nstatus: {}\nresponses: {count}",
+                row.slug, row.status
+            );
             Ok(())
         }
     }

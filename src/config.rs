@@ -16,7 +16,10 @@ pub enum ConfigError {
     #[error("bad setting: {0}")]
     Load(String),
     #[error("bad setting {setting}: {reason}")]
-    Invalid { setting: &'static str, reason: String },
+    Invalid {
+        setting: &'static str,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -189,7 +192,10 @@ impl Settings {
             return invalid("mail.rate_per_second", "must be at least 1");
         }
         if self.reminders.first_after_days == 0 || self.reminders.every_days == 0 {
-            return invalid("reminders", "first_after_days and every_days must be at least 1");
+            return invalid(
+                "reminders",
+                "first_after_days and every_days must be at least 1",
+            );
         }
         if !(2..=1000).contains(&self.disclosure.min_group_size) {
             return invalid("disclosure.min_group_size", "must be between 2 and 1000");
@@ -231,9 +237,7 @@ mod tests {
     use super::*;
 
     fn with(extra: &str) -> Result<Settings, ConfigError> {
-        Settings::from_figment(
-            Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::string(extra)),
-        )
+        Settings::from_figment(Figment::from(Toml::string(DEFAULT_TOML)).merge(Toml::string(extra)))
     }
 
     #[test]
@@ -242,7 +246,10 @@ mod tests {
         // and deny_unknown_fields fails on a key the code does not know.
         let settings = with("").expect("default.toml loads");
         assert_eq!(settings.server.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(settings.database.url.expose(), "sqlite://data/candour.sqlite3");
+        assert_eq!(
+            settings.database.url.expose(),
+            "sqlite://data/candour.sqlite3"
+        );
         assert_eq!(settings.disclosure.min_group_size, 5);
     }
 
@@ -254,13 +261,19 @@ mod tests {
 
     #[test]
     fn bad_value_is_named() {
-        let error = with("[server]\nbind = \"not an address\"").unwrap_err().to_string();
+        let error = with("[server]\nbind = \"not an address\"")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("server.bind"), "{error}");
         let error = with("[database]\npool_size = 0").unwrap_err().to_string();
         assert!(error.contains("database.pool_size"), "{error}");
-        let error = with("[database]\nurl = \"mysql://x\"").unwrap_err().to_string();
+        let error = with("[database]\nurl = \"mysql://x\"")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("database.url"), "{error}");
-        let error = with("[mail]\ntransport = \"smtp\"").unwrap_err().to_string();
+        let error = with("[mail]\ntransport = \"smtp\"")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("mail.smtp_url"), "{error}");
     }
 

@@ -28,8 +28,11 @@ impl Token {
 
     /// Accepts a presented token if it has the shape we issue; anything else is not ours.
     pub fn parse(raw: &str) -> Option<Self> {
-        (raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
-            .then(|| Self(raw.to_owned()))
+        (raw.len() == 64
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+        .then(|| Self(raw.to_owned()))
     }
 
     pub fn expose(&self) -> &str {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use actix_web::{web, App, HttpServer};
 
 use crate::config::Settings;
-use crate::db::{DatabaseUrl, DbError, Database};
+use crate::db::{Database, DatabaseUrl, DbError};
 use crate::respond::{ResponseWriter, WriterThread};
 use crate::survey::{self, Catalog};
 use crate::web::{self as http, AppState, RequestLog};
@@ -31,7 +31,11 @@ pub enum StartError {
 pub fn open_database(settings: &Settings) -> Result<Database, DbError> {
     let url = DatabaseUrl::parse(settings.database.url.expose())
         .map_err(|e| DbError::Connect(format!("database.url {e}")))?;
-    let db = Database::connect(&url, settings.database.pool_size, settings.database.busy_timeout_ms)?;
+    let db = Database::connect(
+        &url,
+        settings.database.pool_size,
+        settings.database.busy_timeout_ms,
+    )?;
     db.migrate()?;
     Ok(db)
 }
@@ -68,7 +72,9 @@ impl RunningServer {
 /// Prepares everything and starts listening. Must be called inside an actix system.
 pub fn start(settings: Settings, db: Database) -> Result<RunningServer, StartError> {
     let settings = Arc::new(settings);
-    if let Some(slug) = survey::seed_shipped_questionnaire(&mut *db.get()?, chrono::Utc::now().naive_utc())? {
+    if let Some(slug) =
+        survey::seed_shipped_questionnaire(&mut *db.get()?, chrono::Utc::now().naive_utc())?
+    {
         tracing::info!(slug, "imported the shipped questionnaire as a draft");
         println!(
             "Imported the shipped questionnaire as a draft survey \"{slug}\".\n\
@@ -127,7 +133,9 @@ fn spawn_draft_cleanup(db: Database, draft_days: u32) {
             every_hour.tick().await;
             let cutoff = chrono::Utc::now().date_naive() - chrono::Days::new(draft_days.into());
             let deleted = db
-                .run(move |conn| crate::db::drafts::delete_older_than(conn, cutoff).map_err(DbError::from))
+                .run(move |conn| {
+                    crate::db::drafts::delete_older_than(conn, cutoff).map_err(DbError::from)
+                })
                 .await;
             match deleted {
                 Ok(0) => {}

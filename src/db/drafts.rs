@@ -15,7 +15,11 @@ pub struct DraftRow {
     pub updated_on: NaiveDate,
 }
 
-pub fn find(conn: &mut DbConnection, id_hash: &str, survey_id: i32) -> QueryResult<Option<DraftRow>> {
+pub fn find(
+    conn: &mut DbConnection,
+    id_hash: &str,
+    survey_id: i32,
+) -> QueryResult<Option<DraftRow>> {
     drafts::table
         .filter(drafts::id_hash.eq(id_hash))
         .filter(drafts::survey_id.eq(survey_id))
@@ -39,7 +43,10 @@ pub fn save_answers(
     today: NaiveDate,
 ) -> QueryResult<bool> {
     diesel::update(drafts::table.find(id_hash))
-        .set((drafts::answers.eq(answers_json), drafts::updated_on.eq(today)))
+        .set((
+            drafts::answers.eq(answers_json),
+            drafts::updated_on.eq(today),
+        ))
         .execute(conn)
         .map(|n| n > 0)
 }

@@ -46,7 +46,11 @@ pub struct Database {
 
 impl Database {
     /// Connects (failing fast with the backend's own error) and builds the pool.
-    pub fn connect(url: &DatabaseUrl, pool_size: u32, busy_timeout_ms: u32) -> Result<Self, DbError> {
+    pub fn connect(
+        url: &DatabaseUrl,
+        pool_size: u32,
+        busy_timeout_ms: u32,
+    ) -> Result<Self, DbError> {
         let first = DbConnection::open(url, busy_timeout_ms)?;
         let backend = first.backend();
         drop(first);

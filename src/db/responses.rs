@@ -47,31 +47,46 @@ pub struct ResponseRows {
 /// Inserts several responses; the caller provides the transaction.
 pub fn insert_all(conn: &mut DbConnection, batch: &[ResponseRows]) -> QueryResult<()> {
     let heads: Vec<NewResponse> = batch.iter().map(|r| r.response.clone()).collect();
-    let rows: Vec<NewAnswer> = batch.iter().flat_map(|r| r.answers.iter().cloned()).collect();
+    let rows: Vec<NewAnswer> = batch
+        .iter()
+        .flat_map(|r| r.answers.iter().cloned())
+        .collect();
     let texts: Vec<NewTextAnswer> = batch.iter().flat_map(|r| r.texts.iter().cloned()).collect();
     match conn {
         // Multi-row VALUES on PostgreSQL: one round trip per few thousand rows.
         DbConnection::Postgres(pg) => {
             for chunk in heads.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(responses::table).values(chunk).execute(pg)?;
+                diesel::insert_into(responses::table)
+                    .values(chunk)
+                    .execute(pg)?;
             }
             for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(answers::table).values(chunk).execute(pg)?;
+                diesel::insert_into(answers::table)
+                    .values(chunk)
+                    .execute(pg)?;
             }
             for chunk in texts.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(text_answers::table).values(chunk).execute(pg)?;
+                diesel::insert_into(text_answers::table)
+                    .values(chunk)
+                    .execute(pg)?;
             }
         }
         // In-process SQLite: a cached prepared statement per row is as fast as batching.
         DbConnection::Sqlite(lite) => {
             for head in &heads {
-                diesel::insert_into(responses::table).values(head).execute(lite)?;
+                diesel::insert_into(responses::table)
+                    .values(head)
+                    .execute(lite)?;
             }
             for row in &rows {
-                diesel::insert_into(answers::table).values(row).execute(lite)?;
+                diesel::insert_into(answers::table)
+                    .values(row)
+                    .execute(lite)?;
             }
             for text in &texts {
-                diesel::insert_into(text_answers::table).values(text).execute(lite)?;
+                diesel::insert_into(text_answers::table)
+                    .values(text)
+                    .execute(lite)?;
             }
         }
     }
@@ -101,7 +116,11 @@ pub fn answers_for_survey(
 ) -> QueryResult<Vec<StoredAnswer>> {
     answers::table
         .filter(answers::survey_id.eq(survey_id))
-        .order((answers::response_id.asc(), answers::question_key.asc(), answers::value.asc()))
+        .order((
+            answers::response_id.asc(),
+            answers::question_key.asc(),
+            answers::value.asc(),
+        ))
         .select((
             answers::response_id,
             answers::question_key,
@@ -112,7 +131,10 @@ pub fn answers_for_survey(
 }
 
 /// Submission days of a survey's responses, ordered by random id.
-pub fn days_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<(String, NaiveDate)>> {
+pub fn days_for_survey(
+    conn: &mut DbConnection,
+    survey_id: i32,
+) -> QueryResult<Vec<(String, NaiveDate)>> {
     responses::table
         .filter(responses::survey_id.eq(survey_id))
         .order(responses::id.asc())
@@ -126,7 +148,10 @@ pub fn texts_for_survey(
 ) -> QueryResult<Vec<(String, String, String)>> {
     text_answers::table
         .filter(text_answers::survey_id.eq(survey_id))
-        .order((text_answers::response_id.asc(), text_answers::question_key.asc()))
+        .order((
+            text_answers::response_id.asc(),
+            text_answers::question_key.asc(),
+        ))
         .select((
             text_answers::response_id,
             text_answers::question_key,

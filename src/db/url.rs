@@ -12,7 +12,9 @@ pub enum DatabaseUrl {
 pub enum DatabaseUrlError {
     #[error("is empty")]
     Empty,
-    #[error("has the unsupported scheme \"{0}\" (use sqlite://PATH, a file path, or postgres://…)")]
+    #[error(
+        "has the unsupported scheme \"{0}\" (use sqlite://PATH, a file path, or postgres://…)"
+    )]
     UnsupportedScheme(String),
 }
 

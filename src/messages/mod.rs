@@ -8,7 +8,8 @@ pub const NOT_FOUND_DETAIL: &str =
 pub const SURVEY_NOT_FOUND: &str = "There is no survey at this address";
 pub const SURVEY_NOT_OPEN: &str = "This survey is not open";
 pub const SURVEY_NOT_OPEN_JSON: &str = "the survey is not open for responses";
-pub const OPEN_LINK_OFF: &str = "This survey only accepts responses through personal invitation links";
+pub const OPEN_LINK_OFF: &str =
+    "This survey only accepts responses through personal invitation links";
 pub const BAD_REQUEST: &str = "Something was wrong with that request";
 pub const PAYLOAD_TOO_LARGE: &str = "the request body is too large";
 pub const UNSUPPORTED_MEDIA_TYPE: &str = "send the body as application/json";
@@ -23,3 +24,19 @@ pub const INTERNAL_DETAIL: &str =
 pub const SESSION_EXPIRED: &str =
     "Your answers could not be found. This can happen if you waited a long time or cleared your cookies. Please start again.";
 pub const ERROR_SUMMARY_TITLE: &str = "There is a problem";
+
+pub fn questions_frozen(slug: &str) -> String {
+    format!(
+        "survey \"{slug}\" has been opened, so its questions are frozen and this file changes \
+         them; import it under a new slug instead"
+    )
+}
+
+pub fn thresholds_lowered(slug: &str) -> String {
+    format!(
+        "survey \"{slug}\" has been opened, so min_group_size and comments_threshold may only \
+         be raised, not lowered"
+    )
+}
+
+pub const NO_SUCH_SURVEY: &str = "no survey has that slug";

@@ -22,7 +22,10 @@ pub fn parse_form(body: &[u8]) -> Result<Vec<(String, String)>, InvalidForm> {
 }
 
 fn decode(raw: &[u8]) -> Result<String, InvalidForm> {
-    let spaced: Vec<u8> = raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+    let spaced: Vec<u8> = raw
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
     percent_decode(&spaced)
         .decode_utf8()
         .map(|s| s.into_owned())
@@ -33,7 +36,10 @@ fn decode(raw: &[u8]) -> Result<String, InvalidForm> {
 pub fn is_form(content_type: Option<&str>) -> bool {
     content_type
         .and_then(|ct| ct.split(';').next())
-        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        .is_some_and(|ct| {
+            ct.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 #[cfg(test)]
@@ -63,7 +69,9 @@ mod tests {
 
     #[test]
     fn recognises_form_content_type() {
-        assert!(is_form(Some("application/x-www-form-urlencoded; charset=UTF-8")));
+        assert!(is_form(Some(
+            "application/x-www-form-urlencoded; charset=UTF-8"
+        )));
         assert!(!is_form(Some("application/json")));
         assert!(!is_form(None));
     }

@@ -58,10 +58,7 @@ fn refusal(survey: &LiveSurvey, today: NaiveDate) -> Option<HttpResponse> {
             "This survey is not taking responses at the moment. If you think it should be, contact the review team who sent you the link.",
         )
     } else if !survey.questionnaire.open_link {
-        (
-            messages::SURVEY_NOT_OPEN,
-            messages::OPEN_LINK_OFF,
-        )
+        (messages::SURVEY_NOT_OPEN, messages::OPEN_LINK_OFF)
     } else {
         return None;
     };
@@ -95,7 +92,10 @@ fn resume_href(questionnaire: &Questionnaire, slug: &str, answers: &Answers) -> 
         .into_iter()
         .find(|&index| {
             let section = &questionnaire.sections[index];
-            !section.questions.iter().any(|q| answers.contains_key(&q.key))
+            !section
+                .questions
+                .iter()
+                .any(|q| answers.contains_key(&q.key))
         })
         .map(|index| page_href(slug, index))
         .unwrap_or_else(|| check_href(slug))
@@ -151,7 +151,9 @@ async fn start(
         })
         .await?;
     match started {
-        (survey, None) => Ok(refusal(&survey, today).unwrap_or_else(|| see_other(format!("/s/{}", survey.slug)))),
+        (survey, None) => {
+            Ok(refusal(&survey, today).unwrap_or_else(|| see_other(format!("/s/{}", survey.slug))))
+        }
         (survey, Some(token)) => {
             let first = questionnaire::visible_sections(&survey.questionnaire, &Answers::new())
                 .first()
@@ -199,7 +201,10 @@ fn section_page<'a>(
         survey_title: &q.title,
         section_title: &section.title,
         section_intro: section.introduction.as_deref(),
-        position: visible.iter().position(|&i| i == index).map_or(1, |p| p + 1),
+        position: visible
+            .iter()
+            .position(|&i| i == index)
+            .map_or(1, |p| p + 1),
         total: visible.len().max(1),
         action: page_href(&survey.slug, index),
         questions,
@@ -228,7 +233,13 @@ async fn show_section(
     }
     Ok(render(
         HttpResponse::Ok(),
-        &section_page(survey, index, &draft.answers, &Entered::Stored(&draft.answers), &[]),
+        &section_page(
+            survey,
+            index,
+            &draft.answers,
+            &Entered::Stored(&draft.answers),
+            &[],
+        ),
     ))
 }
 
@@ -293,7 +304,13 @@ async fn save_section(
         Err(problems) => {
             return Ok(render(
                 HttpResponse::UnprocessableEntity(),
-                &section_page(&survey, index, &draft.answers, &Entered::Raw(&fields), &problems),
+                &section_page(
+                    &survey,
+                    index,
+                    &draft.answers,
+                    &Entered::Raw(&fields),
+                    &problems,
+                ),
             ))
         }
     };

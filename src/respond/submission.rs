@@ -78,7 +78,10 @@ mod tests {
             .iter()
             .any(|a| a.question_key == "caseload" && a.value == "12" && a.number == Some(12.0)));
         assert_eq!(rows.texts.len(), 1);
-        assert!(rows.answers.iter().all(|a| a.response_id == rows.response.id));
+        assert!(rows
+            .answers
+            .iter()
+            .all(|a| a.response_id == rows.response.id));
     }
 
     #[test]

@@ -121,7 +121,11 @@ pub fn field_id(key: &str) -> String {
     format!("q-{key}")
 }
 
-pub fn question_view(question: &Question, entered: &Entered<'_>, error: Option<String>) -> QuestionView {
+pub fn question_view(
+    question: &Question,
+    entered: &Entered<'_>,
+    error: Option<String>,
+) -> QuestionView {
     let id = field_id(&question.key);
     let values = entered.values(&question.key);
     let dont_know = match &question.kind {
@@ -134,7 +138,11 @@ pub fn question_view(question: &Question, entered: &Entered<'_>, error: Option<S
         .enumerate()
         .map(|(i, choice)| OptionView {
             // The first option carries the question's id, so error links land on it.
-            id: if i == 0 { id.clone() } else { format!("{id}-{i}") },
+            id: if i == 0 {
+                id.clone()
+            } else {
+                format!("{id}-{i}")
+            },
             value: choice.value.clone(),
             label: choice.label.clone(),
             checked: values.iter().any(|v| v == &choice.value),

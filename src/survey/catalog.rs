@@ -27,10 +27,13 @@ impl LiveSurvey {
     }
 }
 
+/// A parsed questionnaire and the survey revision it was parsed from.
+type Revisioned = (i32, Arc<Questionnaire>);
+
 /// Parsed questionnaires by survey id, reused while their revision is unchanged.
 #[derive(Clone, Default)]
 pub struct Catalog {
-    parsed: Arc<RwLock<HashMap<i32, (i32, Arc<Questionnaire>)>>>,
+    parsed: Arc<RwLock<HashMap<i32, Revisioned>>>,
 }
 
 impl Catalog {
@@ -45,9 +48,8 @@ impl Catalog {
         let questionnaire = match self.cached(head.id, head.revision) {
             Some(q) => q,
             None => {
-                let row = surveys::find_by_id(conn, head.id)?.ok_or(DbError::Query(
-                    diesel::result::Error::NotFound,
-                ))?;
+                let row = surveys::find_by_id(conn, head.id)?
+                    .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
                 let parsed: Questionnaire = serde_json::from_str(&row.definition)
                     .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
                 let parsed = Arc::new(parsed);

@@ -3,6 +3,7 @@ use chrono::NaiveDateTime;
 use crate::db::surveys::{self, DefinitionChange, NewSurvey, SurveyStatus};
 use crate::db::{write_transaction, DbConnection, DbError};
 use crate::error::AppError;
+use crate::messages;
 use crate::questionnaire::{self, Questionnaire};
 
 /// The questionnaire the project ships, imported as a draft into an empty database.
@@ -49,10 +50,16 @@ pub fn import(
                     let stored: Questionnaire = serde_json::from_str(&existing.definition)
                         .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", existing.slug)))?;
                     if !stored.same_questions(&questionnaire) {
-                        return Err(AppError::Refused(format!(
-                            "survey \"{}\" has been opened, so its questions are frozen; \
-                             this file changes them. Import it under a new slug instead.",
-                            existing.slug
+                        return Err(AppError::Refused(messages::questions_frozen(
+                            &existing.slug,
+                        )));
+                    }
+                    // Responses were given under the published thresholds: never weaken them.
+                    if questionnaire.min_group_size < stored.min_group_size
+                        || questionnaire.comments_threshold < stored.comments_threshold
+                    {
+                        return Err(AppError::Refused(messages::thresholds_lowered(
+                            &existing.slug,
                         )));
                     }
                 }

@@ -5,4 +5,6 @@ mod catalog;
 mod lifecycle;
 
 pub use catalog::{Catalog, LiveSurvey};
-pub use lifecycle::{close, import, open, seed_shipped_questionnaire, ImportOutcome, SHIPPED_QUESTIONNAIRE};
+pub use lifecycle::{
+    close, import, open, seed_shipped_questionnaire, ImportOutcome, SHIPPED_QUESTIONNAIRE,
+};

@@ -54,6 +54,9 @@ impl ResponseError for AppError {
                 (messages::INTERNAL, messages::INTERNAL_DETAIL)
             }
         };
-        render(HttpResponse::build(self.status_code()), &ErrorPage { title, detail })
+        render(
+            HttpResponse::build(self.status_code()),
+            &ErrorPage { title, detail },
+        )
     }
 }

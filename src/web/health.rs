@@ -13,7 +13,8 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         .db
         .run(|conn| {
             use diesel::connection::SimpleConnection;
-            conn.batch_execute("SELECT 1").map_err(crate::db::DbError::from)
+            conn.batch_execute("SELECT 1")
+                .map_err(crate::db::DbError::from)
         })
         .await;
     match reachable {

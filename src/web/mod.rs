@@ -76,7 +76,10 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
 pub fn render(mut status: HttpResponseBuilder, page: &impl Template) -> HttpResponse {
     match page.render() {
         Ok(html) => status
-            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")))
+            .insert_header((
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ))
             .body(html),
         Err(error) => {
             tracing::error!(%error, "a page failed to render");

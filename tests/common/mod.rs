@@ -55,7 +55,9 @@ macro_rules! on_both_backends {
 }
 
 pub fn postgres_base_url() -> Option<String> {
-    std::env::var(POSTGRES_ENV).ok().filter(|v| !v.trim().is_empty())
+    std::env::var(POSTGRES_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
 }
 
 /// A database that exists for one test and is removed afterwards.
@@ -106,13 +108,20 @@ impl TestDb {
 
     /// A direct connection, for tests that look at what is stored.
     pub fn connect(&self) -> DbConnection {
-        DbConnection::open(&DatabaseUrl::parse(&self.url).expect("a database URL"), 5000)
-            .expect("connect to the test database")
+        DbConnection::open(
+            &DatabaseUrl::parse(&self.url).expect("a database URL"),
+            5000,
+        )
+        .expect("connect to the test database")
     }
 
     pub fn database(&self) -> Database {
-        Database::connect(&DatabaseUrl::parse(&self.url).expect("a database URL"), 4, 5000)
-            .expect("connect to the test database")
+        Database::connect(
+            &DatabaseUrl::parse(&self.url).expect("a database URL"),
+            4,
+            5000,
+        )
+        .expect("connect to the test database")
     }
 }
 
@@ -120,7 +129,8 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((base, name)) = &self.postgres {
             if let Ok(mut admin) = PgConnection::establish(base) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
     }
@@ -198,13 +208,26 @@ impl TestApp {
 
     /// Imports a questionnaire through the CLI and opens it; returns its slug.
     pub fn import_and_open(&self, toml: &str) -> String {
-        let file = self.db.dir().join(format!("{}.toml", candour::secrets::random_id()));
+        let file = self
+            .db
+            .dir()
+            .join(format!("{}.toml", candour::secrets::random_id()));
         std::fs::write(&file, toml).expect("write the questionnaire");
         let output = self.cli(&["survey", "import", file.to_str().expect("a UTF-8 path")]);
-        assert!(output.status.success(), "import failed ({:?}): {}", output.status, stderr(&output));
+        assert!(
+            output.status.success(),
+            "import failed ({:?}): {}",
+            output.status,
+            stderr(&output)
+        );
         let slug = stdout(&output).trim().to_owned();
         let output = self.cli(&["survey", "open", &slug]);
-        assert!(output.status.success(), "open failed ({:?}): {}", output.status, stderr(&output));
+        assert!(
+            output.status.success(),
+            "open failed ({:?}): {}",
+            output.status,
+            stderr(&output)
+        );
         slug
     }
 
@@ -245,7 +268,11 @@ pub fn cli_with(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
         .env("CANDOUR_DATABASE__URL", &db.url)
         .env("CANDOUR_MAIL__FILE_DIR", db.dir().join("mail"))
         .env_remove("DATABASE_URL")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = command.spawn().expect("run candour");
@@ -332,7 +359,11 @@ impl Browser {
     }
 
     pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        Self::reply(self.agent.post(&format!("{}{path}", self.base)).send_form(fields))
+        Self::reply(
+            self.agent
+                .post(&format!("{}{path}", self.base))
+                .send_form(fields),
+        )
     }
 
     pub fn post_raw(&self, path: &str, content_type: &str, body: &[u8]) -> Reply {

@@ -1,0 +1,132 @@
+//! Storage: migrations both ways, per-connection settings, and what a stored response holds.
+
+mod common;
+
+use candour::db::migrations;
+use common::{count_rows, Backend, TestApp, TestDb, SMALL_QUESTIONNAIRE};
+use diesel::sql_types::Text;
+use diesel::RunQueryDsl;
+
+#[derive(diesel::QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+fn tables(db: &TestDb) -> Vec<String> {
+    let sql = match db.backend {
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        Backend::Postgres => "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    };
+    diesel::sql_query(sql)
+        .load::<Name>(&mut db.connect())
+        .expect("list tables")
+        .into_iter()
+        .map(|n| n.name)
+        .collect()
+}
+
+fn columns(db: &TestDb, table: &str) -> Vec<String> {
+    let sql = match db.backend {
+        Backend::Sqlite => format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
+        Backend::Postgres => format!(
+            "SELECT column_name AS name FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position"
+        ),
+    };
+    diesel::sql_query(sql)
+        .load::<Name>(&mut db.connect())
+        .expect("list columns")
+        .into_iter()
+        .map(|n| n.name)
+        .collect()
+}
+
+on_both_backends! {
+    migrations_run_up_down_and_up_again => |backend: Backend| {
+        let db = TestDb::new(backend);
+        let mut conn = db.connect();
+        assert!(migrations::run_pending(&mut conn).unwrap() >= 1);
+        assert_eq!(migrations::run_pending(&mut conn).unwrap(), 0, "idempotent");
+        let all = tables(&db);
+        for table in ["surveys", "responses", "answers", "text_answers", "drafts"] {
+            assert!(all.contains(&table.to_owned()), "{table} in {all:?}");
+        }
+        assert!(migrations::revert_all(&mut conn).unwrap() >= 1);
+        let left: Vec<_> = tables(&db).into_iter().filter(|t| t != "__diesel_schema_migrations").collect();
+        assert!(left.is_empty(), "down removes everything: {left:?}");
+        assert!(migrations::run_pending(&mut conn).unwrap() >= 1);
+    };
+
+    stored_responses_hold_nothing_that_identifies_or_orders => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let browser = app.browser();
+        for agency in ["council", "police", "Health"] {
+            let reply = browser.post_json(
+                &format!("/api/v1/surveys/{slug}/responses"),
+                &serde_json::json!({"answers": {"agency": agency, "thresholds": "agree"}}),
+            );
+            assert_eq!(reply.status, 201);
+        }
+        assert_eq!(columns(&app.db, "responses"), ["id", "survey_id", "submitted_on"]);
+        assert_eq!(columns(&app.db, "answers"), ["response_id", "survey_id", "question_key", "value", "number"]);
+        assert_eq!(columns(&app.db, "text_answers"), ["response_id", "survey_id", "question_key", "body"]);
+
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            id: String,
+            #[diesel(sql_type = Text)]
+            day: String,
+        }
+        let rows: Vec<Row> = diesel::sql_query("SELECT id, CAST(submitted_on AS TEXT) AS day FROM responses")
+            .load(&mut app.db.connect())
+            .unwrap();
+        assert_eq!(rows.len(), 3);
+        let today = chrono::Utc::now().date_naive().to_string();
+        for row in &rows {
+            assert_eq!(row.id.len(), 32, "128 random bits");
+            assert!(row.id.chars().all(|c| c.is_ascii_hexdigit()));
+            assert_eq!(row.day, today, "the day only, no time");
+        }
+        if backend == Backend::Sqlite {
+            // WITHOUT ROWID: a plain scan returns rows in random-id order, not arrival order.
+            let mut sorted: Vec<_> = rows.iter().map(|r| r.id.clone()).collect();
+            sorted.sort();
+            assert_eq!(rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), sorted);
+        }
+        assert_eq!(count_rows(&mut app.db.connect(), "drafts"), 0);
+    };
+}
+
+#[test]
+fn sqlite_connections_are_durable_and_strict() {
+    let db = TestDb::new(Backend::Sqlite);
+    let mut conn = db.connect();
+    #[derive(diesel::QueryableByName)]
+    struct Value {
+        #[diesel(sql_type = Text)]
+        v: String,
+    }
+    let pragma = |conn: &mut candour::db::DbConnection, name: &str| -> String {
+        let column = if name == "busy_timeout" {
+            "timeout"
+        } else {
+            name
+        };
+        diesel::sql_query(format!(
+            "SELECT CAST({column} AS TEXT) AS v FROM pragma_{name}"
+        ))
+        .get_result::<Value>(conn)
+        .unwrap()
+        .v
+    };
+    assert_eq!(pragma(&mut conn, "journal_mode"), "wal");
+    assert_eq!(pragma(&mut conn, "synchronous"), "2", "FULL");
+    assert_eq!(pragma(&mut conn, "foreign_keys"), "1");
+    assert_eq!(pragma(&mut conn, "busy_timeout"), "5000");
+    assert!(
+        db.dir().join("data").is_dir(),
+        "the SQLite file's folder is created"
+    );
+}
