@@ -12,7 +12,7 @@ use crate::web::body::{content_type, declared_too_large, read_limited};
 use crate::web::AppState;
 
 use super::submission::response_rows;
-use super::writer::{Submission, WriteError};
+use super::writer::{Claim, Submission, WriteError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -124,7 +124,7 @@ async fn submit_response(
         .map_err(AppError::InvalidAnswers)?;
     let submission = Submission {
         rows: response_rows(survey.id, &answers, today),
-        draft_hash: None,
+        claim: Claim::Nothing,
     };
     match state.writer.submit(submission).await {
         Ok(()) => Ok(HttpResponse::Created().json(serde_json::json!({ "status": "stored" }))),

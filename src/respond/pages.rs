@@ -20,7 +20,7 @@ use super::views::{
     check_sections, error_links, paragraphs, question_view, CheckPage, DonePage, Entered,
     IntroPage, NotOpenPage, SectionPage,
 };
-use super::writer::{Submission, WriteError};
+use super::writer::{Claim, Submission, WriteError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{slug}", web::get().to(intro))
@@ -417,7 +417,7 @@ async fn submit(
     }
     let submission = Submission {
         rows: response_rows(survey.id, &draft.answers, today),
-        draft_hash: Some(draft.id_hash),
+        claim: Claim::Draft(draft.id_hash),
     };
     match state.writer.submit(submission).await {
         // A second click on "Send" finds the draft gone: the response is already stored.

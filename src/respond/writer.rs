@@ -11,11 +11,20 @@ use tokio::sync::oneshot;
 use crate::db::responses::{self, ResponseRows};
 use crate::db::{drafts, write_transaction, Database, DbConnection, DbError};
 
-/// One response to store, and the draft it finishes (deleted in the same transaction).
+/// One response to store, and what it uses up in the same transaction.
 #[derive(Debug)]
 pub struct Submission {
     pub rows: ResponseRows,
-    pub draft_hash: Option<String>,
+    pub claim: Claim,
+}
+
+/// What a submission consumes, so that the same response cannot be stored twice.
+#[derive(Debug)]
+pub enum Claim {
+    /// An anonymous JSON submission on the open link: nothing to consume.
+    Nothing,
+    /// The open-link draft (by the hash of its cookie id), deleted with the store.
+    Draft(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,9 +139,9 @@ fn store_all(
     let mut outcomes = Vec::with_capacity(submissions.len());
     let mut accepted = Vec::with_capacity(submissions.len());
     for submission in submissions {
-        let fresh = match &submission.draft_hash {
-            Some(hash) => drafts::delete(conn, hash)?,
-            None => true,
+        let fresh = match &submission.claim {
+            Claim::Draft(hash) => drafts::delete(conn, hash)?,
+            Claim::Nothing => true,
         };
         if fresh {
             accepted.push(submission.rows.clone());
