@@ -6,8 +6,9 @@ use diesel::prelude::*;
 use super::schema::{answers, responses, text_answers};
 use super::DbConnection;
 
-/// PostgreSQL allows 65,535 bound values per statement; answer rows carry five each.
-const ROWS_PER_STATEMENT: usize = 10_000;
+/// Rows per multi-row INSERT: SQLite allows 32,766 bound values per statement and
+/// PostgreSQL 65,535; answer rows carry five each.
+const ROWS_PER_STATEMENT: usize = 6_000;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = responses)]
@@ -52,43 +53,24 @@ pub fn insert_all(conn: &mut DbConnection, batch: &[ResponseRows]) -> QueryResul
         .flat_map(|r| r.answers.iter().cloned())
         .collect();
     let texts: Vec<NewTextAnswer> = batch.iter().flat_map(|r| r.texts.iter().cloned()).collect();
-    match conn {
-        // Multi-row VALUES on PostgreSQL: one round trip per few thousand rows.
-        DbConnection::Postgres(pg) => {
+    // The same multi-row INSERTs on either backend's own connection type (MultiConnection
+    // does not offer batch inserts on SQLite).
+    macro_rules! insert_in_chunks {
+        ($conn:expr) => {{
             for chunk in heads.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(responses::table)
-                    .values(chunk)
-                    .execute(pg)?;
+                diesel::insert_into(responses::table).values(chunk).execute($conn)?;
             }
             for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(answers::table)
-                    .values(chunk)
-                    .execute(pg)?;
+                diesel::insert_into(answers::table).values(chunk).execute($conn)?;
             }
             for chunk in texts.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(text_answers::table)
-                    .values(chunk)
-                    .execute(pg)?;
+                diesel::insert_into(text_answers::table).values(chunk).execute($conn)?;
             }
-        }
-        // In-process SQLite: a cached prepared statement per row is as fast as batching.
-        DbConnection::Sqlite(lite) => {
-            for head in &heads {
-                diesel::insert_into(responses::table)
-                    .values(head)
-                    .execute(lite)?;
-            }
-            for row in &rows {
-                diesel::insert_into(answers::table)
-                    .values(row)
-                    .execute(lite)?;
-            }
-            for text in &texts {
-                diesel::insert_into(text_answers::table)
-                    .values(text)
-                    .execute(lite)?;
-            }
-        }
+        }};
+    }
+    match conn {
+        DbConnection::Postgres(pg) => insert_in_chunks!(pg),
+        DbConnection::Sqlite(lite) => insert_in_chunks!(lite),
     }
     Ok(())
 }
