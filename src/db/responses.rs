@@ -1,14 +1,14 @@
-//! Stored responses: anonymous rows of answers, written in batches.
+//! Stored responses: anonymous rows (a random id, the day, the answers), written in batches.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::schema::{answers, responses, text_answers};
+use super::schema::responses;
 use super::DbConnection;
 
 /// Rows per multi-row INSERT: SQLite allows 32,766 bound values per statement and
-/// PostgreSQL 65,535; answer rows carry five each.
-const ROWS_PER_STATEMENT: usize = 6_000;
+/// PostgreSQL 65,535; a response row carries four.
+const ROWS_PER_STATEMENT: usize = 5_000;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = responses)]
@@ -16,55 +16,29 @@ pub struct NewResponse {
     pub id: String,
     pub survey_id: i32,
     pub submitted_on: NaiveDate,
+    /// `{"question-key": value}` with values as the JSON API takes them.
+    pub answers: String,
 }
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = answers)]
-pub struct NewAnswer {
-    pub response_id: String,
-    pub survey_id: i32,
-    pub question_key: String,
-    pub value: String,
-    pub number: Option<f64>,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = text_answers)]
-pub struct NewTextAnswer {
-    pub response_id: String,
-    pub survey_id: i32,
-    pub question_key: String,
-    pub body: String,
-}
-
-/// One response ready to store: the row and every answer row.
-#[derive(Debug, Clone)]
-pub struct ResponseRows {
-    pub response: NewResponse,
-    pub answers: Vec<NewAnswer>,
-    pub texts: Vec<NewTextAnswer>,
+/// A stored response as read back for exports and checks.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = responses)]
+pub struct StoredResponse {
+    pub id: String,
+    pub submitted_on: NaiveDate,
+    pub answers: String,
 }
 
 /// Inserts several responses; the caller provides the transaction.
-pub fn insert_all(conn: &mut DbConnection, batch: &[ResponseRows]) -> QueryResult<()> {
-    let heads: Vec<NewResponse> = batch.iter().map(|r| r.response.clone()).collect();
-    let rows: Vec<NewAnswer> = batch
-        .iter()
-        .flat_map(|r| r.answers.iter().cloned())
-        .collect();
-    let texts: Vec<NewTextAnswer> = batch.iter().flat_map(|r| r.texts.iter().cloned()).collect();
-    // The same multi-row INSERTs on either backend's own connection type (MultiConnection
-    // does not offer batch inserts on SQLite).
+pub fn insert_all(conn: &mut DbConnection, rows: &[NewResponse]) -> QueryResult<()> {
+    // Multi-row INSERTs on each backend's own connection type (MultiConnection does not
+    // offer batch inserts on SQLite).
     macro_rules! insert_in_chunks {
         ($conn:expr) => {{
-            for chunk in heads.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(responses::table).values(chunk).execute($conn)?;
-            }
             for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(answers::table).values(chunk).execute($conn)?;
-            }
-            for chunk in texts.chunks(ROWS_PER_STATEMENT) {
-                diesel::insert_into(text_answers::table).values(chunk).execute($conn)?;
+                diesel::insert_into(responses::table)
+                    .values(chunk)
+                    .execute($conn)?;
             }
         }};
     }
@@ -82,62 +56,22 @@ pub fn count_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<
         .get_result(conn)
 }
 
-/// A stored answer, as read back for exports and checks.
-#[derive(Debug, Clone, Queryable)]
-pub struct StoredAnswer {
-    pub response_id: String,
-    pub question_key: String,
-    pub value: String,
-    pub number: Option<f64>,
-}
-
-/// Every answer of a survey, ordered by random response id (never by submission order).
-pub fn answers_for_survey(
+/// One page of a survey's responses in random-id order (never submission order), after
+/// `after` (keyset paging: memory stays flat however many responses there are).
+pub fn page_for_survey(
     conn: &mut DbConnection,
     survey_id: i32,
-) -> QueryResult<Vec<StoredAnswer>> {
-    answers::table
-        .filter(answers::survey_id.eq(survey_id))
-        .order((
-            answers::response_id.asc(),
-            answers::question_key.asc(),
-            answers::value.asc(),
-        ))
-        .select((
-            answers::response_id,
-            answers::question_key,
-            answers::value,
-            answers::number,
-        ))
-        .load(conn)
-}
-
-/// Submission days of a survey's responses, ordered by random id.
-pub fn days_for_survey(
-    conn: &mut DbConnection,
-    survey_id: i32,
-) -> QueryResult<Vec<(String, NaiveDate)>> {
-    responses::table
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<StoredResponse>> {
+    let mut query = responses::table
         .filter(responses::survey_id.eq(survey_id))
         .order(responses::id.asc())
-        .select((responses::id, responses::submitted_on))
-        .load(conn)
-}
-
-pub fn texts_for_survey(
-    conn: &mut DbConnection,
-    survey_id: i32,
-) -> QueryResult<Vec<(String, String, String)>> {
-    text_answers::table
-        .filter(text_answers::survey_id.eq(survey_id))
-        .order((
-            text_answers::response_id.asc(),
-            text_answers::question_key.asc(),
-        ))
-        .select((
-            text_answers::response_id,
-            text_answers::question_key,
-            text_answers::body,
-        ))
-        .load(conn)
+        .select(StoredResponse::as_select())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(responses::id.gt(after.to_owned()));
+    }
+    query.load(conn)
 }

@@ -19,25 +19,7 @@ diesel::table! {
         id -> Text,
         survey_id -> Integer,
         submitted_on -> Date,
-    }
-}
-
-diesel::table! {
-    answers (response_id, question_key, value) {
-        response_id -> Text,
-        survey_id -> Integer,
-        question_key -> Text,
-        value -> Text,
-        number -> Nullable<Double>,
-    }
-}
-
-diesel::table! {
-    text_answers (response_id, question_key) {
-        response_id -> Text,
-        survey_id -> Integer,
-        question_key -> Text,
-        body -> Text,
+        answers -> Text,
     }
 }
 
@@ -51,8 +33,6 @@ diesel::table! {
 }
 
 diesel::joinable!(responses -> surveys (survey_id));
-diesel::joinable!(answers -> responses (response_id));
-diesel::joinable!(text_answers -> responses (response_id));
 diesel::joinable!(drafts -> surveys (survey_id));
 
-diesel::allow_tables_to_appear_in_same_query!(surveys, responses, answers, text_answers, drafts);
+diesel::allow_tables_to_appear_in_same_query!(surveys, responses, drafts);

@@ -1,47 +1,31 @@
-//! Turning validated answers into anonymous rows: a random id, the day, the answers.
+//! Turning validated answers into an anonymous row: a random id, the day, the answers.
 
 use chrono::NaiveDate;
 
-use crate::db::responses::{NewAnswer, NewResponse, NewTextAnswer, ResponseRows};
-use crate::questionnaire::{AnswerValue, Answers};
+use crate::db::responses::NewResponse;
+use crate::questionnaire::Answers;
 use crate::secrets::random_id;
 
+/// A response ready to store: the row, and its answers for whatever is kept beside it.
+#[derive(Debug, Clone)]
+pub struct ResponseRows {
+    pub response: NewResponse,
+    pub answers: Answers,
+}
+
 pub fn response_rows(survey_id: i32, answers: &Answers, today: NaiveDate) -> ResponseRows {
-    let id = random_id();
-    let mut rows = Vec::new();
-    let mut texts = Vec::new();
-    let answer = |key: &str, value: String, number: Option<f64>| NewAnswer {
-        response_id: id.clone(),
-        survey_id,
-        question_key: key.to_owned(),
-        value,
-        number,
-    };
-    for (key, value) in answers {
-        match value {
-            AnswerValue::Choice(choice) => rows.push(answer(key, choice.clone(), None)),
-            AnswerValue::Choices(choices) => {
-                rows.extend(choices.iter().map(|c| answer(key, c.clone(), None)))
-            }
-            AnswerValue::Number(number) => {
-                rows.push(answer(key, format_number(*number), Some(*number)))
-            }
-            AnswerValue::Text(body) => texts.push(NewTextAnswer {
-                response_id: id.clone(),
-                survey_id,
-                question_key: key.clone(),
-                body: body.clone(),
-            }),
-        }
-    }
+    let json: serde_json::Map<String, serde_json::Value> = answers
+        .iter()
+        .map(|(key, value)| (key.clone(), value.to_json()))
+        .collect();
     ResponseRows {
         response: NewResponse {
-            id,
+            id: random_id(),
             survey_id,
             submitted_on: today,
+            answers: serde_json::Value::Object(json).to_string(),
         },
-        answers: rows,
-        texts,
+        answers: answers.clone(),
     }
 }
 
@@ -57,9 +41,10 @@ pub fn format_number(number: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::questionnaire::AnswerValue;
 
     #[test]
-    fn one_row_per_chosen_value_and_texts_apart() {
+    fn the_row_holds_a_random_id_the_day_and_the_answers_only() {
         let mut answers = Answers::new();
         answers.insert("agency".into(), AnswerValue::Choice("police".into()));
         answers.insert(
@@ -72,16 +57,15 @@ mod tests {
         let rows = response_rows(7, &answers, day);
         assert_eq!(rows.response.submitted_on, day);
         assert_eq!(rows.response.id.len(), 32);
-        assert_eq!(rows.answers.len(), 4);
-        assert!(rows
-            .answers
-            .iter()
-            .any(|a| a.question_key == "caseload" && a.value == "12" && a.number == Some(12.0)));
-        assert_eq!(rows.texts.len(), 1);
-        assert!(rows
-            .answers
-            .iter()
-            .all(|a| a.response_id == rows.response.id));
+        assert_ne!(
+            rows.response.id,
+            response_rows(7, &answers, day).response.id
+        );
+        let stored: serde_json::Value = serde_json::from_str(&rows.response.answers).unwrap();
+        assert_eq!(
+            stored,
+            serde_json::json!({"agency": "police", "training": ["a", "b"], "caseload": 12, "comment": "Fine"})
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use crate::db::responses::{self, ResponseRows};
+use crate::db::responses;
+
+use super::submission::ResponseRows;
 use crate::db::{drafts, write_transaction, Database, DbConnection, DbError};
 
 /// One response to store, and what it uses up in the same transaction.
@@ -144,7 +146,7 @@ fn store_all(
             Claim::Nothing => true,
         };
         if fresh {
-            accepted.push(submission.rows.clone());
+            accepted.push(submission.rows.response.clone());
             outcomes.push(Ok(()));
         } else {
             outcomes.push(Err(WriteError::AlreadySubmitted));

@@ -234,6 +234,10 @@ impl TestApp {
     pub fn count(&self, table: &str) -> i64 {
         count_rows(&mut self.db.connect(), table)
     }
+
+    pub fn stored_answers(&self) -> Vec<serde_json::Value> {
+        stored_answers(&mut self.db.connect())
+    }
 }
 
 impl Drop for TestApp {
@@ -243,6 +247,23 @@ impl Drop for TestApp {
             let _ = thread.join();
         }
     }
+}
+
+/// Every stored response's answers, as JSON objects, in random-id order.
+pub fn stored_answers(conn: &mut DbConnection) -> Vec<serde_json::Value> {
+    use diesel::sql_types::Text;
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        answers: String,
+    }
+    diesel::sql_query("SELECT answers FROM responses ORDER BY id")
+        .load::<Row>(conn)
+        .expect("read responses")
+        .into_iter()
+        .map(|row| serde_json::from_str(&row.answers).expect("stored answers are JSON"))
+        .collect()
 }
 
 pub fn count_rows(conn: &mut DbConnection, table: &str) -> i64 {

@@ -11,30 +11,16 @@ CREATE TABLE surveys (
 );
 
 -- Anonymous by construction: a random id, the day only, no link to anyone.
+-- The answers are one JSON object per response ({"question-key": value}, values as the
+-- JSON API takes them): one row per response keeps writes cheap, and the tallies kept at
+-- submission time serve the reports.
 CREATE TABLE responses (
     id TEXT PRIMARY KEY NOT NULL,
     survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
-    submitted_on DATE NOT NULL
+    submitted_on DATE NOT NULL,
+    answers TEXT NOT NULL
 );
 CREATE INDEX responses_by_survey ON responses (survey_id, id);
-
-CREATE TABLE answers (
-    response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
-    survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
-    question_key TEXT NOT NULL,
-    value TEXT NOT NULL,
-    number DOUBLE PRECISION,
-    PRIMARY KEY (response_id, question_key, value)
-);
-CREATE INDEX answers_by_question ON answers (survey_id, question_key, value);
-
-CREATE TABLE text_answers (
-    response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
-    survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
-    question_key TEXT NOT NULL,
-    body TEXT NOT NULL,
-    PRIMARY KEY (response_id, question_key)
-);
 
 CREATE TABLE drafts (
     id_hash TEXT PRIMARY KEY NOT NULL,

@@ -14,31 +14,16 @@ CREATE TABLE surveys (
 -- Anonymous by construction: a random id, the day only, no link to anyone.
 -- WITHOUT ROWID keeps rows in random-id order, so storage order says nothing about
 -- submission order.
+-- The answers are one JSON object per response ({"question-key": value}, values as the
+-- JSON API takes them): one row per response keeps writes cheap, and the tallies kept at
+-- submission time serve the reports.
 CREATE TABLE responses (
     id TEXT PRIMARY KEY NOT NULL,
     survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
-    submitted_on DATE NOT NULL
+    submitted_on DATE NOT NULL,
+    answers TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX responses_by_survey ON responses (survey_id, id);
-
--- One row per chosen option (single, multi, likert) or number.
-CREATE TABLE answers (
-    response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
-    survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
-    question_key TEXT NOT NULL,
-    value TEXT NOT NULL,
-    number DOUBLE,
-    PRIMARY KEY (response_id, question_key, value)
-) WITHOUT ROWID;
-CREATE INDEX answers_by_question ON answers (survey_id, question_key, value);
-
-CREATE TABLE text_answers (
-    response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
-    survey_id INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
-    question_key TEXT NOT NULL,
-    body TEXT NOT NULL,
-    PRIMARY KEY (response_id, question_key)
-) WITHOUT ROWID;
 
 -- Unfinished responses, keyed by a hash of the random id in the respondent's cookie.
 CREATE TABLE drafts (
