@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::schema::drafts;
+use super::schema::{drafts, surveys};
+use super::surveys::SurveyHead;
 use super::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -60,4 +61,23 @@ pub fn delete(conn: &mut DbConnection, id_hash: &str) -> QueryResult<bool> {
 
 pub fn delete_older_than(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<usize> {
     diesel::delete(drafts::table.filter(drafts::updated_on.lt(day))).execute(conn)
+}
+
+/// A survey by slug and, in the same query, the answers of the draft with this hash (one
+/// round trip per respondent page).
+pub fn survey_with_draft(
+    conn: &mut DbConnection,
+    slug: &str,
+    id_hash: Option<&str>,
+) -> QueryResult<Option<(SurveyHead, Option<String>)>> {
+    surveys::table
+        .left_join(
+            drafts::table.on(drafts::survey_id
+                .eq(surveys::id)
+                .and(drafts::id_hash.eq(id_hash.unwrap_or_default().to_owned()))),
+        )
+        .filter(surveys::slug.eq(slug))
+        .select((SurveyHead::as_select(), drafts::answers.nullable()))
+        .first(conn)
+        .optional()
 }

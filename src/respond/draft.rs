@@ -36,23 +36,11 @@ pub fn expired_cookie(slug: &str, secure: bool) -> Cookie<'static> {
     cookie
 }
 
-pub fn load(
-    conn: &mut DbConnection,
-    token: Option<&Token>,
-    survey_id: i32,
-) -> Result<Option<Draft>, DbError> {
-    let Some(token) = token else {
-        return Ok(None);
-    };
-    let Some(row) = drafts::find(conn, &token.hash(), survey_id)? else {
-        return Ok(None);
-    };
-    let answers = serde_json::from_str(&row.answers)
+/// Reads the draft's stored answers (JSON) into a draft.
+pub fn from_stored(id_hash: String, answers: &str) -> Result<Draft, DbError> {
+    let answers = serde_json::from_str(answers)
         .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
-    Ok(Some(Draft {
-        id_hash: row.id_hash,
-        answers,
-    }))
+    Ok(Draft { id_hash, answers })
 }
 
 pub fn create(

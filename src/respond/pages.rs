@@ -40,11 +40,18 @@ struct Visit {
 
 async fn visit(state: &AppState, slug: String, token: Option<Token>) -> Result<Visit, AppError> {
     let catalog = state.catalog.clone();
+    let id_hash = token.map(|t| t.hash());
     state
         .db
         .run(move |conn| {
-            let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let draft = draft::load(conn, token.as_ref(), survey.id)?;
+            let (head, stored) =
+                crate::db::drafts::survey_with_draft(conn, &slug, id_hash.as_deref())?
+                    .ok_or(AppError::SurveyNotFound)?;
+            let survey = catalog.with_questionnaire(conn, head)?;
+            let draft = match (id_hash, stored) {
+                (Some(hash), Some(answers)) => Some(draft::from_stored(hash, &answers)?),
+                _ => None,
+            };
             Ok(Visit { survey, draft })
         })
         .await

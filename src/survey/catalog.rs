@@ -42,9 +42,18 @@ impl Catalog {
     }
 
     pub fn live(&self, conn: &mut DbConnection, slug: &str) -> Result<Option<LiveSurvey>, DbError> {
-        let Some(head) = surveys::head_by_slug(conn, slug)? else {
-            return Ok(None);
-        };
+        match surveys::head_by_slug(conn, slug)? {
+            Some(head) => self.with_questionnaire(conn, head).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Completes a survey head read elsewhere (for example together with a draft).
+    pub fn with_questionnaire(
+        &self,
+        conn: &mut DbConnection,
+        head: surveys::SurveyHead,
+    ) -> Result<LiveSurvey, DbError> {
         let questionnaire = match self.cached(head.id, head.revision) {
             Some(q) => q,
             None => {
@@ -59,12 +68,12 @@ impl Catalog {
                 parsed
             }
         };
-        Ok(Some(LiveSurvey {
+        Ok(LiveSurvey {
             id: head.id,
             status: head.status(),
             slug: head.slug,
             questionnaire,
-        }))
+        })
     }
 
     fn cached(&self, id: i32, revision: i32) -> Option<Arc<Questionnaire>> {
