@@ -40,3 +40,8 @@ pub fn thresholds_lowered(slug: &str) -> String {
 }
 
 pub const NO_SUCH_SURVEY: &str = "no survey has that slug";
+
+/// One line of an error summary: the question, then what to do.
+pub fn summary_item(question: &str, problem: &str) -> String {
+    format!("{question} – {problem}")
+}

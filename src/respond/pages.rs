@@ -215,7 +215,7 @@ fn section_page<'a>(
         total: visible.len().max(1),
         action: page_href(&survey.slug, index),
         questions,
-        errors: error_links(problems),
+        errors: error_links(q, problems),
     }
 }
 
@@ -356,7 +356,7 @@ fn check_page<'a>(
     let q = &survey.questionnaire;
     let visible = questionnaire::visible_sections(q, answers);
     let sections = check_sections(q, &survey.slug, &visible, answers);
-    let mut errors = error_links(problems);
+    let mut errors = error_links(q, problems);
     for (error, problem) in errors.iter_mut().zip(problems) {
         if let Some(index) = q.section_of(&problem.question) {
             error.href = format!(

@@ -171,12 +171,17 @@ pub fn question_view(
     }
 }
 
-pub fn error_links(problems: &[Problem]) -> Vec<ErrorLink> {
+/// The error summary: each problem with the question it belongs to, since "Select one
+/// option" alone would not say which question a screen-reader user should go back to.
+pub fn error_links(questionnaire: &Questionnaire, problems: &[Problem]) -> Vec<ErrorLink> {
     problems
         .iter()
         .map(|p| ErrorLink {
             href: format!("#{}", field_id(&p.question)),
-            message: p.message.clone(),
+            message: match questionnaire.question(&p.question) {
+                Some(question) => crate::messages::summary_item(&question.text, &p.message),
+                None => p.message.clone(),
+            },
         })
         .collect()
 }
