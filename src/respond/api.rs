@@ -42,20 +42,8 @@ pub struct ApiError(#[from] pub AppError);
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match &self.0 {
-            AppError::NotFound | AppError::SurveyNotFound => StatusCode::NOT_FOUND,
-            AppError::SurveyNotOpen | AppError::OpenLinkOff | AppError::AlreadySubmitted => {
-                StatusCode::CONFLICT
-            }
-            AppError::BadRequest(_) | AppError::Import(_) | AppError::Refused(_) => {
-                StatusCode::BAD_REQUEST
-            }
-            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::InvalidAnswers(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        // The same status as the page would get; only the body differs.
+        self.0.status_code()
     }
 
     fn error_response(&self) -> HttpResponse {
