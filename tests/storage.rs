@@ -128,3 +128,27 @@ fn sqlite_connections_are_durable_and_strict() {
         "the SQLite file's folder is created"
     );
 }
+
+on_both_backends! {
+    abandoned_drafts_are_deleted_after_their_days => |backend: Backend| {
+        use candour::db::drafts::{self, DraftRow};
+        let db = TestDb::new(backend);
+        let mut conn = db.connect();
+        migrations::run_pending(&mut conn).unwrap();
+        let (questionnaire, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, chrono::Utc::now().naive_utc()).unwrap();
+        let survey = candour::db::surveys::find_by_slug(&mut conn, &questionnaire.slug).unwrap().unwrap();
+        let today = chrono::Utc::now().date_naive();
+        for (hash, age) in [("old", 20u64), ("recent", 2)] {
+            drafts::insert(&mut conn, &DraftRow {
+                id_hash: hash.into(),
+                survey_id: survey.id,
+                answers: "{}".into(),
+                updated_on: today - chrono::Days::new(age),
+            }).unwrap();
+        }
+        let deleted = drafts::delete_older_than(&mut conn, today - chrono::Days::new(14)).unwrap();
+        assert_eq!(deleted, 1);
+        assert!(drafts::survey_with_draft(&mut conn, &questionnaire.slug, Some("recent")).unwrap().unwrap().1.is_some());
+        assert!(drafts::survey_with_draft(&mut conn, &questionnaire.slug, Some("old")).unwrap().unwrap().1.is_none());
+    };
+}

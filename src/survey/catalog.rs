@@ -84,3 +84,34 @@ impl Catalog {
             .map(|(_, q)| q.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey(status: SurveyStatus, opens: Option<&str>, closes: Option<&str>) -> LiveSurvey {
+        let source = crate::survey::SHIPPED_QUESTIONNAIRE;
+        let mut questionnaire = crate::questionnaire::parse_questionnaire(source).unwrap();
+        questionnaire.opens_on = opens.map(|d| d.parse().unwrap());
+        questionnaire.closes_on = closes.map(|d| d.parse().unwrap());
+        LiveSurvey {
+            id: 1,
+            slug: questionnaire.slug.clone(),
+            status,
+            questionnaire: Arc::new(questionnaire),
+        }
+    }
+
+    #[test]
+    fn responses_only_while_open_and_within_the_dates() {
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        let open = survey(SurveyStatus::Open, Some("2026-12-01"), Some("2026-12-14"));
+        assert!(!open.accepts_responses(day("2026-11-30")));
+        assert!(open.accepts_responses(day("2026-12-01")));
+        assert!(open.accepts_responses(day("2026-12-14")));
+        assert!(!open.accepts_responses(day("2026-12-15")));
+        assert!(survey(SurveyStatus::Open, None, None).accepts_responses(day("2030-01-01")));
+        assert!(!survey(SurveyStatus::Draft, None, None).accepts_responses(day("2026-12-01")));
+        assert!(!survey(SurveyStatus::Closed, None, None).accepts_responses(day("2026-12-01")));
+    }
+}
