@@ -123,6 +123,7 @@ pub fn start_with_clock(
         setup,
         secret_key: SecretKey::parse(settings.security.secret_key.expose()),
     });
+    spawn_session_cleanup(db.clone(), state.clock.clone(), &settings.security);
     spawn_draft_cleanup(db, settings.server.draft_days);
 
     let https = settings.is_https();
@@ -153,6 +154,33 @@ pub fn start_with_clock(
         server,
         writer: writer_thread,
     })
+}
+
+/// Timed-out sessions are refused when presented; this removes the ones never presented
+/// again, so the table holds only live sessions.
+fn spawn_session_cleanup(db: Database, clock: Clock, security: &crate::config::SecuritySettings) {
+    let timeouts = crate::accounts::session::Timeouts::from_settings(security);
+    actix_web::rt::spawn(async move {
+        let mut every_ten_minutes = actix_web::rt::time::interval(Duration::from_secs(600));
+        loop {
+            every_ten_minutes.tick().await;
+            let now = clock.now();
+            let timeouts = timeouts.clone();
+            let deleted = db
+                .run(move |conn| {
+                    crate::db::sessions::delete_expired(
+                        conn,
+                        now - timeouts.idle,
+                        now - timeouts.absolute,
+                    )
+                    .map_err(DbError::from)
+                })
+                .await;
+            if let Err(error) = deleted {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+        }
+    });
 }
 
 /// Unfinished open-link responses are deleted after `draft_days` without a change.

@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{cli_with, stderr, stdout, Backend, Browser, Reply, TestApp, SMALL_QUESTIONNAIRE, TEST_PASSWORD};
+use common::{
+    cli_with, stderr, stdout, Backend, Browser, Reply, TestApp, SMALL_QUESTIONNAIRE, TEST_PASSWORD,
+};
 
 fn upload(browser: &Browser, csrf: &str, toml: &str) -> Reply {
     let boundary = "candourtestboundary";

@@ -88,7 +88,7 @@ pub fn advance(
 }
 
 pub enum Lookup {
-    Active(SessionRow, UserRow),
+    Active(Box<(SessionRow, UserRow)>),
     /// It existed but timed out (now deleted): the person is told, not silently dropped.
     Expired,
     Missing,
@@ -113,7 +113,7 @@ pub fn load(
     match users::find(conn, row.user_id)? {
         Some(user) if !user.disabled => {
             sessions::touch(conn, &hash, now)?;
-            Ok(Lookup::Active(row, user))
+            Ok(Lookup::Active(Box::new((row, user))))
         }
         _ => {
             sessions::delete(conn, &hash)?;

@@ -167,7 +167,10 @@ async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, Au
         })
         .await?;
     match lookup {
-        Lookup::Active(row, user) => Ok(Some(CurrentSession { token, row, user })),
+        Lookup::Active(found) => {
+            let (row, user) = *found;
+            Ok(Some(CurrentSession { token, row, user }))
+        }
         Lookup::Expired => Err(AuthError::Expired { https }),
         Lookup::Missing => Ok(None),
     }

@@ -536,7 +536,9 @@ impl TestApp {
             6,
             1,
             30,
-            totp_rs::Secret::Encoded(secret).to_bytes().expect("base32 secret"),
+            totp_rs::Secret::Encoded(secret)
+                .to_bytes()
+                .expect("base32 secret"),
             Some("Candour".to_owned()),
             email.to_owned(),
         )
