@@ -35,6 +35,36 @@ pub enum Command {
     /// Import, list, open and close surveys.
     #[command(subcommand)]
     Survey(SurveyCommand),
+    /// Review team accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for scripted downloads.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the password is read from standard input (one line) or a prompt.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "viewer"])]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for an account and print it (it is shown only this once).
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+    /// List API tokens (never the tokens themselves).
+    List,
+    /// Revoke an API token by its number from `token list`.
+    Revoke { id: i32 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +132,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Survey(command) => run_survey(&settings, command),
+        Command::User(command) => crate::cli_accounts::run_user(&settings, command),
+        Command::Token(command) => crate::cli_accounts::run_token(&settings, command),
     }
 }
 

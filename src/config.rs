@@ -31,6 +31,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub reminders: ReminderDefaults,
     pub disclosure: DisclosureDefaults,
+    pub security: SecuritySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -88,6 +89,19 @@ pub struct ReminderDefaults {
 pub struct DisclosureDefaults {
     pub min_group_size: u32,
     pub comments_threshold: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySettings {
+    pub secret_key: Secret,
+    pub session_idle_minutes: u32,
+    pub session_absolute_minutes: u32,
+    pub login_window_minutes: u32,
+    pub login_max_failures_per_account: u32,
+    pub login_max_failures_per_address: u32,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub password_hash_concurrency: usize,
 }
 
 /// A setting that may hold credentials (database and SMTP URLs): never printed.
@@ -203,7 +217,53 @@ impl Settings {
         if self.disclosure.comments_threshold == 0 {
             return invalid("disclosure.comments_threshold", "must be at least 1");
         }
+        self.validate_security()?;
         Ok(())
+    }
+
+    fn validate_security(&self) -> Result<(), ConfigError> {
+        let invalid = |setting, reason: &str| {
+            Err(ConfigError::Invalid {
+                setting,
+                reason: reason.to_owned(),
+            })
+        };
+        let security = &self.security;
+        if !security.secret_key.is_empty()
+            && crate::accounts::SecretKey::parse(security.secret_key.expose()).is_none()
+        {
+            return invalid("security.secret_key", "must be 64 hexadecimal characters");
+        }
+        if security.secret_key.is_empty() && self.is_https() {
+            return invalid(
+                "security.secret_key",
+                "must be set (64 hexadecimal characters) when server.public_url is https",
+            );
+        }
+        if security.session_idle_minutes == 0 || security.session_absolute_minutes == 0 {
+            return invalid(
+                "security",
+                "session_idle_minutes and session_absolute_minutes must be at least 1",
+            );
+        }
+        if security.login_window_minutes == 0
+            || security.login_max_failures_per_account == 0
+            || security.login_max_failures_per_address == 0
+        {
+            return invalid(
+                "security",
+                "login_window_minutes and the login_max_failures settings must be at least 1",
+            );
+        }
+        if security.password_hash_concurrency == 0 {
+            return invalid("security.password_hash_concurrency", "must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// The site's origin (`scheme://host[:port]`), which a browser's Origin header names.
+    pub fn public_origin(&self) -> String {
+        self.server.public_url.origin().ascii_serialization()
     }
 
     /// Whether cookies must carry `Secure` (and the `__Host-` prefix).

@@ -5,7 +5,12 @@
 //! the JSON submission, and the batched response writer), `db` (every query, both backends),
 //! `web` (the HTTP edge: routes, errors, headers, logs), `cli` (the `candour` command).
 
+pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod cli;
+mod cli_accounts;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;

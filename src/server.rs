@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use actix_web::{web, App, HttpServer};
 
+use crate::accounts::setup::SetupLink;
+use crate::accounts::{PasswordHasher, SecretKey};
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{Database, DatabaseUrl, DbError};
 use crate::respond::{ResponseWriter, WriterThread};
@@ -52,6 +55,8 @@ pub fn open_connection(settings: &Settings) -> Result<crate::db::DbConnection, D
 /// A server that is listening; `wait` runs it until it is stopped.
 pub struct RunningServer {
     pub addrs: Vec<SocketAddr>,
+    /// The one-time `/setup?token=…` link, when the database has no account yet.
+    pub setup_link: Option<String>,
     pub handle: actix_web::dev::ServerHandle,
     server: actix_web::dev::Server,
     writer: WriterThread,
@@ -71,7 +76,27 @@ impl RunningServer {
 
 /// Prepares everything and starts listening. Must be called inside an actix system.
 pub fn start(settings: Settings, db: Database) -> Result<RunningServer, StartError> {
+    start_with_clock(settings, db, Clock::system())
+}
+
+/// `start` with a clock the caller keeps (tests move it forward).
+pub fn start_with_clock(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+) -> Result<RunningServer, StartError> {
     let settings = Arc::new(settings);
+    let setup = SetupLink::none();
+    let setup_link = if crate::db::users::count(&mut *db.get()?).map_err(DbError::from)? == 0 {
+        let token = setup.issue();
+        Some(format!(
+            "{}setup?token={}",
+            settings.server.public_url,
+            token.expose()
+        ))
+    } else {
+        None
+    };
     if let Some(slug) =
         survey::seed_shipped_questionnaire(&mut *db.get()?, chrono::Utc::now().naive_utc())?
     {
@@ -93,7 +118,12 @@ pub fn start(settings: Settings, db: Database) -> Result<RunningServer, StartErr
         db: db.clone(),
         catalog: Catalog::new(),
         writer,
+        clock,
+        passwords: PasswordHasher::new(settings.security.password_hash_concurrency),
+        setup,
+        secret_key: SecretKey::parse(settings.security.secret_key.expose()),
     });
+    spawn_session_cleanup(db.clone(), state.clock.clone(), &settings.security);
     spawn_draft_cleanup(db, settings.server.draft_days);
 
     let https = settings.is_https();
@@ -119,10 +149,38 @@ pub fn start(settings: Settings, db: Database) -> Result<RunningServer, StartErr
     drop(state);
     Ok(RunningServer {
         addrs,
+        setup_link,
         handle: server.handle(),
         server,
         writer: writer_thread,
     })
+}
+
+/// Timed-out sessions are refused when presented; this removes the ones never presented
+/// again, so the table holds only live sessions.
+fn spawn_session_cleanup(db: Database, clock: Clock, security: &crate::config::SecuritySettings) {
+    let timeouts = crate::accounts::session::Timeouts::from_settings(security);
+    actix_web::rt::spawn(async move {
+        let mut every_ten_minutes = actix_web::rt::time::interval(Duration::from_secs(600));
+        loop {
+            every_ten_minutes.tick().await;
+            let now = clock.now();
+            let timeouts = timeouts.clone();
+            let deleted = db
+                .run(move |conn| {
+                    crate::db::sessions::delete_expired(
+                        conn,
+                        now - timeouts.idle,
+                        now - timeouts.absolute,
+                    )
+                    .map_err(DbError::from)
+                })
+                .await;
+            if let Err(error) = deleted {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+        }
+    });
 }
 
 /// Unfinished open-link responses are deleted after `draft_days` without a change.
@@ -153,6 +211,12 @@ pub async fn serve(settings: Settings) -> Result<(), StartError> {
     let running = start(settings, db)?;
     for addr in &running.addrs {
         println!("Candour is listening on http://{addr}/");
+    }
+    if let Some(link) = &running.setup_link {
+        println!(
+            "No account exists yet. Create the first admin account, once, at:\n  {link}\n\
+             The link works only until it is used or this process stops."
+        );
     }
     running.wait().await
 }

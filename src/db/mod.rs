@@ -8,9 +8,14 @@ pub mod schema;
 mod transaction;
 mod url;
 
+pub mod api_tokens;
+pub mod audit_log;
 pub mod drafts;
+pub mod login_failures;
 pub mod responses;
+pub mod sessions;
 pub mod surveys;
+pub mod users;
 
 pub use connection::{Backend, DbConnection};
 pub use error::DbError;

@@ -2,10 +2,10 @@
 
 pub mod api;
 mod draft;
-mod form;
+pub(crate) mod form;
 pub mod pages;
 pub mod submission;
-mod views;
+pub(crate) mod views;
 pub mod writer;
 
 pub use writer::{ResponseWriter, WriterThread};

@@ -3,8 +3,10 @@
 
 mod catalog;
 mod lifecycle;
+mod settings;
 
 pub use catalog::{Catalog, LiveSurvey};
 pub use lifecycle::{
     close, import, open, seed_shipped_questionnaire, ImportOutcome, SHIPPED_QUESTIONNAIRE,
 };
+pub use settings::{change_settings, SettingsChange};

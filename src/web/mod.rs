@@ -13,6 +13,9 @@ use actix_web::{web, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 use chrono::NaiveDate;
 
+use crate::accounts::setup::SetupLink;
+use crate::accounts::{PasswordHasher, SecretKey};
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::respond::{self, ResponseWriter};
@@ -27,6 +30,12 @@ pub struct AppState {
     pub db: Database,
     pub catalog: Catalog,
     pub writer: ResponseWriter,
+    /// The time for sessions, sign-in limits and second factors; tests move it forward.
+    pub clock: Clock,
+    pub passwords: PasswordHasher,
+    pub setup: SetupLink,
+    /// Encrypts second-factor secrets at rest, when `security.secret_key` is set.
+    pub secret_key: Option<SecretKey>,
 }
 
 impl AppState {
@@ -46,6 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/readyz", web::get().to(health::readyz))
         .route("/assets/candour.css", web::get().to(stylesheet))
         .route("/", web::get().to(home))
+        .configure(crate::admin::routes)
         .configure(respond::pages::routes)
         .configure(respond::api::routes);
 }

@@ -157,6 +157,10 @@ pub fn settings_for(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
 pub struct TestApp {
     pub db: TestDb,
     pub addr: SocketAddr,
+    /// The server's clock: tests move it forward instead of sleeping.
+    pub clock: candour::clock::Clock,
+    /// The first-run `/setup?token=…` link the server printed (no account existed).
+    pub setup_link: Option<String>,
     handle: actix_web::dev::ServerHandle,
     thread: Option<JoinHandle<()>>,
 }
@@ -169,21 +173,41 @@ impl TestApp {
     pub fn start_with(backend: Backend, extra: &[(&str, &str)]) -> Self {
         let db = TestDb::new(backend);
         let settings = settings_for(&db, extra);
+        Self::launch(db, settings)
+    }
+
+    /// Starts with settings given as TOML on top of the test defaults (for lists and numbers).
+    pub fn start_with_toml(backend: Backend, toml: &str) -> Self {
+        let db = TestDb::new(backend);
+        let settings = settings_with_toml(&db, toml);
+        Self::launch(db, settings)
+    }
+
+    fn launch(db: TestDb, settings: Settings) -> Self {
         let (started, ready) = mpsc::channel();
+        let clock = candour::clock::Clock::system();
+        let server_clock = clock.clone();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let database = server::open_database(&settings).expect("open the database");
-                let running = server::start(settings, database).expect("start the server");
+                let running = server::start_with_clock(settings, database, server_clock)
+                    .expect("start the server");
                 started
-                    .send((running.addrs[0], running.handle.clone()))
+                    .send((
+                        running.addrs[0],
+                        running.handle.clone(),
+                        running.setup_link.clone(),
+                    ))
                     .expect("report the address");
                 running.wait().await.expect("serve");
             })
         });
-        let (addr, handle) = ready.recv().expect("the server starts");
+        let (addr, handle, setup_link) = ready.recv().expect("the server starts");
         Self {
             db,
             addr,
+            clock,
+            setup_link,
             handle,
             thread: Some(thread),
         }
@@ -460,3 +484,164 @@ text = "Do you do joint visits?"
 options = ["Yes", "No"]
 show_if = { question = "agency", any_of = ["police"] }
 "#;
+
+/// A password that meets the rules, for test accounts.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
+/// A review-team account made through the CLI, with its second factor set up through the
+/// pages; `totp` computes its codes.
+pub struct TestAccount {
+    pub email: String,
+    pub password: String,
+    pub totp: totp_rs::TOTP,
+    pub recovery_codes: Vec<String>,
+}
+
+impl TestAccount {
+    /// The current code by the server's clock, after moving the clock past the step of
+    /// any code used before (a code is accepted once only).
+    pub fn code(&self, app: &TestApp) -> String {
+        app.clock.advance(chrono::Duration::seconds(30));
+        let now = app.clock.now().and_utc().timestamp() as u64;
+        self.totp.generate(now)
+    }
+}
+
+/// The value of a hidden input in a page.
+pub fn hidden_field(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no hidden field {name} in:\n{body}"))
+        + marker.len();
+    body[start..]
+        .split('"')
+        .next()
+        .expect("a closing quote")
+        .to_owned()
+}
+
+impl TestApp {
+    /// Adds an account through `candour user add`.
+    pub fn add_user(&self, email: &str, role: &str) {
+        let output = cli_with(
+            &self.db,
+            &["user", "add", "--email", email, "--role", role],
+            Some(&format!("{TEST_PASSWORD}\n")),
+        );
+        assert!(output.status.success(), "user add: {}", stderr(&output));
+    }
+
+    /// Adds an account and signs in for the first time (enrolling the second factor);
+    /// returns the signed-in browser and the account.
+    pub fn enrolled(&self, email: &str, role: &str) -> (Browser, TestAccount) {
+        self.add_user(email, role);
+        let browser = self.browser();
+        let reply = browser.post_form(
+            "/admin/signin",
+            &[("email", email), ("password", TEST_PASSWORD)],
+        );
+        assert_eq!(reply.status, 303, "{}", reply.body);
+        assert_eq!(reply.location(), "/admin/2fa/enrol");
+        let page = browser.get("/admin/2fa/enrol");
+        assert_eq!(page.status, 200, "{}", page.body);
+        let secret = page
+            .body
+            .split("<code>")
+            .nth(1)
+            .and_then(|s| s.split("</code>").next())
+            .expect("the secret in text")
+            .to_owned();
+        let totp = totp_rs::TOTP::new(
+            totp_rs::Algorithm::SHA1,
+            6,
+            1,
+            30,
+            totp_rs::Secret::Encoded(secret)
+                .to_bytes()
+                .expect("base32 secret"),
+            Some("Candour".to_owned()),
+            email.to_owned(),
+        )
+        .expect("a TOTP");
+        let mut account = TestAccount {
+            email: email.to_owned(),
+            password: TEST_PASSWORD.to_owned(),
+            totp,
+            recovery_codes: Vec::new(),
+        };
+        let csrf = hidden_field(&page.body, "_csrf");
+        let code = account.code(self);
+        let done = browser.post_form("/admin/2fa/enrol", &[("_csrf", &csrf), ("code", &code)]);
+        assert_eq!(done.status, 200, "{}", done.body);
+        account.recovery_codes = done
+            .body
+            .split("<li><code>")
+            .skip(1)
+            .filter_map(|s| s.split("</code>").next())
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(account.recovery_codes.len(), 10);
+        (browser, account)
+    }
+
+    /// Signs an enrolled account in with password and app code in a fresh browser.
+    pub fn sign_in(&self, account: &TestAccount) -> Browser {
+        let browser = self.browser();
+        let reply = browser.post_form(
+            "/admin/signin",
+            &[("email", &account.email), ("password", &account.password)],
+        );
+        assert_eq!(reply.location(), "/admin/2fa", "{}", reply.body);
+        let page = browser.get("/admin/2fa");
+        let csrf = hidden_field(&page.body, "_csrf");
+        let code = account.code(self);
+        let reply = browser.post_form("/admin/2fa", &[("_csrf", &csrf), ("code", &code)]);
+        assert_eq!(reply.status, 303, "{}", reply.body);
+        browser
+    }
+}
+
+impl Browser {
+    /// The CSRF token from a signed-in page.
+    pub fn csrf(&self) -> String {
+        hidden_field(&self.get("/admin/password").body, "_csrf")
+    }
+
+    /// A POST with extra headers (Origin, X-Forwarded-For).
+    pub fn post_form_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self.agent.post(&format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        Self::reply(request.send_form(fields))
+    }
+
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(&format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        Self::reply(request.call())
+    }
+}
+
+/// Test settings with a TOML fragment merged last (lists and numbers keep their types).
+pub fn settings_with_toml(db: &TestDb, toml: &str) -> Settings {
+    let figment = Settings::defaults()
+        .merge(Serialized::default("database.url", &db.url))
+        .merge(Serialized::default("database.pool_size", 4))
+        .merge(Serialized::default("server.bind", "127.0.0.1:0"))
+        .merge(Serialized::default("server.workers", 1))
+        .merge(Serialized::default(
+            "mail.file_dir",
+            db.dir().join("mail").display().to_string(),
+        ))
+        .merge(<figment::providers::Toml as figment::providers::Format>::string(toml));
+    Settings::from_figment(figment).expect("test settings are valid")
+}

@@ -1,0 +1,63 @@
+//! The review team's accounts: passwords, the second factor, sessions, sign-in limits,
+//! the first-run set-up link and API tokens. Handlers in `admin` call these; storage is
+//! in `db::users`, `db::sessions`, `db::login_failures` and `db::api_tokens`.
+
+pub mod api_tokens;
+mod email;
+pub mod password;
+pub mod rate_limit;
+pub mod recovery;
+pub mod session;
+pub mod setup;
+pub mod totp;
+
+pub use email::normalise_email;
+pub use password::{Password, PasswordHasher};
+pub use totp::SecretKey;
+
+/// What an account may do: admins change things, viewers only look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "admin" => Some(Role::Admin),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+}
+
+/// A signed-in (or token-bearing) account as handlers see it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: i32,
+    pub email: String,
+    pub role: Role,
+}
+
+impl Account {
+    pub fn from_row(row: &crate::db::users::UserRow) -> Self {
+        Self {
+            id: row.id,
+            email: row.email.clone(),
+            // An unknown role is treated as the weaker one.
+            role: Role::parse(&row.role).unwrap_or(Role::Viewer),
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}

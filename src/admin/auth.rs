@@ -1,0 +1,364 @@
+//! Who is asking: the session cookie and its extractors (`SignedIn`, `RequireAdmin`,
+//! `PartlySignedIn`), the bearer-token extractor for the API, the CSRF check, and the
+//! client address used for sign-in limits.
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use subtle::ConstantTimeEq;
+
+use crate::accounts::session::{self, Lookup, Stage, Timeouts};
+use crate::accounts::{self, Account};
+use crate::db::sessions::SessionRow;
+use crate::db::users::UserRow;
+use crate::db::DbError;
+use crate::error::AppError;
+use crate::messages::accounts as msg;
+use crate::secrets::Token;
+use crate::web::{render, AppState, ErrorPage};
+
+/// The hidden form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// Why a request may not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("session ended")]
+    Expired { https: bool },
+    #[error("forbidden")]
+    Forbidden,
+    #[error("CSRF check failed")]
+    Csrf,
+    #[error("invalid bearer token")]
+    BadToken,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<DbError> for AuthError {
+    fn from(error: DbError) -> Self {
+        AuthError::App(AppError::Db(error))
+    }
+}
+
+impl From<diesel::result::Error> for AuthError {
+    fn from(error: diesel::result::Error) -> Self {
+        AuthError::App(error.into())
+    }
+}
+
+impl ResponseError for AuthError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AuthError::NotSignedIn => StatusCode::SEE_OTHER,
+            AuthError::Expired { .. } | AuthError::BadToken => StatusCode::UNAUTHORIZED,
+            AuthError::Forbidden | AuthError::Csrf => StatusCode::FORBIDDEN,
+            AuthError::App(inner) => inner.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let page = |title, detail| {
+            render(
+                HttpResponse::build(self.status_code()),
+                &ErrorPage { title, detail },
+            )
+        };
+        match self {
+            AuthError::NotSignedIn => HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/admin/signin"))
+                .finish(),
+            AuthError::Expired { https } => {
+                let mut response = render(
+                    HttpResponse::Unauthorized(),
+                    &super::views::SessionEndedPage {
+                        title: msg::SESSION_ENDED,
+                        detail: msg::SESSION_ENDED_DETAIL,
+                    },
+                );
+                let _ = response.add_removal_cookie(&session_cookie(None, *https));
+                response
+            }
+            AuthError::Forbidden => page(msg::FORBIDDEN, msg::FORBIDDEN_DETAIL),
+            AuthError::Csrf => page(msg::CSRF_FAILED, msg::CSRF_FAILED_DETAIL),
+            AuthError::BadToken => HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+                .json(serde_json::json!({ "error": "a valid API token is required" })),
+            AuthError::App(inner) => inner.error_response(),
+        }
+    }
+}
+
+pub fn cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-candour_session"
+    } else {
+        "candour_session"
+    }
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Path=/, and `Secure` with the `__Host-`
+/// prefix behind https. No expiry: it ends with the browser, and the server ends it sooner.
+pub fn session_cookie(token: Option<&Token>, https: bool) -> Cookie<'static> {
+    let mut cookie = Cookie::new(
+        cookie_name(https),
+        token.map(|t| t.expose().to_owned()).unwrap_or_default(),
+    );
+    cookie.set_path("/");
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_secure(https);
+    cookie
+}
+
+fn presented_token(req: &HttpRequest, https: bool) -> Option<Token> {
+    req.cookie(cookie_name(https))
+        .and_then(|c| Token::parse(c.value()))
+}
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AuthError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or(AuthError::App(AppError::BadRequest(
+            crate::messages::INTERNAL,
+        )))
+}
+
+/// A session found through its cookie, at whatever stage.
+pub struct CurrentSession {
+    pub token: Token,
+    pub row: SessionRow,
+    pub user: UserRow,
+}
+
+impl CurrentSession {
+    pub fn csrf(&self) -> String {
+        session::csrf_token(&self.token)
+    }
+
+    pub fn account(&self) -> Account {
+        Account::from_row(&self.user)
+    }
+}
+
+async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, AuthError> {
+    let state = state_of(req)?;
+    let https = state.secure_cookies();
+    let Some(token) = presented_token(req, https) else {
+        return Ok(None);
+    };
+    let timeouts = Timeouts::from_settings(&state.settings.security);
+    let now = state.clock.now();
+    let lookup_token = token.clone();
+    let lookup = state
+        .db
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                session::load(conn, &lookup_token, &timeouts, now)
+            })
+            .map_err(AuthError::from)
+        })
+        .await?;
+    match lookup {
+        Lookup::Active(found) => {
+            let (row, user) = *found;
+            Ok(Some(CurrentSession { token, row, user }))
+        }
+        Lookup::Expired => Err(AuthError::Expired { https }),
+        Lookup::Missing => Ok(None),
+    }
+}
+
+/// A person who has given their password and second factor.
+pub struct SignedIn {
+    pub account: Account,
+    pub session: CurrentSession,
+}
+
+impl SignedIn {
+    /// The token every form of this session must carry.
+    pub fn csrf(&self) -> String {
+        self.session.csrf()
+    }
+}
+
+type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, AuthError>>>>;
+
+impl FromRequest for SignedIn {
+    type Error = AuthError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match current_session(&req).await? {
+                Some(session) if session.row.stage == Stage::Full.as_str() => Ok(SignedIn {
+                    account: session.account(),
+                    session,
+                }),
+                _ => Err(AuthError::NotSignedIn),
+            }
+        })
+    }
+}
+
+/// A signed-in admin; viewers get 403.
+pub struct RequireAdmin(pub SignedIn);
+
+impl FromRequest for RequireAdmin {
+    type Error = AuthError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            if signed_in.account.is_admin() {
+                Ok(RequireAdmin(signed_in))
+            } else {
+                Err(AuthError::Forbidden)
+            }
+        })
+    }
+}
+
+/// Someone whose password was accepted and who still owes the second factor.
+pub struct PartlySignedIn(pub CurrentSession);
+
+impl FromRequest for PartlySignedIn {
+    type Error = AuthError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match current_session(&req).await? {
+                Some(session) if session.row.stage == Stage::Password.as_str() => {
+                    Ok(PartlySignedIn(session))
+                }
+                _ => Err(AuthError::NotSignedIn),
+            }
+        })
+    }
+}
+
+/// The account behind `Authorization: Bearer <API token>`, for scripted access.
+pub struct BearerAccount(pub Account);
+
+impl FromRequest for BearerAccount {
+    type Error = AuthError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let presented = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::to_owned)
+                .ok_or(AuthError::BadToken)?;
+            let state = state_of(&req)?;
+            let account = state
+                .db
+                .run(move |conn| accounts::api_tokens::account_for(conn, &presented))
+                .await?;
+            account.map(BearerAccount).ok_or(AuthError::BadToken)
+        })
+    }
+}
+
+/// Refuses a request whose `Origin` names another site (a browser always sends it on a
+/// cross-site POST).
+pub fn check_origin(req: &HttpRequest, state: &AppState) -> Result<(), AuthError> {
+    match req.headers().get(header::ORIGIN) {
+        None => Ok(()),
+        Some(origin) if origin.as_bytes() == state.settings.public_origin().as_bytes() => Ok(()),
+        Some(_) => Err(AuthError::Csrf),
+    }
+}
+
+/// The CSRF check for a state-changing form: the Origin check plus the session's token
+/// in the `_csrf` field.
+pub fn check_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &CurrentSession,
+    fields: &[(String, String)],
+) -> Result<(), AuthError> {
+    check_origin(req, state)?;
+    let expected = session.csrf();
+    let presented = fields
+        .iter()
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, value)| value.as_str())
+        .unwrap_or_default();
+    if bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
+        Ok(())
+    } else {
+        Err(AuthError::Csrf)
+    }
+}
+
+/// The client's address: the connecting peer, or, when the peer is a trusted proxy, the
+/// last address in X-Forwarded-For that is not itself a trusted proxy.
+pub fn client_address(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = req.peer_addr().map(|a| a.ip())?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn forwarded_address_is_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let request = |peer: &str| {
+            TestRequest::default()
+                .peer_addr(format!("{peer}:4000").parse().unwrap())
+                .insert_header(("X-Forwarded-For", "198.51.100.7, 203.0.113.9"))
+                .to_http_request()
+        };
+        assert_eq!(
+            client_address(&request("10.0.0.5"), &[proxy]),
+            Some("203.0.113.9".parse().unwrap())
+        );
+        assert_eq!(
+            client_address(&request("192.0.2.1"), &[proxy]),
+            Some("192.0.2.1".parse().unwrap()),
+            "an untrusted peer's header is ignored"
+        );
+        let both: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(
+            client_address(&request("10.0.0.5"), &[proxy, both]),
+            Some("198.51.100.7".parse().unwrap()),
+            "the last address that is not a trusted proxy"
+        );
+    }
+}

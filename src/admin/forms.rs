@@ -1,0 +1,44 @@
+//! Reading review-team forms, and the small responses every handler uses.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::error::AppError;
+use crate::messages;
+use crate::respond::form::{is_form, parse_form};
+use crate::web::body::{content_type, declared_too_large, read_limited};
+use crate::web::AppState;
+
+pub type Fields = Vec<(String, String)>;
+
+/// An urlencoded form body, size-limited and strict about UTF-8.
+pub async fn read(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Fields, AppError> {
+    let limit = state.settings.server.max_body_bytes;
+    if declared_too_large(req, limit) {
+        return Err(AppError::PayloadTooLarge);
+    }
+    if !is_form(content_type(req)) {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let body = read_limited(payload, limit).await?;
+    parse_form(&body).map_err(|_| AppError::BadRequest(messages::INVALID_UTF8))
+}
+
+/// The first value of a field, or "".
+pub fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default()
+}
+
+pub fn see_other(location: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.into()))
+        .finish()
+}

@@ -1,0 +1,458 @@
+//! Survey administration: the list, importing a questionnaire file, the survey page,
+//! previews, opening and closing, and dates, reminders and the open link.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use futures_util::StreamExt;
+
+use crate::audit;
+use crate::db::{responses, surveys};
+use crate::error::AppError;
+use crate::messages::accounts as msg;
+use crate::questionnaire::ReminderPolicy;
+use crate::respond::views::{paragraphs, question_view, Entered};
+use crate::survey::{self, ImportOutcome, LiveSurvey, SettingsChange};
+use crate::web::{render, AppState};
+
+use super::auth::{check_csrf, AuthError, RequireAdmin, SignedIn, CSRF_FIELD};
+use super::forms::{self, field, see_other};
+use super::views::{
+    Chrome, PreviewIntroPage, PreviewSectionPage, SurveyLine, SurveyPage, SurveysPage,
+};
+
+pub async fn home(_who: SignedIn) -> HttpResponse {
+    see_other("/admin/surveys")
+}
+
+async fn survey_lines(state: &AppState) -> Result<Vec<SurveyLine>, AppError> {
+    state
+        .db
+        .run(|conn| -> Result<_, AppError> {
+            surveys::list(conn)?
+                .into_iter()
+                .map(|row| {
+                    Ok(SurveyLine {
+                        responses: responses::count_for_survey(conn, row.id)?,
+                        slug: row.slug,
+                        title: row.title,
+                        status: row.status,
+                    })
+                })
+                .collect()
+        })
+        .await
+}
+
+pub async fn list(state: web::Data<AppState>, who: SignedIn) -> Result<HttpResponse, AuthError> {
+    let surveys = survey_lines(&state).await?;
+    Ok(render(
+        HttpResponse::Ok(),
+        &SurveysPage {
+            chrome: Chrome::new(&who, "surveys"),
+            surveys,
+            notice: None,
+            problems: Vec::new(),
+        },
+    ))
+}
+
+/// Reads the upload form: every field's text, within the body limit.
+async fn read_upload(
+    mut form: Multipart,
+    limit: usize,
+) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    let mut fields = Vec::new();
+    let mut total = 0usize;
+    while let Some(item) = form.next().await {
+        let mut part = item.map_err(|_| AppError::BadRequest(crate::messages::BAD_REQUEST))?;
+        let name = part.name().unwrap_or_default().to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|_| AppError::BadRequest(crate::messages::BAD_REQUEST))?;
+            total += chunk.len();
+            if total > limit {
+                return Err(AppError::PayloadTooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        fields.push((name, bytes));
+    }
+    Ok(fields)
+}
+
+pub async fn import(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: RequireAdmin,
+    form: Multipart,
+) -> Result<HttpResponse, AuthError> {
+    let who = who.0;
+    let upload = read_upload(form, state.settings.server.max_body_bytes).await?;
+    let csrf: Vec<(String, String)> = upload
+        .iter()
+        .filter(|(name, _)| name == CSRF_FIELD)
+        .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
+        .collect();
+    check_csrf(&req, &state, &who.session, &csrf)?;
+    let file = upload
+        .into_iter()
+        .find(|(name, bytes)| name == "file" && !bytes.is_empty())
+        .map(|(_, bytes)| bytes);
+    let problems = match file.map(String::from_utf8) {
+        None => vec![msg::UPLOAD_MISSING.to_owned()],
+        Some(Err(_)) => vec![msg::UPLOAD_NOT_UTF8.to_owned()],
+        Some(Ok(source)) => {
+            let now = state.clock.now();
+            let actor = who.account.email.clone();
+            let imported = state
+                .db
+                .run(move |conn| -> Result<_, AppError> {
+                    let result = survey::import(conn, &source, now);
+                    if let Ok((questionnaire, outcome)) = &result {
+                        let detail = match outcome {
+                            ImportOutcome::Created => format!("{} (new draft)", questionnaire.slug),
+                            ImportOutcome::Updated => {
+                                format!("{} (new revision)", questionnaire.slug)
+                            }
+                        };
+                        audit::record(conn, &actor, "survey.imported", &detail)?;
+                    }
+                    Ok(result)
+                })
+                .await?;
+            match imported {
+                Ok((questionnaire, _)) => {
+                    return Ok(see_other(format!("/admin/surveys/{}", questionnaire.slug)))
+                }
+                Err(AppError::Import(problems)) => {
+                    problems.0.iter().map(ToString::to_string).collect()
+                }
+                Err(AppError::Refused(reason)) => vec![reason],
+                Err(other) => return Err(other.into()),
+            }
+        }
+    };
+    let surveys = survey_lines(&state).await?;
+    Ok(render(
+        HttpResponse::UnprocessableEntity(),
+        &SurveysPage {
+            chrome: Chrome::new(&who, "surveys"),
+            surveys,
+            notice: None,
+            problems,
+        },
+    ))
+}
+
+async fn live(state: &AppState, slug: String) -> Result<(LiveSurvey, String, i64), AppError> {
+    let catalog = state.catalog.clone();
+    state
+        .db
+        .run(move |conn| {
+            let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
+            let count = responses::count_for_survey(conn, survey.id)?;
+            let status = survey.status.as_str().to_owned();
+            Ok((survey, status, count))
+        })
+        .await
+}
+
+async fn survey_page(
+    state: &AppState,
+    who: &SignedIn,
+    slug: String,
+    status: HttpResponseBuilder,
+    error: Option<String>,
+) -> Result<HttpResponse, AuthError> {
+    let (survey, status_text, responses) = live(state, slug).await?;
+    let q = &survey.questionnaire;
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    Ok(render(
+        status,
+        &SurveyPage {
+            chrome: Chrome::new(who, "surveys"),
+            slug: survey.slug.clone(),
+            title: q.title.clone(),
+            status: status_text,
+            responses,
+            opens_on: day(q.opens_on).unwrap_or_default(),
+            closes_on: day(q.closes_on).unwrap_or_default(),
+            open_link: q.open_link,
+            first_after_days: q.reminders.first_after_days,
+            every_days: q.reminders.every_days,
+            max_reminders: q.reminders.max,
+            sections: q
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i + 1, s.title.clone()))
+                .collect(),
+            notice: None,
+            error,
+        },
+    ))
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    who: SignedIn,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AuthError> {
+    survey_page(&state, &who, slug.into_inner(), HttpResponse::Ok(), None).await
+}
+
+pub async fn preview_intro(
+    state: web::Data<AppState>,
+    who: SignedIn,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AuthError> {
+    let (survey, _, _) = live(&state, slug.into_inner()).await?;
+    let q = &survey.questionnaire;
+    Ok(render(
+        HttpResponse::Ok(),
+        &PreviewIntroPage {
+            chrome: Chrome::new(&who, "surveys"),
+            slug: &survey.slug,
+            title: &q.title,
+            introduction: paragraphs(&q.introduction),
+            privacy: paragraphs(&q.privacy_notice),
+            first_href: format!("/admin/surveys/{}/preview/1", survey.slug),
+        },
+    ))
+}
+
+/// A section as respondents see it, with every question (including those shown only after
+/// certain answers, which are listed) and nothing stored.
+pub async fn preview_section(
+    state: web::Data<AppState>,
+    who: SignedIn,
+    path: web::Path<(String, usize)>,
+) -> Result<HttpResponse, AuthError> {
+    let (slug, number) = path.into_inner();
+    let (survey, _, _) = live(&state, slug).await?;
+    let q = &survey.questionnaire;
+    let index = number
+        .checked_sub(1)
+        .filter(|&i| i < q.sections.len())
+        .ok_or(AppError::NotFound)?;
+    let section = &q.sections[index];
+    let empty = crate::questionnaire::Answers::new();
+    let conditions = section
+        .questions
+        .iter()
+        .filter_map(|question| {
+            let rule = question.show_if.as_ref()?;
+            let asked = q
+                .question(&rule.question)
+                .map_or(rule.question.as_str(), |d| d.text.as_str());
+            Some(format!(
+                "“{}” is shown only to respondents whose answer to “{}” is one of: {}",
+                question.text,
+                asked,
+                rule.any_of.join(", ")
+            ))
+        })
+        .collect();
+    let base = format!("/admin/surveys/{}/preview", survey.slug);
+    Ok(render(
+        HttpResponse::Ok(),
+        &PreviewSectionPage {
+            chrome: Chrome::new(&who, "surveys"),
+            slug: &survey.slug,
+            survey_title: &q.title,
+            section_title: &section.title,
+            section_intro: section.introduction.as_deref(),
+            position: number,
+            total: q.sections.len(),
+            questions: section
+                .questions
+                .iter()
+                .map(|question| question_view(question, &Entered::Stored(&empty), None))
+                .collect(),
+            conditions,
+            previous_href: if index == 0 {
+                base.clone()
+            } else {
+                format!("{base}/{index}")
+            },
+            next_href: (number < q.sections.len()).then(|| format!("{base}/{}", number + 1)),
+        },
+    ))
+}
+
+#[derive(Clone, Copy)]
+enum StatusChange {
+    Open,
+    Close,
+}
+
+async fn change_status(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: RequireAdmin,
+    slug: String,
+    payload: web::Payload,
+    change: StatusChange,
+) -> Result<HttpResponse, AuthError> {
+    let who = who.0;
+    let fields = forms::read(&state, &req, payload).await?;
+    check_csrf(&req, &state, &who.session, &fields)?;
+    let now = state.clock.now();
+    let actor = who.account.email.clone();
+    let target = slug.clone();
+    state
+        .db
+        .run(move |conn| -> Result<(), AppError> {
+            let action = match change {
+                StatusChange::Open => {
+                    survey::open(conn, &target, now)?;
+                    "survey.opened"
+                }
+                StatusChange::Close => {
+                    survey::close(conn, &target, now)?;
+                    "survey.closed"
+                }
+            };
+            audit::record(conn, &actor, action, &target)?;
+            Ok(())
+        })
+        .await?;
+    Ok(see_other(format!("/admin/surveys/{slug}")))
+}
+
+pub async fn open(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: RequireAdmin,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AuthError> {
+    change_status(
+        state,
+        req,
+        who,
+        slug.into_inner(),
+        payload,
+        StatusChange::Open,
+    )
+    .await
+}
+
+pub async fn close(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: RequireAdmin,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AuthError> {
+    change_status(
+        state,
+        req,
+        who,
+        slug.into_inner(),
+        payload,
+        StatusChange::Close,
+    )
+    .await
+}
+
+fn parse_settings(fields: &forms::Fields) -> Result<SettingsChange, &'static str> {
+    let day = |name| {
+        let raw = field(fields, name).trim();
+        if raw.is_empty() {
+            Ok(None)
+        } else {
+            chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| msg::SETTINGS_DATE_INVALID)
+        }
+    };
+    let number = |name| {
+        field(fields, name)
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| msg::SETTINGS_NUMBER_INVALID)
+    };
+    Ok(SettingsChange {
+        opens_on: day("opens_on")?,
+        closes_on: day("closes_on")?,
+        reminders: ReminderPolicy {
+            first_after_days: number("first_after_days")?,
+            every_days: number("every_days")?,
+            max: number("max_reminders")?,
+        },
+        open_link: field(fields, "open_link") == "on",
+    })
+}
+
+pub async fn settings(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: RequireAdmin,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AuthError> {
+    let who = who.0;
+    let slug = slug.into_inner();
+    let fields = forms::read(&state, &req, payload).await?;
+    check_csrf(&req, &state, &who.session, &fields)?;
+    let change = match parse_settings(&fields) {
+        Ok(change) => change,
+        Err(error) => {
+            return survey_page(
+                &state,
+                &who,
+                slug,
+                HttpResponse::UnprocessableEntity(),
+                Some(error.to_owned()),
+            )
+            .await
+        }
+    };
+    let now = state.clock.now();
+    let actor = who.account.email.clone();
+    let target = slug.clone();
+    let outcome = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            let result = survey::change_settings(conn, &target, &change, now);
+            if result.is_ok() {
+                let detail = format!(
+                    "{target}: opens {:?}, closes {:?}, reminders {}/{}/{}, open link {}",
+                    change.opens_on,
+                    change.closes_on,
+                    change.reminders.first_after_days,
+                    change.reminders.every_days,
+                    change.reminders.max,
+                    if change.open_link { "on" } else { "off" }
+                );
+                audit::record(conn, &actor, "survey.settings-changed", &detail)?;
+            }
+            Ok(result)
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(see_other(format!("/admin/surveys/{slug}"))),
+        Err(AppError::Import(problems)) => {
+            survey_page(
+                &state,
+                &who,
+                slug,
+                HttpResponse::UnprocessableEntity(),
+                Some(problems.to_string()),
+            )
+            .await
+        }
+        Err(AppError::Refused(reason)) => {
+            survey_page(
+                &state,
+                &who,
+                slug,
+                HttpResponse::UnprocessableEntity(),
+                Some(reason),
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}

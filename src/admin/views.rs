@@ -1,0 +1,172 @@
+//! What the review team pages show: template structs.
+
+use askama::Template;
+
+use crate::respond::views::QuestionView;
+
+/// The parts every signed-in page shares: who is signed in, the navigation, and the
+/// CSRF token for the sign-out button.
+pub struct Chrome {
+    pub email: String,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub current: &'static str,
+}
+
+impl Chrome {
+    pub fn new(who: &super::auth::SignedIn, current: &'static str) -> Self {
+        Self {
+            email: who.account.email.clone(),
+            is_admin: who.account.is_admin(),
+            csrf: who.csrf(),
+            current,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/session_ended.html")]
+pub struct SessionEndedPage<'a> {
+    pub title: &'a str,
+    pub detail: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "admin/signin.html")]
+pub struct SignInPage<'a> {
+    pub email: &'a str,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/setup.html")]
+pub struct SetupPage<'a> {
+    pub token: &'a str,
+    pub email: &'a str,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/second_factor.html")]
+pub struct SecondFactorPage<'a> {
+    pub csrf: &'a str,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/enrol.html")]
+pub struct EnrolPage<'a> {
+    pub csrf: &'a str,
+    pub qr_svg: &'a str,
+    pub secret: &'a str,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    pub codes: Vec<String>,
+}
+
+pub struct SurveyLine {
+    pub slug: String,
+    pub title: String,
+    pub status: String,
+    pub responses: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/surveys.html")]
+pub struct SurveysPage {
+    pub chrome: Chrome,
+    pub surveys: Vec<SurveyLine>,
+    pub notice: Option<String>,
+    pub problems: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/survey.html")]
+pub struct SurveyPage {
+    pub chrome: Chrome,
+    pub slug: String,
+    pub title: String,
+    pub status: String,
+    pub responses: i64,
+    pub opens_on: String,
+    pub closes_on: String,
+    pub open_link: bool,
+    pub first_after_days: u32,
+    pub every_days: u32,
+    pub max_reminders: u32,
+    pub sections: Vec<(usize, String)>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/preview_intro.html")]
+pub struct PreviewIntroPage<'a> {
+    pub chrome: Chrome,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub introduction: Vec<&'a str>,
+    pub privacy: Vec<&'a str>,
+    pub first_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/preview_section.html")]
+pub struct PreviewSectionPage<'a> {
+    pub chrome: Chrome,
+    pub slug: &'a str,
+    pub survey_title: &'a str,
+    pub section_title: &'a str,
+    pub section_intro: Option<&'a str>,
+    pub position: usize,
+    pub total: usize,
+    pub questions: Vec<QuestionView>,
+    pub conditions: Vec<String>,
+    pub previous_href: String,
+    pub next_href: Option<String>,
+}
+
+pub struct AccountLine {
+    pub id: i32,
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+    pub enrolled: bool,
+    pub is_self: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/accounts.html")]
+pub struct AccountsPage {
+    pub chrome: Chrome,
+    pub accounts: Vec<AccountLine>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub new_email: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/password.html")]
+pub struct PasswordPage {
+    pub chrome: Chrome,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+pub struct AuditLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    pub chrome: Chrome,
+    pub entries: Vec<AuditLine>,
+}

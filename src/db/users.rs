@@ -1,0 +1,198 @@
+//! Review team accounts and their one-time recovery codes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{recovery_codes, users};
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i32,
+    pub email: String,
+    pub role: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_confirmed: bool,
+    pub totp_last_step: Option<i64>,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub role: &'a str,
+    pub password_hash: &'a str,
+    pub totp_confirmed: bool,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .order(users::email.asc())
+        .select(UserRow::as_select())
+        .load(conn)
+}
+
+/// Active admins other than `except`: an admin may not remove the last one.
+pub fn count_active_admins_except(conn: &mut DbConnection, except: i32) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::disabled.eq(false))
+        .filter(users::id.ne(except))
+        .count()
+        .get_result(conn)
+}
+
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: i32,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: i32,
+    role: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::role.eq(role), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: i32,
+    disabled: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::disabled.eq(disabled), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Stores a new, not yet confirmed second factor (or none, to make the user enrol again).
+pub fn set_totp_secret(
+    conn: &mut DbConnection,
+    id: i32,
+    secret: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::totp_secret.eq(secret),
+            users::totp_confirmed.eq(false),
+            users::totp_last_step.eq(None::<i64>),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn confirm_totp(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::totp_confirmed.eq(true), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records the time step of an accepted code, only if it is later than the last one:
+/// returns false when the code (or a later one) was already used.
+pub fn claim_totp_step(conn: &mut DbConnection, id: i32, step: i64) -> QueryResult<bool> {
+    let changed = diesel::update(
+        users::table.find(id).filter(
+            users::totp_last_step
+                .is_null()
+                .or(users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn replace_recovery_codes(
+    conn: &mut DbConnection,
+    user_id: i32,
+    hashes: &[String],
+) -> QueryResult<()> {
+    diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user_id)))
+        .execute(conn)?;
+    for hash in hashes {
+        diesel::insert_into(recovery_codes::table)
+            .values((
+                recovery_codes::user_id.eq(user_id),
+                recovery_codes::code_hash.eq(hash),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Marks an unused recovery code used; false when there is no such unused code.
+pub fn use_recovery_code(
+    conn: &mut DbConnection,
+    user_id: i32,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        recovery_codes::table
+            .filter(recovery_codes::user_id.eq(user_id))
+            .filter(recovery_codes::code_hash.eq(hash))
+            .filter(recovery_codes::used_at.is_null()),
+    )
+    .set(recovery_codes::used_at.eq(now))
+    .execute(conn)?;
+    Ok(changed > 0)
+}
+
+pub fn unused_recovery_codes(conn: &mut DbConnection, user_id: i32) -> QueryResult<i64> {
+    recovery_codes::table
+        .filter(recovery_codes::user_id.eq(user_id))
+        .filter(recovery_codes::used_at.is_null())
+        .count()
+        .get_result(conn)
+}
