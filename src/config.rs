@@ -31,6 +31,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub reminders: ReminderDefaults,
     pub disclosure: DisclosureDefaults,
+    pub scheduler: SchedulerSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +74,10 @@ pub struct MailSettings {
     pub smtp_url: Secret,
     pub from: String,
     pub rate_per_second: u32,
+    pub connections: u32,
+    pub retry_base_seconds: u32,
+    pub max_attempts: u32,
+    pub poll_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -88,6 +93,13 @@ pub struct ReminderDefaults {
 pub struct DisclosureDefaults {
     pub min_group_size: u32,
     pub comments_threshold: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulerSettings {
+    pub interval_seconds: u64,
+    pub reshuffle_minutes: u64,
 }
 
 /// A setting that may hold credentials (database and SMTP URLs): never printed.
@@ -185,11 +197,29 @@ impl Settings {
                 }
             }
         }
-        if self.mail.from.trim().is_empty() {
-            return invalid("mail.from", "must not be empty");
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid(
+                "mail.from",
+                "must be an address such as Name <name@example.org>",
+            );
         }
         if self.mail.rate_per_second == 0 {
             return invalid("mail.rate_per_second", "must be at least 1");
+        }
+        if self.mail.connections == 0 || self.mail.connections > 64 {
+            return invalid("mail.connections", "must be between 1 and 64");
+        }
+        if self.mail.max_attempts == 0 {
+            return invalid("mail.max_attempts", "must be at least 1");
+        }
+        if self.mail.poll_ms == 0 {
+            return invalid("mail.poll_ms", "must be at least 1");
+        }
+        if self.scheduler.interval_seconds == 0 || self.scheduler.reshuffle_minutes == 0 {
+            return invalid(
+                "scheduler",
+                "interval_seconds and reshuffle_minutes must be at least 1",
+            );
         }
         if self.reminders.first_after_days == 0 || self.reminders.every_days == 0 {
             return invalid(

@@ -9,6 +9,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod invite;
+pub mod mail;
 pub mod messages;
 pub mod questionnaire;
 pub mod respond;

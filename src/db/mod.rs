@@ -9,6 +9,8 @@ mod transaction;
 mod url;
 
 pub mod drafts;
+pub mod invitations;
+pub mod outbox;
 pub mod responses;
 pub mod surveys;
 
