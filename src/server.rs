@@ -8,6 +8,8 @@ use actix_web::{web, App, HttpServer};
 
 use crate::config::Settings;
 use crate::db::{Database, DatabaseUrl, DbError};
+use crate::invite::Links;
+use crate::mail::{scheduler, Sender, Transport};
 use crate::respond::{ResponseWriter, WriterThread};
 use crate::survey::{self, Catalog};
 use crate::web::{self as http, AppState, RequestLog};
@@ -23,6 +25,10 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Mail(#[from] crate::mail::TransportError),
+    #[error("{0}")]
+    MailFrom(String),
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -94,7 +100,16 @@ pub fn start(settings: Settings, db: Database) -> Result<RunningServer, StartErr
         catalog: Catalog::new(),
         writer,
     });
-    spawn_draft_cleanup(db, settings.server.draft_days);
+    spawn_draft_cleanup(db.clone(), settings.server.draft_days);
+    let transport = Transport::from_settings(&settings.mail)?;
+    let sender =
+        Sender::new(db.clone(), transport, settings.mail.clone()).map_err(StartError::MailFrom)?;
+    actix_web::rt::spawn(sender.run());
+    actix_web::rt::spawn(scheduler::run(
+        db,
+        Links::new(&settings.server.public_url),
+        settings.scheduler.clone(),
+    ));
 
     let https = settings.is_https();
     let app_state = state.clone();

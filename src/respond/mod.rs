@@ -3,6 +3,7 @@
 pub mod api;
 mod draft;
 mod form;
+pub mod invitation;
 pub mod pages;
 mod submission;
 mod views;

@@ -47,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/assets/candour.css", web::get().to(stylesheet))
         .route("/", web::get().to(home))
         .configure(respond::pages::routes)
+        .configure(respond::invitation::routes)
         .configure(respond::api::routes);
 }
 
