@@ -61,6 +61,8 @@ pub struct RunningServer {
     pub handle: actix_web::dev::ServerHandle,
     server: actix_web::dev::Server,
     writer: WriterThread,
+    mail_stop: tokio::sync::oneshot::Sender<()>,
+    mail_task: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -68,6 +70,9 @@ impl RunningServer {
     /// and storing every response already accepted by the writer.
     pub async fn wait(self) -> Result<(), StartError> {
         let result = self.server.await.map_err(StartError::Serve);
+        // The sender finishes the batch it is sending and records it.
+        let _ = self.mail_stop.send(());
+        let _ = self.mail_task.await;
         // The workers (and their writer handles) are gone; the writer drains and stops.
         let writer = self.writer;
         let _ = actix_web::rt::task::spawn_blocking(move || writer.join()).await;
@@ -104,7 +109,8 @@ pub fn start(settings: Settings, db: Database) -> Result<RunningServer, StartErr
     let transport = Transport::from_settings(&settings.mail)?;
     let sender =
         Sender::new(db.clone(), transport, settings.mail.clone()).map_err(StartError::MailFrom)?;
-    actix_web::rt::spawn(sender.run());
+    let (mail_stop, stop) = tokio::sync::oneshot::channel();
+    let mail_task = actix_web::rt::spawn(sender.run_until(stop));
     actix_web::rt::spawn(scheduler::run(
         db,
         Links::new(&settings.server.public_url),
@@ -137,6 +143,8 @@ pub fn start(settings: Settings, db: Database) -> Result<RunningServer, StartErr
         handle: server.handle(),
         server,
         writer: writer_thread,
+        mail_stop,
+        mail_task,
     })
 }
 

@@ -309,7 +309,10 @@ pub fn reminder_candidates(
     due_by: Option<NaiveDate>,
 ) -> QueryResult<Vec<Invitee>> {
     // Every eligible invitation when no day is given (all have a due day once sent).
-    let due_by = due_by.unwrap_or(NaiveDate::MAX);
+    // (A four-digit year: SQLite compares dates as text.)
+    let due_by = due_by
+        .or(NaiveDate::from_ymd_opt(9999, 12, 31))
+        .unwrap_or_default();
     macro_rules! query {
         () => {
             invitations::table

@@ -55,15 +55,26 @@ impl Sender {
 
     /// Sends until the runtime stops; an idle outbox is polled every `mail.poll_ms`.
     pub async fn run(self) {
+        let (_keep, stop) = tokio::sync::oneshot::channel();
+        self.run_until(stop).await
+    }
+
+    /// Sends until `stop` fires (or its sender is dropped); a batch under way is finished and
+    /// recorded first, and the transport is closed inside the runtime.
+    pub async fn run_until(self, mut stop: tokio::sync::oneshot::Receiver<()>) {
         let idle = Duration::from_millis(self.settings.poll_ms);
         loop {
-            match self.pass().await {
-                Ok(0) => tokio::time::sleep(idle).await,
-                Ok(_) => {}
+            let wait = match self.pass().await {
+                Ok(0) => idle,
+                Ok(_) => Duration::ZERO,
                 Err(error) => {
                     tracing::warn!(%error, "the mail sender could not reach the outbox");
-                    tokio::time::sleep(idle).await;
+                    idle
                 }
+            };
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = tokio::time::sleep(wait) => {}
             }
         }
     }
