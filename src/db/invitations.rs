@@ -208,44 +208,55 @@ pub fn delete_draft(conn: &mut DbConnection, invitation_id: &str) -> QueryResult
 }
 
 /// Marks an invitation completed (a flag, never a time); false when it already was.
-/// On PostgreSQL the same statement rewrites a run of other invitations of the survey,
-/// starting at a random id, so the new row versions do not line up in completion order.
+/// On PostgreSQL the completion is written by one statement that also rewrites (unchanged)
+/// a run of other invitations of the survey starting at a random id, so the completed row's
+/// new version lands among them in their existing physical order, not at a position that
+/// follows the order of completions.
 pub fn complete(conn: &mut DbConnection, invitation_id: &str, survey_id: i32) -> QueryResult<bool> {
-    let claimed = diesel::update(
-        invitations::table
-            .filter(invitations::id.eq(invitation_id))
-            .filter(invitations::completed.eq(false)),
-    )
-    .set(invitations::completed.eq(true))
-    .execute(conn)?;
-    if claimed == 0 {
+    let DbConnection::Postgres(pg) = conn else {
+        let claimed = diesel::update(
+            invitations::table
+                .filter(invitations::id.eq(invitation_id))
+                .filter(invitations::completed.eq(false)),
+        )
+        .set(invitations::completed.eq(true))
+        .execute(conn)?;
+        return Ok(claimed > 0);
+    };
+    let completed: Option<bool> = invitations::table
+        .find(invitation_id)
+        .select(invitations::completed)
+        .for_update()
+        .first(pg)
+        .optional()?;
+    if completed != Some(false) {
         return Ok(false);
     }
-    if let DbConnection::Postgres(pg) = conn {
-        let start = crate::secrets::random_id();
-        let mut cover: Vec<String> = invitations::table
-            .filter(invitations::survey_id.eq(survey_id))
-            .filter(invitations::id.ge(&start))
-            .order(invitations::id.asc())
-            .limit(COVER_REWRITES)
-            .select(invitations::id)
-            .load(pg)?;
-        if (cover.len() as i64) < COVER_REWRITES {
-            cover.extend(
-                invitations::table
-                    .filter(invitations::survey_id.eq(survey_id))
-                    .filter(invitations::id.lt(&start))
-                    .order(invitations::id.asc())
-                    .limit(COVER_REWRITES - cover.len() as i64)
-                    .select(invitations::id)
-                    .load::<String>(pg)?,
-            );
-        }
-        // A no-op rewrite: same values, new row versions in random-id order.
-        diesel::update(invitations::table.filter(invitations::id.eq_any(&cover)))
-            .set(invitations::completed.eq(invitations::completed))
-            .execute(pg)?;
+    let start = crate::secrets::random_id();
+    let mut batch: Vec<String> = invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .filter(invitations::id.ge(&start))
+        .order(invitations::id.asc())
+        .limit(COVER_REWRITES)
+        .select(invitations::id)
+        .load(pg)?;
+    if (batch.len() as i64) < COVER_REWRITES {
+        batch.extend(
+            invitations::table
+                .filter(invitations::survey_id.eq(survey_id))
+                .filter(invitations::id.lt(&start))
+                .order(invitations::id.asc())
+                .limit(COVER_REWRITES - batch.len() as i64)
+                .select(invitations::id)
+                .load::<String>(pg)?,
+        );
     }
+    batch.push(invitation_id.to_owned());
+    diesel::update(invitations::table.filter(invitations::id.eq_any(&batch)))
+        .set(
+            invitations::completed.eq(invitations::completed.or(invitations::id.eq(invitation_id))),
+        )
+        .execute(pg)?;
     Ok(true)
 }
 

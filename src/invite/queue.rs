@@ -49,6 +49,14 @@ fn accepts(survey: &SurveyRow, questionnaire: &Questionnaire, today: NaiveDate) 
     survey.status() == SurveyStatus::Open && questionnaire.closes_on.is_none_or(|day| today <= day)
 }
 
+/// Mail goes out in random order: were it sent in invitation-id order, people would tend to
+/// answer in that order, and rows stored by id would hint at who answered early.
+fn in_random_order(mut invitees: Vec<Invitee>) -> Vec<Invitee> {
+    use rand::seq::SliceRandom;
+    invitees.shuffle(&mut rand::rng());
+    invitees
+}
+
 /// A token for the invitee and the message carrying it.
 fn mint_and_render(
     kind: MailKind,
@@ -108,7 +116,7 @@ pub fn queue_invitations(
         if !accepts(&survey, &questionnaire, now.date()) {
             return Err(AppError::SurveyNotOpen);
         }
-        let invitees = invitations::unsent(conn, survey.id)?;
+        let invitees = in_random_order(invitations::unsent(conn, survey.id)?);
         let mut tokens = Vec::with_capacity(invitees.len());
         let mut mails = Vec::with_capacity(invitees.len());
         for invitee in &invitees {
@@ -162,7 +170,9 @@ pub fn queue_reminders(
             ReminderScope::Due => Some(today),
             ReminderScope::AllEligible => None,
         };
-        let invitees = invitations::reminder_candidates(conn, survey.id, max, due_by)?;
+        let invitees = in_random_order(invitations::reminder_candidates(
+            conn, survey.id, max, due_by,
+        )?);
         let mut tokens = Vec::with_capacity(invitees.len());
         let mut mails = Vec::with_capacity(invitees.len());
         for invitee in &invitees {
