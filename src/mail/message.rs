@@ -172,7 +172,7 @@ mod tests {
         assert!(!mail.subject.contains('\n') && !mail.subject.contains('\r'));
         assert!(mail.text.contains("Dear Eve Bcc: victim@example.org,"));
         assert!(!mail.html.contains("<script>"));
-        assert!(mail.html.contains("&lt;script&gt;"));
+        assert!(mail.html.contains("&#60;script&#62;") || mail.html.contains("&lt;script&gt;"));
         assert!(mail.text.contains("24 December 2026"));
         assert!(mail.text.contains("http://example.org/i/abc"));
         assert!(mail.html.contains("http://example.org/o/abc"));
