@@ -206,8 +206,8 @@ impl Settings {
         if self.mail.rate_per_second == 0 {
             return invalid("mail.rate_per_second", "must be at least 1");
         }
-        if self.mail.connections == 0 || self.mail.connections > 64 {
-            return invalid("mail.connections", "must be between 1 and 64");
+        if self.mail.connections == 0 || self.mail.connections > 256 {
+            return invalid("mail.connections", "must be between 1 and 256");
         }
         if self.mail.max_attempts == 0 {
             return invalid("mail.max_attempts", "must be at least 1");
