@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::db::responses;
 use crate::db::surveys;
 use crate::error::AppError;
+use crate::invite::{self, InviteImportError};
 use crate::server::{self, StartError};
 use crate::survey;
 
@@ -41,6 +42,12 @@ pub enum Command {
     /// API tokens for scripted downloads.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Import invitees and queue their invitations.
+    #[command(subcommand)]
+    Invite(InviteCommand),
+    /// Queue a reminder now for every invitation that has not responded, not opted out,
+    /// is deliverable and is under the questionnaire's maximum.
+    Remind { slug: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,6 +72,14 @@ pub enum TokenCommand {
     List,
     /// Revoke an API token by its number from `token list`.
     Revoke { id: i32 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Add invitees from a CSV file (header: email[,name][,group], any order).
+    Import { slug: String, file: PathBuf },
+    /// Queue the invitation mail of every invitee not yet sent one.
+    Send { slug: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +117,9 @@ impl From<AppError> for CliError {
     fn from(error: AppError) -> Self {
         match error {
             AppError::SurveyNotFound => CliError::App(crate::messages::NO_SUCH_SURVEY.to_owned()),
+            AppError::SurveyNotOpen => {
+                CliError::App(crate::messages::SURVEY_NOT_ACCEPTING.to_owned())
+            }
             other => CliError::App(other.to_string()),
         }
     }
@@ -134,6 +152,20 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Survey(command) => run_survey(&settings, command),
         Command::User(command) => crate::cli_accounts::run_user(&settings, command),
         Command::Token(command) => crate::cli_accounts::run_token(&settings, command),
+        Command::Invite(command) => run_invite(&settings, command),
+        Command::Remind { slug } => {
+            let mut conn = server::open_connection(&settings).map_err(StartError::from)?;
+            let links = invite::Links::new(&settings.server.public_url);
+            let count = invite::queue_reminders(
+                &mut conn,
+                &links,
+                &slug,
+                now(),
+                invite::ReminderScope::AllEligible,
+            )?;
+            println!("queued {count} reminder(s)");
+            Ok(())
+        }
     }
 }
 
@@ -195,7 +227,67 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
                 "survey: {}\nstatus: {}\nresponses: {count}",
                 row.slug, row.status
             );
+            let min_group_size =
+                serde_json::from_str::<crate::questionnaire::Questionnaire>(&row.definition)
+                    .map(|q| q.min_group_size)
+                    .unwrap_or(settings.disclosure.min_group_size);
+            print!(
+                "{}",
+                status_lines(&invite::response_rates(&mut conn, row.id, min_group_size)?)
+            );
             Ok(())
         }
     }
+}
+
+fn run_invite(settings: &Settings, command: InviteCommand) -> Result<(), CliError> {
+    match command {
+        InviteCommand::Import { slug, file } => {
+            let data = std::fs::read(&file).map_err(|source| CliError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            let mut conn = server::open_connection(settings).map_err(StartError::from)?;
+            match invite::import(&mut conn, &slug, &data) {
+                Ok(summary) => {
+                    println!(
+                        "imported {} invitee(s); {} already invited (skipped)",
+                        summary.added, summary.duplicates
+                    );
+                    Ok(())
+                }
+                Err(InviteImportError::App(error)) => Err(error.into()),
+                Err(rows) => Err(CliError::Import(rows.to_string())),
+            }
+        }
+        InviteCommand::Send { slug } => {
+            let mut conn = server::open_connection(settings).map_err(StartError::from)?;
+            let links = invite::Links::new(&settings.server.public_url);
+            let count = invite::queue_invitations(&mut conn, &links, &slug, now())?;
+            println!("queued {count} invitation(s)");
+            Ok(())
+        }
+    }
+}
+
+/// Response rates as `survey status` prints them: counts only, never who.
+fn status_lines(rates: &invite::ResponseRates) -> String {
+    let counts = |c: &crate::invite::rates::Counts| {
+        format!(
+            "invited {}, completed {}, opted out {}, undeliverable {}",
+            c.invited, c.completed, c.opted_out, c.undeliverable
+        )
+    };
+    let mut out = format!("invitations: {}\n", counts(&rates.overall));
+    for group in &rates.groups {
+        let name = group.group.as_deref().unwrap_or("(no group)");
+        match &group.counts {
+            Some(c) => out.push_str(&format!("group {name}: {}\n", counts(c))),
+            None => out.push_str(&format!(
+                "group {name}: invited {}, other figures hidden (group too small)\n",
+                group.invited
+            )),
+        }
+    }
+    out
 }

@@ -32,6 +32,7 @@ pub struct Settings {
     pub reminders: ReminderDefaults,
     pub disclosure: DisclosureDefaults,
     pub security: SecuritySettings,
+    pub scheduler: SchedulerSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -74,6 +75,10 @@ pub struct MailSettings {
     pub smtp_url: Secret,
     pub from: String,
     pub rate_per_second: u32,
+    pub connections: u32,
+    pub retry_base_seconds: u32,
+    pub max_attempts: u32,
+    pub poll_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -102,6 +107,13 @@ pub struct SecuritySettings {
     pub login_max_failures_per_address: u32,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub password_hash_concurrency: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulerSettings {
+    pub interval_seconds: u64,
+    pub reshuffle_minutes: u64,
 }
 
 /// A setting that may hold credentials (database and SMTP URLs): never printed.
@@ -199,11 +211,29 @@ impl Settings {
                 }
             }
         }
-        if self.mail.from.trim().is_empty() {
-            return invalid("mail.from", "must not be empty");
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid(
+                "mail.from",
+                "must be an address such as Name <name@example.org>",
+            );
         }
         if self.mail.rate_per_second == 0 {
             return invalid("mail.rate_per_second", "must be at least 1");
+        }
+        if self.mail.connections == 0 || self.mail.connections > 256 {
+            return invalid("mail.connections", "must be between 1 and 256");
+        }
+        if self.mail.max_attempts == 0 {
+            return invalid("mail.max_attempts", "must be at least 1");
+        }
+        if self.mail.poll_ms == 0 {
+            return invalid("mail.poll_ms", "must be at least 1");
+        }
+        if self.scheduler.interval_seconds == 0 || self.scheduler.reshuffle_minutes == 0 {
+            return invalid(
+                "scheduler",
+                "interval_seconds and reshuffle_minutes must be at least 1",
+            );
         }
         if self.reminders.first_after_days == 0 || self.reminders.every_days == 0 {
             return invalid(

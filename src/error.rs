@@ -7,6 +7,8 @@ use crate::questionnaire::{ImportProblems, Problem};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    #[error("invitation link not found")]
+    InvitationNotFound,
     #[error("survey not found")]
     SurveyNotFound,
     #[error("survey is not open")]

@@ -14,6 +14,8 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod invite;
+pub mod mail;
 pub mod messages;
 pub mod questionnaire;
 pub mod respond;

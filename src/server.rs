@@ -11,6 +11,8 @@ use crate::accounts::{PasswordHasher, SecretKey};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{Database, DatabaseUrl, DbError};
+use crate::invite::Links;
+use crate::mail::{scheduler, Sender, Transport};
 use crate::respond::{ResponseWriter, WriterThread};
 use crate::survey::{self, Catalog};
 use crate::web::{self as http, AppState, RequestLog};
@@ -26,6 +28,10 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Mail(#[from] crate::mail::TransportError),
+    #[error("{0}")]
+    MailFrom(String),
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -60,6 +66,8 @@ pub struct RunningServer {
     pub handle: actix_web::dev::ServerHandle,
     server: actix_web::dev::Server,
     writer: WriterThread,
+    mail_stop: tokio::sync::oneshot::Sender<()>,
+    mail_task: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -67,6 +75,9 @@ impl RunningServer {
     /// and storing every response already accepted by the writer.
     pub async fn wait(self) -> Result<(), StartError> {
         let result = self.server.await.map_err(StartError::Serve);
+        // The sender finishes the batch it is sending and records it.
+        let _ = self.mail_stop.send(());
+        let _ = self.mail_task.await;
         // The workers (and their writer handles) are gone; the writer drains and stops.
         let writer = self.writer;
         let _ = actix_web::rt::task::spawn_blocking(move || writer.join()).await;
@@ -124,7 +135,17 @@ pub fn start_with_clock(
         secret_key: SecretKey::parse(settings.security.secret_key.expose()),
     });
     spawn_session_cleanup(db.clone(), state.clock.clone(), &settings.security);
-    spawn_draft_cleanup(db, settings.server.draft_days);
+    spawn_draft_cleanup(db.clone(), settings.server.draft_days);
+    let transport = Transport::from_settings(&settings.mail)?;
+    let sender =
+        Sender::new(db.clone(), transport, settings.mail.clone()).map_err(StartError::MailFrom)?;
+    let (mail_stop, stop) = tokio::sync::oneshot::channel();
+    let mail_task = actix_web::rt::spawn(sender.run_until(stop));
+    actix_web::rt::spawn(scheduler::run(
+        db,
+        Links::new(&settings.server.public_url),
+        settings.scheduler.clone(),
+    ));
 
     let https = settings.is_https();
     let app_state = state.clone();
@@ -153,6 +174,8 @@ pub fn start_with_clock(
         handle: server.handle(),
         server,
         writer: writer_thread,
+        mail_stop,
+        mail_task,
     })
 }
 

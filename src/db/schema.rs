@@ -101,6 +101,66 @@ diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        survey_id -> Integer,
+        email -> Text,
+        email_key -> Text,
+        name -> Nullable<Text>,
+        invitee_group -> Nullable<Text>,
+        sent -> Bool,
+        completed -> Bool,
+        opted_out -> Bool,
+        undeliverable -> Bool,
+        last_error -> Nullable<Text>,
+        reminders_sent -> Integer,
+        next_reminder_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    invitation_tokens (token_hash) {
+        token_hash -> Text,
+        invitation_id -> Text,
+        survey_id -> Integer,
+        wrapped_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    invitation_drafts (invitation_id) {
+        invitation_id -> Text,
+        survey_id -> Integer,
+        sealed -> Text,
+        updated_on -> Date,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        invitation_id -> Nullable<Text>,
+        recipient -> Text,
+        recipient_name -> Nullable<Text>,
+        subject -> Text,
+        body_text -> Nullable<Text>,
+        body_html -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(invitations -> surveys (survey_id));
+diesel::joinable!(invitation_tokens -> invitations (invitation_id));
+diesel::joinable!(invitation_drafts -> invitations (invitation_id));
+diesel::joinable!(outbox -> invitations (invitation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     surveys,
     responses,
@@ -111,4 +171,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     audit_log,
     api_tokens,
+    invitations,
+    invitation_tokens,
+    invitation_drafts,
+    outbox,
 );

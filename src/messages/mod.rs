@@ -7,6 +7,10 @@ pub const NOT_FOUND: &str = "Page not found";
 pub const NOT_FOUND_DETAIL: &str =
     "If you typed the web address, check it is correct. If you used a link, it may have expired.";
 pub const SURVEY_NOT_FOUND: &str = "There is no survey at this address";
+pub const INVITATION_NOT_FOUND: &str = "This invitation link is not valid";
+pub const INVITATION_NOT_FOUND_DETAIL: &str =
+    "Check that you copied the whole link from your email. If it still does not work, contact the review team who sent it.";
+pub const INVITATION_NOT_FOUND_JSON: &str = "no invitation has that token";
 pub const SURVEY_NOT_OPEN: &str = "This survey is not open";
 pub const SURVEY_NOT_OPEN_JSON: &str = "the survey is not open for responses";
 pub const OPEN_LINK_OFF: &str =
@@ -46,3 +50,5 @@ pub const NO_SUCH_SURVEY: &str = "no survey has that slug";
 pub fn summary_item(question: &str, problem: &str) -> String {
     format!("{question} – {problem}")
 }
+pub const SURVEY_NOT_ACCEPTING: &str =
+    "the survey is not open (or is past its closing day), so no mail was queued";

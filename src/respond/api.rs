@@ -5,9 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 
+use crate::db::invitations;
 use crate::error::AppError;
 use crate::messages;
 use crate::questionnaire::{self, Problem};
+use crate::secrets::Token;
 use crate::web::body::{content_type, declared_too_large, read_limited};
 use crate::web::AppState;
 
@@ -50,6 +52,7 @@ impl ResponseError for ApiError {
         let (error, problems): (&str, &[Problem]) = match &self.0 {
             AppError::NotFound => ("not found", &[]),
             AppError::SurveyNotFound => ("survey not found", &[]),
+            AppError::InvitationNotFound => (messages::INVITATION_NOT_FOUND_JSON, &[]),
             AppError::SurveyNotOpen => (messages::SURVEY_NOT_OPEN_JSON, &[]),
             AppError::OpenLinkOff => (messages::OPEN_LINK_OFF, &[]),
             AppError::AlreadySubmitted => (messages::ALREADY_SUBMITTED, &[]),
@@ -90,29 +93,49 @@ async fn submit_response(
     let body = read_limited(payload, limit).await?;
     let body: ResponseBody = serde_json::from_slice(&body)
         .map_err(|_| AppError::BadRequest(messages::MALFORMED_JSON))?;
-    if body.token.is_some() {
-        // Invitation links are not issued yet: no token can be valid.
-        return Err(AppError::NotFound.into());
-    }
+    let token = match body.token.as_deref() {
+        Some(raw) => Some(Token::parse(raw).ok_or(AppError::InvitationNotFound)?),
+        None => None,
+    };
     let slug = slug.into_inner();
     let catalog = state.catalog.clone();
-    let survey = state
+    let (survey, invitation) = state
         .db
-        .run(move |conn| catalog.live(conn, &slug).map_err(AppError::from))
-        .await?
-        .ok_or(AppError::SurveyNotFound)?;
+        .run(move |conn| -> Result<_, AppError> {
+            let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
+            let invitation = match token {
+                Some(token) => Some(
+                    invitations::find_by_token(conn, &token.hash())?
+                        .filter(|found| found.survey_id == survey.id)
+                        .ok_or(AppError::InvitationNotFound)?,
+                ),
+                None => None,
+            };
+            Ok((survey, invitation))
+        })
+        .await?;
+    if invitation.as_ref().is_some_and(|found| found.completed) {
+        return Err(AppError::AlreadySubmitted.into());
+    }
     let today = state.today();
     if !survey.accepts_responses(today) {
         return Err(AppError::SurveyNotOpen.into());
     }
-    if !survey.questionnaire.open_link {
+    if invitation.is_none() && !survey.questionnaire.open_link {
         return Err(AppError::OpenLinkOff.into());
     }
     let answers = questionnaire::validate_json_response(&survey.questionnaire, &body.answers)
         .map_err(AppError::InvalidAnswers)?;
+    let claim = match invitation {
+        Some(found) => Claim::Invitation {
+            invitation_id: found.invitation_id,
+            survey_id: survey.id,
+        },
+        None => Claim::Nothing,
+    };
     let submission = Submission {
         rows: response_rows(survey.id, &answers, today),
-        claim: Claim::Nothing,
+        claim,
     };
     match state.writer.submit(submission).await {
         Ok(()) => Ok(HttpResponse::Created().json(serde_json::json!({ "status": "stored" }))),

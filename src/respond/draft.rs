@@ -1,28 +1,76 @@
-//! The respondent's place in an open-link survey: a random id in a cookie, the answers so
-//! far in the database under the id's hash. No answer ever travels in a cookie or URL.
+//! The respondent's place in a survey. On the open link: a random id in a cookie, the
+//! answers so far in the database under the id's hash. Through an invitation: the link's
+//! token in a cookie, the answers sealed under the invitation's draft key, which only the
+//! invitation's tokens can open (see `invite::sealing`). No answer ever travels in a
+//! cookie or URL.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::HttpRequest;
 
 use crate::db::drafts::{self, DraftRow};
-use crate::db::{DbConnection, DbError};
+use crate::db::invitations;
+use crate::db::{write_transaction, DbConnection, DbError};
+use crate::invite::DraftKey;
 use crate::questionnaire::Answers;
 use crate::secrets::Token;
 
 pub const COOKIE: &str = "candour_draft";
+pub const INVITE_COOKIE: &str = "candour_invite";
+
+/// What the browser presents: an invitation wins over an open-link draft.
+#[derive(Debug, Clone)]
+pub enum Pass {
+    Open(Token),
+    Invited(Token),
+}
+
+/// Whose draft it is, and how it is saved.
+#[derive(Debug, Clone)]
+pub enum Owner {
+    Open {
+        id_hash: String,
+    },
+    Invited {
+        invitation_id: String,
+        key: DraftKey,
+    },
+}
 
 /// A draft as a page sees it.
+#[derive(Debug, Clone)]
 pub struct Draft {
-    pub id_hash: String,
+    pub survey_id: i32,
+    pub owner: Owner,
     pub answers: Answers,
 }
 
-pub fn token_from(req: &HttpRequest) -> Option<Token> {
-    req.cookie(COOKIE).and_then(|c| Token::parse(c.value()))
+/// What the presented cookie leads to in one survey.
+#[derive(Debug)]
+pub enum Found {
+    Nothing,
+    Draft(Draft),
+    /// An invitation of this survey that has already responded.
+    Completed,
 }
 
-pub fn cookie(slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
-    Cookie::build(COOKIE, token.expose().to_owned())
+impl Found {
+    pub fn draft(self) -> Option<Draft> {
+        match self {
+            Found::Draft(draft) => Some(draft),
+            _ => None,
+        }
+    }
+}
+
+pub fn pass_from(req: &HttpRequest) -> Option<Pass> {
+    let token = |name| req.cookie(name).and_then(|c| Token::parse(c.value()));
+    token(INVITE_COOKIE)
+        .map(Pass::Invited)
+        .or_else(|| token(COOKIE).map(Pass::Open))
+}
+
+fn build_cookie(name: &'static str, slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, token.expose().to_owned())
         .path(format!("/s/{slug}"))
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -30,17 +78,98 @@ pub fn cookie(slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
         .finish()
 }
 
-pub fn expired_cookie(slug: &str, secure: bool) -> Cookie<'static> {
-    let mut cookie = cookie(slug, &Token::generate(), secure);
-    cookie.make_removal();
-    cookie
+pub fn cookie(slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
+    build_cookie(COOKIE, slug, token, secure)
 }
 
-/// Reads the draft's stored answers (JSON) into a draft.
-pub fn from_stored(id_hash: String, answers: &str) -> Result<Draft, DbError> {
+pub fn invite_cookie(slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
+    build_cookie(INVITE_COOKIE, slug, token, secure)
+}
+
+/// Removal cookies for both kinds, sent once a response is stored.
+pub fn expired_cookies(slug: &str, secure: bool) -> [Cookie<'static>; 2] {
+    [COOKIE, INVITE_COOKIE].map(|name| {
+        let mut cookie = build_cookie(name, slug, &Token::generate(), secure);
+        cookie.make_removal();
+        cookie
+    })
+}
+
+pub fn load(
+    conn: &mut DbConnection,
+    pass: Option<&Pass>,
+    survey_id: i32,
+) -> Result<Found, DbError> {
+    match pass {
+        None => Ok(Found::Nothing),
+        Some(Pass::Open(token)) => load_open(conn, token, survey_id),
+        Some(Pass::Invited(token)) => load_invited(conn, token, survey_id),
+    }
+}
+
+fn load_open(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Result<Found, DbError> {
+    match drafts::find(conn, &token.hash(), survey_id)? {
+        Some(row) => open_draft(survey_id, row.id_hash, &row.answers).map(Found::Draft),
+        None => Ok(Found::Nothing),
+    }
+}
+
+/// An open-link draft from its stored answers (JSON).
+pub fn open_draft(survey_id: i32, id_hash: String, answers: &str) -> Result<Draft, DbError> {
     let answers = serde_json::from_str(answers)
         .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
-    Ok(Draft { id_hash, answers })
+    Ok(Draft {
+        survey_id,
+        owner: Owner::Open { id_hash },
+        answers,
+    })
+}
+
+/// An invitation's draft (empty until first saved). The first time a token is used its
+/// seal of the draft key is made; a token minted later than the draft was started (by a
+/// reminder) cannot open that draft, so the respondent starts afresh under a new key.
+fn load_invited(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Result<Found, DbError> {
+    let hash = token.hash();
+    let Some(found) = invitations::find_by_token(conn, &hash)? else {
+        return Ok(Found::Nothing);
+    };
+    if found.survey_id != survey_id {
+        return Ok(Found::Nothing);
+    }
+    if found.completed {
+        return Ok(Found::Completed);
+    }
+    let id = found.invitation_id;
+    let opened = found
+        .wrapped_key
+        .as_deref()
+        .and_then(|wrapped| DraftKey::unwrap(wrapped, token, &id));
+    let key = match opened {
+        Some(key) => key,
+        None => {
+            let key = DraftKey::generate();
+            write_transaction(conn, |conn| {
+                invitations::delete_draft(conn, &id)?;
+                invitations::set_wrapped_key(conn, &id, &hash, &key.wrap(token, &id), true)
+            })?;
+            key
+        }
+    };
+    let answers = match invitations::find_draft(conn, &id)? {
+        Some(sealed) => key
+            .open(&sealed, &id)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
+        None => Answers::new(),
+    };
+    Ok(Found::Draft(Draft {
+        survey_id,
+        owner: Owner::Invited {
+            invitation_id: id,
+            key,
+        },
+        answers,
+    }))
 }
 
 pub fn create(
@@ -61,6 +190,16 @@ pub fn create(
     Ok(token)
 }
 
+/// Forgets a draft (the respondent chose to start again).
+pub fn discard(conn: &mut DbConnection, draft: &Draft) -> Result<(), DbError> {
+    match &draft.owner {
+        Owner::Open { id_hash } => drafts::delete(conn, id_hash).map(drop)?,
+        Owner::Invited { invitation_id, .. } => invitations::delete_draft(conn, invitation_id)?,
+    }
+    Ok(())
+}
+
+/// Saves the answers; false when an open-link draft no longer exists.
 pub fn save(
     conn: &mut DbConnection,
     draft: &Draft,
@@ -68,5 +207,12 @@ pub fn save(
 ) -> Result<bool, DbError> {
     let json = serde_json::to_string(&draft.answers)
         .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
-    Ok(drafts::save_answers(conn, &draft.id_hash, &json, today)?)
+    match &draft.owner {
+        Owner::Open { id_hash } => Ok(drafts::save_answers(conn, id_hash, &json, today)?),
+        Owner::Invited { invitation_id, key } => {
+            let sealed = key.seal(&json, invitation_id);
+            invitations::save_draft(conn, invitation_id, draft.survey_id, &sealed, today)?;
+            Ok(true)
+        }
+    }
 }

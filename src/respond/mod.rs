@@ -3,6 +3,7 @@
 pub mod api;
 mod draft;
 pub(crate) mod form;
+pub mod invitation;
 pub mod pages;
 pub mod submission;
 pub(crate) mod views;

@@ -13,12 +13,12 @@ use crate::survey::LiveSurvey;
 use crate::web::body::{content_type, declared_too_large, read_limited};
 use crate::web::{render, AppState};
 
-use super::draft::{self, Draft};
+use super::draft::{self, Draft, Found, Owner, Pass};
 use super::form::{is_form, parse_form};
 use super::submission::response_rows;
 use super::views::{
-    check_sections, error_links, paragraphs, question_view, CheckPage, DonePage, Entered,
-    IntroPage, NotOpenPage, SectionPage,
+    check_sections, error_links, paragraphs, question_view, AlreadyRespondedPage, CheckPage,
+    DonePage, Entered, IntroPage, NotOpenPage, SectionPage,
 };
 use super::writer::{Claim, Submission, WriteError};
 
@@ -36,35 +36,78 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct Visit {
     survey: LiveSurvey,
     draft: Option<Draft>,
+    /// The respondent holds an invitation of this survey that has already responded.
+    completed: bool,
 }
 
-async fn visit(state: &AppState, slug: String, token: Option<Token>) -> Result<Visit, AppError> {
+impl Visit {
+    fn invited(&self) -> bool {
+        self.draft
+            .as_ref()
+            .is_some_and(|d| matches!(d.owner, Owner::Invited { .. }))
+    }
+
+    /// The page shown instead of the questionnaire, if any.
+    fn turned_away(&self, today: NaiveDate) -> Option<HttpResponse> {
+        if self.completed {
+            return Some(already_responded(&self.survey));
+        }
+        refusal(&self.survey, today, self.invited())
+    }
+}
+
+async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Visit, AppError> {
     let catalog = state.catalog.clone();
-    let id_hash = token.map(|t| t.hash());
     state
         .db
         .run(move |conn| {
-            let (head, stored) =
-                crate::db::drafts::survey_with_draft(conn, &slug, id_hash.as_deref())?
-                    .ok_or(AppError::SurveyNotFound)?;
-            let survey = catalog.with_questionnaire(conn, head)?;
-            let draft = match (id_hash, stored) {
-                (Some(hash), Some(answers)) => Some(draft::from_stored(hash, &answers)?),
-                _ => None,
-            };
-            Ok(Visit { survey, draft })
+            // The open link's common case in one query: the survey and the draft together.
+            if let Some(Pass::Open(token)) = &pass {
+                let id_hash = token.hash();
+                let (head, stored) =
+                    crate::db::drafts::survey_with_draft(conn, &slug, Some(&id_hash))?
+                        .ok_or(AppError::SurveyNotFound)?;
+                let survey = catalog.with_questionnaire(conn, head)?;
+                let draft = stored
+                    .map(|answers| draft::open_draft(survey.id, id_hash, &answers))
+                    .transpose()?;
+                return Ok(Visit {
+                    survey,
+                    draft,
+                    completed: false,
+                });
+            }
+            let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
+            let found = draft::load(conn, pass.as_ref(), survey.id)?;
+            let completed = matches!(found, Found::Completed);
+            Ok(Visit {
+                survey,
+                draft: found.draft(),
+                completed,
+            })
         })
         .await
 }
 
+/// Every link of a completed invitation shows this, and accepts nothing.
+pub fn already_responded(survey: &LiveSurvey) -> HttpResponse {
+    render(
+        HttpResponse::Ok(),
+        &AlreadyRespondedPage {
+            survey_title: &survey.questionnaire.title,
+        },
+    )
+}
+
 /// The page shown instead of the questionnaire when the survey takes no responses here.
-fn refusal(survey: &LiveSurvey, today: NaiveDate) -> Option<HttpResponse> {
+/// Invited respondents may answer surveys whose open link is off.
+fn refusal(survey: &LiveSurvey, today: NaiveDate, invited: bool) -> Option<HttpResponse> {
     let (heading, message) = if !survey.accepts_responses(today) {
         (
             messages::SURVEY_NOT_OPEN,
             "This survey is not taking responses at the moment. If you think it should be, contact the review team who sent you the link.",
         )
-    } else if !survey.questionnaire.open_link {
+    } else if !survey.questionnaire.open_link && !invited {
         (messages::SURVEY_NOT_OPEN, messages::OPEN_LINK_OFF)
     } else {
         return None;
@@ -113,14 +156,16 @@ async fn intro(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let visit = visit(&state, slug.into_inner(), draft::token_from(&req)).await?;
-    if let Some(refused) = refusal(&visit.survey, state.today()) {
+    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req)).await?;
+    if let Some(refused) = visit.turned_away(state.today()) {
         return Ok(refused);
     }
     let q = &visit.survey.questionnaire;
+    let invited = visit.invited();
     let continue_href = visit
         .draft
         .as_ref()
+        .filter(|d| !(invited && d.answers.is_empty()))
         .map(|d| resume_href(q, &visit.survey.slug, &d.answers));
     Ok(render(
         HttpResponse::Ok(),
@@ -140,32 +185,46 @@ async fn start(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let previous = draft::token_from(&req);
+    let pass = draft::pass_from(&req);
     let catalog = state.catalog.clone();
     let today = state.today();
     let started = state
         .db
         .run(move |conn| -> Result<_, AppError> {
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            if refusal(&survey, today).is_some() {
-                return Ok((survey, None));
+            let found = draft::load(conn, pass.as_ref(), survey.id)?;
+            if matches!(found, Found::Completed) {
+                return Ok((survey, Started::Completed));
             }
-            if let Some(previous) = previous {
-                crate::db::drafts::delete(conn, &previous.hash())?;
+            let draft = found.draft();
+            let invited = draft
+                .as_ref()
+                .is_some_and(|d| matches!(d.owner, Owner::Invited { .. }));
+            if refusal(&survey, today, invited).is_some() {
+                return Ok((survey, Started::Refused));
+            }
+            // Starting again forgets the answers so far.
+            if let Some(draft) = &draft {
+                draft::discard(conn, draft)?;
+            }
+            if invited {
+                return Ok((survey, Started::Invited));
             }
             let token = draft::create(conn, survey.id, today)?;
-            Ok((survey, Some(token)))
+            Ok((survey, Started::Open(token)))
         })
         .await?;
+    let (survey, started) = started;
+    let first = questionnaire::visible_sections(&survey.questionnaire, &Answers::new())
+        .first()
+        .map(|&index| page_href(&survey.slug, index))
+        .unwrap_or_else(|| check_href(&survey.slug));
     match started {
-        (survey, None) => {
-            Ok(refusal(&survey, today).unwrap_or_else(|| see_other(format!("/s/{}", survey.slug))))
-        }
-        (survey, Some(token)) => {
-            let first = questionnaire::visible_sections(&survey.questionnaire, &Answers::new())
-                .first()
-                .map(|&index| page_href(&survey.slug, index))
-                .unwrap_or_else(|| check_href(&survey.slug));
+        Started::Completed => Ok(already_responded(&survey)),
+        Started::Refused => Ok(refusal(&survey, today, false)
+            .unwrap_or_else(|| see_other(format!("/s/{}", survey.slug)))),
+        Started::Invited => Ok(see_other(first)),
+        Started::Open(token) => {
             let mut response = see_other(first);
             response
                 .add_cookie(&draft::cookie(&survey.slug, &token, state.secure_cookies()))
@@ -173,6 +232,14 @@ async fn start(
             Ok(response)
         }
     }
+}
+
+/// What "Start" led to.
+enum Started {
+    Completed,
+    Refused,
+    Invited,
+    Open(Token),
 }
 
 fn section_index(questionnaire: &Questionnaire, number: usize) -> Result<usize, AppError> {
@@ -225,8 +292,8 @@ async fn show_section(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    let visit = visit(&state, slug, draft::token_from(&req)).await?;
-    if let Some(refused) = refusal(&visit.survey, state.today()) {
+    let visit = visit(&state, slug, draft::pass_from(&req)).await?;
+    if let Some(refused) = visit.turned_away(state.today()) {
         return Ok(refused);
     }
     let survey = &visit.survey;
@@ -292,9 +359,9 @@ async fn save_section(
     let (slug, number) = path.into_inner();
     let mut fields = form_fields(&state, &req, payload).await?;
     let going_back = take_action(&mut fields) == Some("back".to_owned());
-    let visit = visit(&state, slug, draft::token_from(&req)).await?;
+    let visit = visit(&state, slug, draft::pass_from(&req)).await?;
     let today = state.today();
-    if let Some(refused) = refusal(&visit.survey, today) {
+    if let Some(refused) = visit.turned_away(today) {
         return Ok(refused);
     }
     let survey = visit.survey;
@@ -384,8 +451,8 @@ async fn check(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let visit = visit(&state, slug.into_inner(), draft::token_from(&req)).await?;
-    if let Some(refused) = refusal(&visit.survey, state.today()) {
+    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req)).await?;
+    if let Some(refused) = visit.turned_away(state.today()) {
         return Ok(refused);
     }
     let Some(draft) = visit.draft else {
@@ -405,9 +472,9 @@ async fn submit(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     form_fields(&state, &req, payload).await?;
-    let visit = visit(&state, slug.into_inner(), draft::token_from(&req)).await?;
+    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req)).await?;
     let today = state.today();
-    if let Some(refused) = refusal(&visit.survey, today) {
+    if let Some(refused) = visit.turned_away(today) {
         return Ok(refused);
     }
     let survey = visit.survey;
@@ -422,21 +489,31 @@ async fn submit(
             &check_page(&survey, &draft.answers, &problems),
         ));
     }
+    let claim = match draft.owner {
+        Owner::Open { id_hash } => Claim::Draft(id_hash),
+        Owner::Invited { invitation_id, .. } => Claim::Invitation {
+            invitation_id,
+            survey_id: survey.id,
+        },
+    };
     let submission = Submission {
         rows: response_rows(survey.id, &draft.answers, today),
-        claim: Claim::Draft(draft.id_hash),
+        claim,
     };
     match state.writer.submit(submission).await {
-        // A second click on "Send" finds the draft gone: the response is already stored.
+        // A second click on "Send" finds the draft gone (or the invitation completed):
+        // the response is already stored.
         Ok(()) | Err(WriteError::AlreadySubmitted) => {}
         Err(WriteError::Busy) => return Err(AppError::Busy),
         Err(WriteError::Stopped) => return Err(AppError::Busy),
         Err(WriteError::Db(error)) => return Err(AppError::Db(error)),
     }
     let mut response = see_other(format!("/s/{}/done", survey.slug));
-    response
-        .add_removal_cookie(&draft::expired_cookie(&survey.slug, state.secure_cookies()))
-        .map_err(|_| AppError::BadRequest(messages::BAD_REQUEST))?;
+    for cookie in draft::expired_cookies(&survey.slug, state.secure_cookies()) {
+        response
+            .add_removal_cookie(&cookie)
+            .map_err(|_| AppError::BadRequest(messages::BAD_REQUEST))?;
+    }
     Ok(response)
 }
 

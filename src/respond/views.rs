@@ -46,6 +46,25 @@ pub struct DonePage<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "respond/already_responded.html")]
+pub struct AlreadyRespondedPage<'a> {
+    pub survey_title: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "respond/opt_out.html")]
+pub struct OptOutPage<'a> {
+    pub survey_title: &'a str,
+    pub action: String,
+}
+
+#[derive(Template)]
+#[template(path = "respond/opted_out.html")]
+pub struct OptedOutPage<'a> {
+    pub survey_title: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "respond/not_open.html")]
 pub struct NotOpenPage<'a> {
     pub survey_title: &'a str,

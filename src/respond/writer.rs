@@ -9,9 +9,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::db::responses;
+use crate::db::{drafts, invitations, write_transaction, Database, DbConnection, DbError};
 
 use super::submission::ResponseRows;
-use crate::db::{drafts, write_transaction, Database, DbConnection, DbError};
 
 /// One response to store, and what it uses up in the same transaction.
 #[derive(Debug)]
@@ -27,11 +27,17 @@ pub enum Claim {
     Nothing,
     /// The open-link draft (by the hash of its cookie id), deleted with the store.
     Draft(String),
+    /// An invitation: marked completed (a flag, never a time) and its draft deleted. The
+    /// stored response holds no reference to it.
+    Invitation {
+        invitation_id: String,
+        survey_id: i32,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("the draft was already submitted")]
+    #[error("the draft or invitation was already submitted")]
     AlreadySubmitted,
     #[error("too many submissions are waiting")]
     Busy,
@@ -144,6 +150,16 @@ fn store_all(
         let fresh = match &submission.claim {
             Claim::Draft(hash) => drafts::delete(conn, hash)?,
             Claim::Nothing => true,
+            Claim::Invitation {
+                invitation_id,
+                survey_id,
+            } => {
+                let fresh = invitations::complete(conn, invitation_id, *survey_id)?;
+                if fresh {
+                    invitations::delete_draft(conn, invitation_id)?;
+                }
+                fresh
+            }
         };
         if fresh {
             accepted.push(submission.rows.response.clone());

@@ -20,7 +20,9 @@ pub struct ErrorPage<'a> {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::NotFound | AppError::SurveyNotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::SurveyNotFound | AppError::InvitationNotFound => {
+                StatusCode::NOT_FOUND
+            }
             AppError::SurveyNotOpen | AppError::OpenLinkOff | AppError::AlreadySubmitted => {
                 StatusCode::CONFLICT
             }
@@ -39,6 +41,10 @@ impl ResponseError for AppError {
         let (title, detail) = match self {
             AppError::NotFound => (messages::NOT_FOUND, messages::NOT_FOUND_DETAIL),
             AppError::SurveyNotFound => (messages::SURVEY_NOT_FOUND, messages::NOT_FOUND_DETAIL),
+            AppError::InvitationNotFound => (
+                messages::INVITATION_NOT_FOUND,
+                messages::INVITATION_NOT_FOUND_DETAIL,
+            ),
             AppError::SurveyNotOpen | AppError::OpenLinkOff => {
                 (messages::SURVEY_NOT_OPEN, messages::OPEN_LINK_OFF)
             }

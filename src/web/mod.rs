@@ -57,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home))
         .configure(crate::admin::routes)
         .configure(respond::pages::routes)
+        .configure(respond::invitation::routes)
         .configure(respond::api::routes);
 }
 

@@ -1,0 +1,388 @@
+//! Invitations, their link tokens (hashes only) and invited respondents' sealed drafts.
+//!
+//! Nothing here records when an invitation completed. On PostgreSQL an UPDATE writes a new
+//! row version, usually at the end of the table, so marking completions one by one would
+//! leave completed invitations in completion order in a copy of the table: `complete`
+//! therefore rewrites a run of other invitations of the same survey in the same statement,
+//! and `reshuffle` (run by the scheduler) re-clusters the tables by their random ids.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::schema::{invitation_drafts, invitation_tokens, invitations};
+use super::DbConnection;
+
+/// PostgreSQL allows 65,535 bound values per statement; invitation rows carry thirteen.
+const ROWS_PER_STATEMENT: usize = 4_000;
+
+/// Other invitations rewritten with every completion on PostgreSQL.
+pub const COVER_REWRITES: i64 = 32;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invitations)]
+pub struct NewInvitation {
+    pub id: String,
+    pub survey_id: i32,
+    pub email: String,
+    pub email_key: String,
+    pub name: Option<String>,
+    pub invitee_group: Option<String>,
+    pub sent: bool,
+    pub completed: bool,
+    pub opted_out: bool,
+    pub undeliverable: bool,
+    pub last_error: Option<String>,
+    pub reminders_sent: i32,
+    pub next_reminder_on: Option<NaiveDate>,
+}
+
+/// What mail to an invitee needs.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+pub struct Invitee {
+    pub id: String,
+    pub email: String,
+    pub name: Option<String>,
+}
+
+/// What a request holding a token needs to know about its invitation.
+#[derive(Debug, Clone, Queryable)]
+pub struct TokenLookup {
+    pub invitation_id: String,
+    pub survey_id: i32,
+    pub wrapped_key: Option<String>,
+    pub completed: bool,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invitation_tokens)]
+pub struct NewToken {
+    pub token_hash: String,
+    pub invitation_id: String,
+    pub survey_id: i32,
+    pub wrapped_key: Option<String>,
+}
+
+/// Per-invitation flags, for response-rate figures (no identities).
+#[derive(Debug, Clone, Queryable)]
+pub struct RateRow {
+    pub invitee_group: Option<String>,
+    pub completed: bool,
+    pub opted_out: bool,
+    pub undeliverable: bool,
+}
+
+pub fn email_keys(conn: &mut DbConnection, survey_id: i32) -> QueryResult<HashSet<String>> {
+    invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .select(invitations::email_key)
+        .load::<String>(conn)
+        .map(|keys| keys.into_iter().collect())
+}
+
+/// Inserts invitations; the caller provides the transaction.
+pub fn insert_all(conn: &mut DbConnection, rows: &[NewInvitation]) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(pg) => {
+            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                diesel::insert_into(invitations::table)
+                    .values(chunk)
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            for row in rows {
+                diesel::insert_into(invitations::table)
+                    .values(row)
+                    .execute(lite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn insert_tokens(conn: &mut DbConnection, rows: &[NewToken]) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(pg) => {
+            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                diesel::insert_into(invitation_tokens::table)
+                    .values(chunk)
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            for row in rows {
+                diesel::insert_into(invitation_tokens::table)
+                    .values(row)
+                    .execute(lite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn find_by_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<TokenLookup>> {
+    invitation_tokens::table
+        .inner_join(invitations::table)
+        .filter(invitation_tokens::token_hash.eq(token_hash))
+        .select((
+            invitations::id,
+            invitations::survey_id,
+            invitation_tokens::wrapped_key,
+            invitations::completed,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Stores the draft key sealed for one token, and forgets the seals of the invitation's other
+/// tokens when `only_this` (the key was replaced, so their seals open nothing).
+pub fn set_wrapped_key(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+    token_hash: &str,
+    wrapped: &str,
+    only_this: bool,
+) -> QueryResult<()> {
+    if only_this {
+        diesel::update(
+            invitation_tokens::table
+                .filter(invitation_tokens::invitation_id.eq(invitation_id))
+                .filter(invitation_tokens::token_hash.ne(token_hash)),
+        )
+        .set(invitation_tokens::wrapped_key.eq(None::<String>))
+        .execute(conn)?;
+    }
+    diesel::update(invitation_tokens::table.find(token_hash))
+        .set(invitation_tokens::wrapped_key.eq(Some(wrapped)))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_draft(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<Option<String>> {
+    invitation_drafts::table
+        .find(invitation_id)
+        .select(invitation_drafts::sealed)
+        .first(conn)
+        .optional()
+}
+
+/// Stores sealed draft answers, creating the draft on first save.
+pub fn save_draft(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+    survey_id: i32,
+    sealed: &str,
+    today: NaiveDate,
+) -> QueryResult<()> {
+    super::write_transaction(conn, |conn| {
+        let changed = diesel::update(invitation_drafts::table.find(invitation_id))
+            .set((
+                invitation_drafts::sealed.eq(sealed),
+                invitation_drafts::updated_on.eq(today),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            diesel::insert_into(invitation_drafts::table)
+                .values((
+                    invitation_drafts::invitation_id.eq(invitation_id),
+                    invitation_drafts::survey_id.eq(survey_id),
+                    invitation_drafts::sealed.eq(sealed),
+                    invitation_drafts::updated_on.eq(today),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn delete_draft(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<()> {
+    diesel::delete(invitation_drafts::table.find(invitation_id))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Marks an invitation completed (a flag, never a time); false when it already was.
+/// On PostgreSQL the completion is written by one statement that also rewrites (unchanged)
+/// a run of other invitations of the survey starting at a random id, so the completed row's
+/// new version lands among them in their existing physical order, not at a position that
+/// follows the order of completions.
+pub fn complete(conn: &mut DbConnection, invitation_id: &str, survey_id: i32) -> QueryResult<bool> {
+    let DbConnection::Postgres(pg) = conn else {
+        let claimed = diesel::update(
+            invitations::table
+                .filter(invitations::id.eq(invitation_id))
+                .filter(invitations::completed.eq(false)),
+        )
+        .set(invitations::completed.eq(true))
+        .execute(conn)?;
+        return Ok(claimed > 0);
+    };
+    let completed: Option<bool> = invitations::table
+        .find(invitation_id)
+        .select(invitations::completed)
+        .for_update()
+        .first(pg)
+        .optional()?;
+    if completed != Some(false) {
+        return Ok(false);
+    }
+    let start = crate::secrets::random_id();
+    let mut batch: Vec<String> = invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .filter(invitations::id.ge(&start))
+        .order(invitations::id.asc())
+        .limit(COVER_REWRITES)
+        .select(invitations::id)
+        .load(pg)?;
+    if (batch.len() as i64) < COVER_REWRITES {
+        batch.extend(
+            invitations::table
+                .filter(invitations::survey_id.eq(survey_id))
+                .filter(invitations::id.lt(&start))
+                .order(invitations::id.asc())
+                .limit(COVER_REWRITES - batch.len() as i64)
+                .select(invitations::id)
+                .load::<String>(pg)?,
+        );
+    }
+    batch.push(invitation_id.to_owned());
+    diesel::update(invitations::table.filter(invitations::id.eq_any(&batch)))
+        .set(
+            invitations::completed.eq(invitations::completed.or(invitations::id.eq(invitation_id))),
+        )
+        .execute(pg)?;
+    Ok(true)
+}
+
+/// Opts an invitation out of reminders; false for an unknown id.
+pub fn opt_out(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool> {
+    diesel::update(invitations::table.find(invitation_id))
+        .set(invitations::opted_out.eq(true))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+pub fn mark_undeliverable(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+    error: &str,
+) -> QueryResult<()> {
+    diesel::update(invitations::table.find(invitation_id))
+        .set((
+            invitations::undeliverable.eq(true),
+            invitations::last_error.eq(Some(error)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Invitations whose invitation mail has not been queued yet (opted-out ones excluded).
+pub fn unsent(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<Invitee>> {
+    invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .filter(invitations::sent.eq(false))
+        .filter(invitations::opted_out.eq(false))
+        .order(invitations::id.asc())
+        .select(Invitee::as_select())
+        .load(conn)
+}
+
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    ids: &[String],
+    first_reminder_on: NaiveDate,
+) -> QueryResult<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        diesel::update(invitations::table.filter(invitations::id.eq_any(chunk)))
+            .set((
+                invitations::sent.eq(true),
+                invitations::next_reminder_on.eq(Some(first_reminder_on)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Invitations that may get a reminder: sent, not completed, not opted out, deliverable,
+/// under `max` reminders, and (unless `due_by` is None) due by that day. On PostgreSQL the
+/// rows are locked and rows locked by another instance skipped, so two schedulers never
+/// remind the same invitation twice; the caller holds the transaction.
+pub fn reminder_candidates(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    max: i32,
+    due_by: Option<NaiveDate>,
+) -> QueryResult<Vec<Invitee>> {
+    // Every eligible invitation when no day is given (all have a due day once sent).
+    // (A four-digit year: SQLite compares dates as text.)
+    let due_by = due_by
+        .or(NaiveDate::from_ymd_opt(9999, 12, 31))
+        .unwrap_or_default();
+    macro_rules! query {
+        () => {
+            invitations::table
+                .filter(invitations::survey_id.eq(survey_id))
+                .filter(invitations::sent.eq(true))
+                .filter(invitations::completed.eq(false))
+                .filter(invitations::opted_out.eq(false))
+                .filter(invitations::undeliverable.eq(false))
+                .filter(invitations::reminders_sent.lt(max))
+                .filter(invitations::next_reminder_on.le(due_by))
+                .order(invitations::id.asc())
+                .select(Invitee::as_select())
+        };
+    }
+    match conn {
+        DbConnection::Postgres(pg) => query!().for_update().skip_locked().load(pg),
+        DbConnection::Sqlite(lite) => query!().load(lite),
+    }
+}
+
+pub fn record_reminders(
+    conn: &mut DbConnection,
+    ids: &[String],
+    next_on: NaiveDate,
+) -> QueryResult<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        diesel::update(invitations::table.filter(invitations::id.eq_any(chunk)))
+            .set((
+                invitations::reminders_sent.eq(invitations::reminders_sent + 1),
+                invitations::next_reminder_on.eq(Some(next_on)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn rate_rows(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<RateRow>> {
+    invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .select((
+            invitations::invitee_group,
+            invitations::completed,
+            invitations::opted_out,
+            invitations::undeliverable,
+        ))
+        .load(conn)
+}
+
+/// Restores a random physical order on PostgreSQL: every table whose row order could follow
+/// the order of completions or submissions is re-clustered on its random-id primary key.
+/// SQLite's WITHOUT ROWID tables are already stored in key order.
+pub fn reshuffle(conn: &mut DbConnection) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let DbConnection::Postgres(pg) = conn {
+        pg.batch_execute(
+            "CLUSTER invitations USING invitations_pkey;
+             CLUSTER invitation_tokens USING invitation_tokens_pkey;
+             CLUSTER responses USING responses_pkey;",
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! Invitations: importing invitee lists, queuing invitation and reminder mail with personal
+//! links, sealing invited respondents' drafts, and response rates without identities.
+
+pub mod import;
+pub mod queue;
+pub mod rates;
+pub mod sealing;
+
+pub use import::{import, parse_csv, CsvProblems, ImportSummary, InviteImportError};
+pub use queue::{queue_due_reminders, queue_invitations, queue_reminders, Links, ReminderScope};
+pub use rates::{response_rates, ResponseRates};
+pub use sealing::DraftKey;

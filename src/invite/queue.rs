@@ -1,0 +1,218 @@
+//! Queuing invitations and reminders: each mints a fresh link token (only its hash is
+//! kept) and writes the message to the outbox in the same transaction as the change.
+
+use chrono::{Days, NaiveDate, NaiveDateTime};
+
+use crate::db::invitations::{self, Invitee, NewToken};
+use crate::db::outbox::{self, MailStatus, NewMail};
+use crate::db::surveys::{self, SurveyRow, SurveyStatus};
+use crate::db::{write_transaction, DbConnection, DbError};
+use crate::error::AppError;
+use crate::mail::message::{self, MailContext, MailKind};
+use crate::questionnaire::Questionnaire;
+use crate::secrets::{random_id, Token};
+
+/// Builds personal links from the public address.
+#[derive(Debug, Clone)]
+pub struct Links {
+    base: String,
+}
+
+impl Links {
+    pub fn new(public_url: &url::Url) -> Self {
+        Self {
+            base: public_url.as_str().trim_end_matches('/').to_owned(),
+        }
+    }
+
+    pub fn invitation(&self, token: &Token) -> String {
+        format!("{}/i/{}", self.base, token.expose())
+    }
+
+    pub fn opt_out(&self, token: &Token) -> String {
+        format!("{}/o/{}", self.base, token.expose())
+    }
+}
+
+fn survey_with_questionnaire(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> Result<(SurveyRow, Questionnaire), AppError> {
+    let survey = surveys::find_by_slug(conn, slug)?.ok_or(AppError::SurveyNotFound)?;
+    let questionnaire: Questionnaire = serde_json::from_str(&survey.definition)
+        .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", survey.slug)))?;
+    Ok((survey, questionnaire))
+}
+
+/// Open and not past its closing day: mail may invite people to it.
+fn accepts(survey: &SurveyRow, questionnaire: &Questionnaire, today: NaiveDate) -> bool {
+    survey.status() == SurveyStatus::Open && questionnaire.closes_on.is_none_or(|day| today <= day)
+}
+
+/// Mail goes out in random order: were it sent in invitation-id order, people would tend to
+/// answer in that order, and rows stored by id would hint at who answered early.
+fn in_random_order(mut invitees: Vec<Invitee>) -> Vec<Invitee> {
+    use rand::seq::SliceRandom;
+    invitees.shuffle(&mut rand::rng());
+    invitees
+}
+
+/// A token for the invitee and the message carrying it.
+fn mint_and_render(
+    kind: MailKind,
+    links: &Links,
+    survey: &SurveyRow,
+    questionnaire: &Questionnaire,
+    invitee: &Invitee,
+    now: NaiveDateTime,
+) -> Result<(NewToken, NewMail), AppError> {
+    let token = Token::generate();
+    let link = links.invitation(&token);
+    let opt_out_link = links.opt_out(&token);
+    let ctx = MailContext::new(
+        invitee.name.as_deref(),
+        &questionnaire.title,
+        questionnaire.closes_on,
+        &link,
+        &opt_out_link,
+    );
+    let rendered =
+        message::render(kind, &ctx).map_err(|e| DbError::Corrupt(format!("mail template: {e}")))?;
+    Ok((
+        NewToken {
+            token_hash: token.hash(),
+            invitation_id: invitee.id.clone(),
+            survey_id: survey.id,
+            wrapped_key: None,
+        },
+        NewMail {
+            id: random_id(),
+            kind: kind.as_str().to_owned(),
+            invitation_id: Some(invitee.id.clone()),
+            recipient: invitee.email.clone(),
+            recipient_name: ctx.name.clone(),
+            subject: rendered.subject,
+            body_text: Some(rendered.text),
+            body_html: Some(rendered.html),
+            status: MailStatus::Pending.as_str().to_owned(),
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+            locked_by: None,
+            locked_until: None,
+        },
+    ))
+}
+
+/// `candour invite send`: queues the invitation mail of every invitee not yet sent one.
+pub fn queue_invitations(
+    conn: &mut DbConnection,
+    links: &Links,
+    slug: &str,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    write_transaction(conn, |conn| {
+        let (survey, questionnaire) = survey_with_questionnaire(conn, slug)?;
+        if !accepts(&survey, &questionnaire, now.date()) {
+            return Err(AppError::SurveyNotOpen);
+        }
+        let invitees = in_random_order(invitations::unsent(conn, survey.id)?);
+        let mut tokens = Vec::with_capacity(invitees.len());
+        let mut mails = Vec::with_capacity(invitees.len());
+        for invitee in &invitees {
+            let (token, mail) = mint_and_render(
+                MailKind::Invitation,
+                links,
+                &survey,
+                &questionnaire,
+                invitee,
+                now,
+            )?;
+            tokens.push(token);
+            mails.push(mail);
+        }
+        let ids: Vec<String> = invitees.into_iter().map(|i| i.id).collect();
+        let first = now.date() + Days::new(questionnaire.reminders.first_after_days.into());
+        invitations::insert_tokens(conn, &tokens)?;
+        outbox::insert_all(conn, &mails)?;
+        invitations::mark_sent(conn, &ids, first)?;
+        Ok(ids.len())
+    })
+}
+
+/// Which invitations a reminder run covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReminderScope {
+    /// The scheduler: only invitations whose next reminder is due today or earlier.
+    Due,
+    /// `candour remind`: every eligible invitation, now.
+    AllEligible,
+}
+
+/// Queues reminders for invitations that are sent, not completed, not opted out, not
+/// undeliverable and under the questionnaire's maximum; never after the survey closes.
+pub fn queue_reminders(
+    conn: &mut DbConnection,
+    links: &Links,
+    slug: &str,
+    now: NaiveDateTime,
+    scope: ReminderScope,
+) -> Result<usize, AppError> {
+    let today = now.date();
+    write_transaction(conn, |conn| {
+        let (survey, questionnaire) = survey_with_questionnaire(conn, slug)?;
+        if !accepts(&survey, &questionnaire, today) {
+            return Err(AppError::SurveyNotOpen);
+        }
+        let policy = &questionnaire.reminders;
+        let max = i32::try_from(policy.max).unwrap_or(i32::MAX);
+        let due_by = match scope {
+            ReminderScope::Due => Some(today),
+            ReminderScope::AllEligible => None,
+        };
+        let invitees = in_random_order(invitations::reminder_candidates(
+            conn, survey.id, max, due_by,
+        )?);
+        let mut tokens = Vec::with_capacity(invitees.len());
+        let mut mails = Vec::with_capacity(invitees.len());
+        for invitee in &invitees {
+            let (token, mail) = mint_and_render(
+                MailKind::Reminder,
+                links,
+                &survey,
+                &questionnaire,
+                invitee,
+                now,
+            )?;
+            tokens.push(token);
+            mails.push(mail);
+        }
+        let ids: Vec<String> = invitees.into_iter().map(|i| i.id).collect();
+        let next = today + Days::new(policy.every_days.into());
+        invitations::insert_tokens(conn, &tokens)?;
+        outbox::insert_all(conn, &mails)?;
+        invitations::record_reminders(conn, &ids, next)?;
+        Ok(ids.len())
+    })
+}
+
+/// The scheduler's pass: due reminders for every survey taking responses. Returns how many
+/// were queued.
+pub fn queue_due_reminders(
+    conn: &mut DbConnection,
+    links: &Links,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let mut queued = 0;
+    for survey in surveys::list(conn)? {
+        if survey.status() != SurveyStatus::Open {
+            continue;
+        }
+        match queue_reminders(conn, links, &survey.slug, now, ReminderScope::Due) {
+            Ok(count) => queued += count,
+            Err(AppError::SurveyNotOpen) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(queued)
+}

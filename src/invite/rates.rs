@@ -1,0 +1,122 @@
+//! Response rates without identities: counts overall and per invitee group. A group with
+//! fewer invitations than the survey's minimum group size shows only how many were invited,
+//! and when one group is hidden the next smallest is hidden too, so the overall figures
+//! cannot be used to recover it.
+
+use std::collections::BTreeMap;
+
+use crate::db::invitations::{self, RateRow};
+use crate::db::DbConnection;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub invited: u64,
+    pub completed: u64,
+    pub opted_out: u64,
+    pub undeliverable: u64,
+}
+
+impl Counts {
+    fn add(&mut self, row: &RateRow) {
+        self.invited += 1;
+        self.completed += u64::from(row.completed);
+        self.opted_out += u64::from(row.opted_out);
+        self.undeliverable += u64::from(row.undeliverable);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRate {
+    /// None for invitees imported without a group.
+    pub group: Option<String>,
+    pub invited: u64,
+    /// None when the group is too small to show.
+    pub counts: Option<Counts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRates {
+    pub overall: Counts,
+    pub groups: Vec<GroupRate>,
+}
+
+pub fn response_rates(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    min_group_size: u32,
+) -> diesel::QueryResult<ResponseRates> {
+    Ok(summarise(
+        &invitations::rate_rows(conn, survey_id)?,
+        min_group_size,
+    ))
+}
+
+pub fn summarise(rows: &[RateRow], min_group_size: u32) -> ResponseRates {
+    let mut overall = Counts::default();
+    let mut by_group: BTreeMap<Option<String>, Counts> = BTreeMap::new();
+    for row in rows {
+        overall.add(row);
+        by_group
+            .entry(row.invitee_group.clone())
+            .or_default()
+            .add(row);
+    }
+    let min = u64::from(min_group_size);
+    let mut hidden: Vec<Option<String>> = by_group
+        .iter()
+        .filter(|(_, c)| c.invited < min)
+        .map(|(g, _)| g.clone())
+        .collect();
+    if hidden.len() == 1 && by_group.len() > 1 {
+        if let Some((group, _)) = by_group
+            .iter()
+            .filter(|(g, _)| !hidden.contains(g))
+            .min_by_key(|(_, c)| c.invited)
+        {
+            hidden.push(group.clone());
+        }
+    }
+    let groups = by_group
+        .into_iter()
+        .map(|(group, counts)| GroupRate {
+            invited: counts.invited,
+            counts: (!hidden.contains(&group)).then_some(counts),
+            group,
+        })
+        .collect();
+    ResponseRates { overall, groups }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(group: &str, completed: bool) -> RateRow {
+        RateRow {
+            invitee_group: Some(group.to_owned()),
+            completed,
+            opted_out: false,
+            undeliverable: false,
+        }
+    }
+
+    #[test]
+    fn small_groups_and_the_next_smallest_are_hidden() {
+        let mut rows: Vec<RateRow> = (0..10).map(|i| row("council", i % 2 == 0)).collect();
+        rows.extend((0..6).map(|_| row("health", true)));
+        rows.extend((0..2).map(|_| row("police", true)));
+        let rates = summarise(&rows, 5);
+        assert_eq!(rates.overall.invited, 18);
+        assert_eq!(rates.overall.completed, 13);
+        let shown: Vec<(&str, bool)> = rates
+            .groups
+            .iter()
+            .map(|g| (g.group.as_deref().unwrap_or(""), g.counts.is_some()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![("council", true), ("health", false), ("police", false)]
+        );
+        assert_eq!(rates.groups[0].counts.map(|c| c.completed), Some(5));
+    }
+}

@@ -1,0 +1,118 @@
+//! Invited respondents' drafts are encrypted: a random key per invitation seals the answers,
+//! and that key is stored only sealed under a key derived from each of the invitation's link
+//! tokens. A copy of the database without a token opens nothing.
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use rand::RngCore;
+use sha2::Sha256;
+
+use crate::secrets::Token;
+
+const NONCE_LEN: usize = 24;
+/// Distinct from the lookup hash (plain SHA-256 of the token): knowing one says nothing
+/// about the other.
+const SALT: &[u8] = b"candour/invitation-draft-key/v1";
+
+/// An invitation's draft key; never stored in the clear, never printed.
+#[derive(Clone)]
+pub struct DraftKey([u8; 32]);
+
+impl std::fmt::Debug for DraftKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DraftKey(…)")
+    }
+}
+
+impl DraftKey {
+    pub fn generate() -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        Self(key)
+    }
+
+    /// Seals this key under the token; the invitation id is bound in as associated data.
+    pub fn wrap(&self, token: &Token, invitation_id: &str) -> String {
+        seal(&token_key(token), &self.0, invitation_id)
+    }
+
+    pub fn unwrap(wrapped: &str, token: &Token, invitation_id: &str) -> Option<Self> {
+        let bytes = open(&token_key(token), wrapped, invitation_id)?;
+        Some(Self(bytes.try_into().ok()?))
+    }
+
+    pub fn seal(&self, plaintext: &str, invitation_id: &str) -> String {
+        seal(&self.0, plaintext.as_bytes(), invitation_id)
+    }
+
+    pub fn open(&self, sealed: &str, invitation_id: &str) -> Option<String> {
+        String::from_utf8(open(&self.0, sealed, invitation_id)?).ok()
+    }
+}
+
+fn token_key(token: &Token) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    Hkdf::<Sha256>::new(Some(SALT), token.expose().as_bytes())
+        .expand(b"wrap draft key", &mut key)
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    key
+}
+
+fn seal(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::rng().fill_bytes(&mut nonce);
+    let cipher = XChaCha20Poly1305::new(Key::from_slice(key));
+    let sealed = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad: aad.as_bytes(),
+            },
+        )
+        .expect("XChaCha20-Poly1305 encrypts any in-memory message");
+    let mut out = nonce.to_vec();
+    out.extend(sealed);
+    hex::encode(out)
+}
+
+fn open(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
+    let bytes = hex::decode(sealed).ok()?;
+    if bytes.len() < NONCE_LEN {
+        return None;
+    }
+    let (nonce, body) = bytes.split_at(NONCE_LEN);
+    XChaCha20Poly1305::new(Key::from_slice(key))
+        .decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: body,
+                aad: aad.as_bytes(),
+            },
+        )
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_opens_only_with_a_token_that_wrapped_its_key() {
+        let token = Token::generate();
+        let key = DraftKey::generate();
+        let wrapped = key.wrap(&token, "inv-1");
+        let sealed = key.seal("{\"q\":\"secret answer\"}", "inv-1");
+        assert!(!sealed.contains("secret"));
+        let opened = DraftKey::unwrap(&wrapped, &token, "inv-1").expect("unwraps");
+        assert_eq!(
+            opened.open(&sealed, "inv-1").as_deref(),
+            Some("{\"q\":\"secret answer\"}")
+        );
+        assert!(DraftKey::unwrap(&wrapped, &Token::generate(), "inv-1").is_none());
+        assert!(DraftKey::unwrap(&wrapped, &token, "inv-2").is_none());
+        assert!(opened.open(&sealed, "inv-2").is_none());
+        assert!(DraftKey::generate().open(&sealed, "inv-1").is_none());
+    }
+}

@@ -1,0 +1,180 @@
+//! Invitation and reminder messages, rendered from `templates/mail/<kind>/`: a subject, a
+//! plain-text body and an HTML body (escaped). Names and titles are single-line, so nothing
+//! a person or a questionnaire supplies can add a header.
+
+use askama::Template;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Invitation,
+    Reminder,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+            Self::Reminder => "reminder",
+        }
+    }
+}
+
+/// What every message says.
+#[derive(Debug, Clone)]
+pub struct MailContext<'a> {
+    pub name: Option<String>,
+    pub survey_title: String,
+    pub closes_on: Option<String>,
+    pub link: &'a str,
+    pub opt_out_link: &'a str,
+}
+
+impl<'a> MailContext<'a> {
+    pub fn new(
+        name: Option<&str>,
+        survey_title: &str,
+        closes_on: Option<chrono::NaiveDate>,
+        link: &'a str,
+        opt_out_link: &'a str,
+    ) -> Self {
+        Self {
+            name: name.map(single_line).filter(|n| !n.is_empty()),
+            survey_title: single_line(survey_title),
+            closes_on: closes_on.map(|day| day.format("%-d %B %Y").to_string()),
+            link,
+            opt_out_link,
+        }
+    }
+}
+
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Control characters (CR, LF, tabs…) become spaces; runs of spaces collapse.
+pub fn single_line(value: &str) -> String {
+    value
+        .split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Template)]
+#[template(path = "mail/invitation/subject.txt", escape = "none")]
+struct InvitationSubject<'a> {
+    survey_title: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/invitation/body.txt", escape = "none")]
+struct InvitationText<'a> {
+    name: Option<&'a str>,
+    survey_title: &'a str,
+    closes_on: Option<&'a str>,
+    link: &'a str,
+    opt_out_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/invitation/body.html", escape = "html")]
+struct InvitationHtml<'a> {
+    name: Option<&'a str>,
+    survey_title: &'a str,
+    closes_on: Option<&'a str>,
+    link: &'a str,
+    opt_out_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reminder/subject.txt", escape = "none")]
+struct ReminderSubject<'a> {
+    survey_title: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reminder/body.txt", escape = "none")]
+struct ReminderText<'a> {
+    name: Option<&'a str>,
+    survey_title: &'a str,
+    closes_on: Option<&'a str>,
+    link: &'a str,
+    opt_out_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reminder/body.html", escape = "html")]
+struct ReminderHtml<'a> {
+    name: Option<&'a str>,
+    survey_title: &'a str,
+    closes_on: Option<&'a str>,
+    link: &'a str,
+    opt_out_link: &'a str,
+}
+
+macro_rules! render_with {
+    ($ctx:expr, $subject:ident, $text:ident, $html:ident) => {{
+        let ctx = $ctx;
+        let name = ctx.name.as_deref();
+        let closes_on = ctx.closes_on.as_deref();
+        Rendered {
+            subject: single_line(
+                &$subject {
+                    survey_title: &ctx.survey_title,
+                }
+                .render()?,
+            ),
+            text: $text {
+                name,
+                survey_title: &ctx.survey_title,
+                closes_on,
+                link: ctx.link,
+                opt_out_link: ctx.opt_out_link,
+            }
+            .render()?,
+            html: $html {
+                name,
+                survey_title: &ctx.survey_title,
+                closes_on,
+                link: ctx.link,
+                opt_out_link: ctx.opt_out_link,
+            }
+            .render()?,
+        }
+    }};
+}
+
+pub fn render(kind: MailKind, ctx: &MailContext<'_>) -> Result<Rendered, askama::Error> {
+    Ok(match kind {
+        MailKind::Invitation => {
+            render_with!(ctx, InvitationSubject, InvitationText, InvitationHtml)
+        }
+        MailKind::Reminder => render_with!(ctx, ReminderSubject, ReminderText, ReminderHtml),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_titles_cannot_add_headers_or_markup() {
+        let ctx = MailContext::new(
+            Some("Eve\r\nBcc: victim@example.org"),
+            "Survey <script>alert(1)</script>\r\nX-Evil: 1",
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 24),
+            "http://example.org/i/abc",
+            "http://example.org/o/abc",
+        );
+        let mail = render(MailKind::Invitation, &ctx).expect("renders");
+        assert!(!mail.subject.contains('\n') && !mail.subject.contains('\r'));
+        assert!(mail.text.contains("Dear Eve Bcc: victim@example.org,"));
+        assert!(!mail.html.contains("<script>"));
+        assert!(mail.html.contains("&#60;script&#62;") || mail.html.contains("&lt;script&gt;"));
+        assert!(mail.text.contains("24 December 2026"));
+        assert!(mail.text.contains("http://example.org/i/abc"));
+        assert!(mail.html.contains("http://example.org/o/abc"));
+    }
+}

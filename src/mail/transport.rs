@@ -1,0 +1,82 @@
+//! How mail leaves: pooled async SMTP (`smtp://`, `smtps://`, STARTTLS with `?tls=required`
+//! or `?tls=opportunistic`, credentials in the URL), or `.eml` files in a folder.
+
+use std::time::Duration;
+
+use lettre::transport::smtp::PoolConfig;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::{MailSettings, MailTransport};
+
+/// How long one SMTP conversation may take before it counts as a temporary failure.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("bad setting mail.smtp_url: {0}")]
+    Url(String),
+    #[error("cannot create mail.file_dir {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Why a message was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendFailure {
+    /// Worth trying again later: a 4xx reply, a timeout, a refused connection.
+    Temporary(String),
+    /// Never worth retrying: a 5xx reply (the server's words are kept).
+    Permanent(String),
+}
+
+/// One reused transport for the whole process.
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File(AsyncFileTransport<Tokio1Executor>),
+}
+
+impl Transport {
+    pub fn from_settings(mail: &MailSettings) -> Result<Self, TransportError> {
+        match mail.transport {
+            MailTransport::Smtp => {
+                let builder =
+                    AsyncSmtpTransport::<Tokio1Executor>::from_url(mail.smtp_url.expose())
+                        .map_err(|e| TransportError::Url(e.to_string()))?;
+                Ok(Self::Smtp(
+                    builder
+                        .timeout(Some(SMTP_TIMEOUT))
+                        .pool_config(PoolConfig::new().max_size(mail.connections))
+                        .build(),
+                ))
+            }
+            MailTransport::File => {
+                std::fs::create_dir_all(&mail.file_dir).map_err(|source| {
+                    TransportError::Folder {
+                        path: mail.file_dir.display().to_string(),
+                        source,
+                    }
+                })?;
+                Ok(Self::File(AsyncFileTransport::new(&mail.file_dir)))
+            }
+        }
+    }
+
+    pub async fn send(&self, message: Message) -> Result<(), SendFailure> {
+        match self {
+            Self::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|error| {
+                if error.is_permanent() {
+                    SendFailure::Permanent(error.to_string())
+                } else {
+                    SendFailure::Temporary(error.to_string())
+                }
+            }),
+            Self::File(file) => file
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|error| SendFailure::Temporary(error.to_string())),
+        }
+    }
+}

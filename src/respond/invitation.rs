@@ -1,0 +1,109 @@
+//! Invitation links. `GET /i/{token}` exchanges the link for a cookie and a redirect, so the
+//! token leaves the address bar; `/o/{token}` opts the invitation out of reminders (a
+//! confirmation page, then a POST).
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+
+use crate::db::{invitations, surveys};
+use crate::error::AppError;
+use crate::messages;
+use crate::secrets::Token;
+use crate::web::{render, AppState};
+
+use super::draft;
+use super::views::{AlreadyRespondedPage, OptOutPage, OptedOutPage};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/i/{token}", web::get().to(follow_link))
+        .route("/o/{token}", web::get().to(confirm_opt_out))
+        .route("/o/{token}", web::post().to(opt_out));
+}
+
+/// The invitation a link names, with its survey's slug and title.
+struct Linked {
+    invitation_id: String,
+    completed: bool,
+    slug: String,
+    title: String,
+}
+
+async fn linked(state: &AppState, raw: String) -> Result<(Token, Linked), AppError> {
+    let token = Token::parse(&raw).ok_or(AppError::InvitationNotFound)?;
+    let hash = token.hash();
+    let linked = state
+        .db
+        .run(move |conn| -> Result<Option<Linked>, AppError> {
+            let Some(found) = invitations::find_by_token(conn, &hash)? else {
+                return Ok(None);
+            };
+            let survey = surveys::find_by_id(conn, found.survey_id)?;
+            Ok(survey.map(|survey| Linked {
+                invitation_id: found.invitation_id,
+                completed: found.completed,
+                slug: survey.slug,
+                title: survey.title,
+            }))
+        })
+        .await?
+        .ok_or(AppError::InvitationNotFound)?;
+    Ok((token, linked))
+}
+
+async fn follow_link(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (token, linked) = linked(&state, token.into_inner()).await?;
+    if linked.completed {
+        return Ok(render(
+            HttpResponse::Ok(),
+            &AlreadyRespondedPage {
+                survey_title: &linked.title,
+            },
+        ));
+    }
+    let mut response = HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/s/{}", linked.slug)))
+        .finish();
+    response
+        .add_cookie(&draft::invite_cookie(
+            &linked.slug,
+            &token,
+            state.secure_cookies(),
+        ))
+        .map_err(|_| AppError::BadRequest(messages::BAD_REQUEST))?;
+    Ok(response)
+}
+
+async fn confirm_opt_out(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (token, linked) = linked(&state, token.into_inner()).await?;
+    Ok(render(
+        HttpResponse::Ok(),
+        &OptOutPage {
+            survey_title: &linked.title,
+            action: format!("/o/{}", token.expose()),
+        },
+    ))
+}
+
+async fn opt_out(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (_, linked) = linked(&state, token.into_inner()).await?;
+    let id = linked.invitation_id.clone();
+    state
+        .db
+        .run(move |conn| invitations::opt_out(conn, &id).map_err(AppError::from))
+        .await?;
+    Ok(render(
+        HttpResponse::Ok(),
+        &OptedOutPage {
+            survey_title: &linked.title,
+        },
+    ))
+}
