@@ -3,7 +3,8 @@
 //! The folders show the architecture: `questionnaire` (the file format and answer rules),
 //! `survey` (importing, opening and closing surveys), `respond` (the respondent journey and
 //! the JSON submission, and the batched response writer), `db` (every query, both backends),
-//! `web` (the HTTP edge: routes, errors, headers, logs), `cli` (the `candour` command).
+//! `report` (tallies, results, disclosure control, charts and
+//! downloads), `web` (the HTTP edge: routes, errors, headers, logs), `cli` (the `candour` command).
 
 pub mod cli;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod messages;
 pub mod questionnaire;
+pub mod report;
 pub mod respond;
 pub mod secrets;
 pub mod server;

@@ -9,8 +9,10 @@ mod transaction;
 mod url;
 
 pub mod drafts;
+pub mod response_pages;
 pub mod responses;
 pub mod surveys;
+pub mod tallies;
 
 pub use connection::{Backend, DbConnection};
 pub use error::DbError;

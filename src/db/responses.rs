@@ -42,6 +42,8 @@ pub struct ResponseRows {
     pub response: NewResponse,
     pub answers: Vec<NewAnswer>,
     pub texts: Vec<NewTextAnswer>,
+    /// The breakdown groups it is tallied in, as (question, answer or '' when unanswered).
+    pub groups: Vec<(String, String)>,
 }
 
 /// Inserts several responses; the caller provides the transaction.

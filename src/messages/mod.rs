@@ -1,5 +1,6 @@
 //! Every user-facing string that is not in a template.
 
+pub mod report;
 pub mod validation;
 
 pub const NOT_FOUND: &str = "Page not found";

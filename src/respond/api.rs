@@ -123,7 +123,7 @@ async fn submit_response(
     let answers = questionnaire::validate_json_response(&survey.questionnaire, &body.answers)
         .map_err(AppError::InvalidAnswers)?;
     let submission = Submission {
-        rows: response_rows(survey.id, &answers, today),
+        rows: response_rows(survey.id, &survey.questionnaire, &answers, today),
         claim: Claim::Nothing,
     };
     match state.writer.submit(submission).await {

@@ -416,7 +416,7 @@ async fn submit(
         ));
     }
     let submission = Submission {
-        rows: response_rows(survey.id, &draft.answers, today),
+        rows: response_rows(survey.id, &survey.questionnaire, &draft.answers, today),
         claim: Claim::Draft(draft.id_hash),
     };
     match state.writer.submit(submission).await {

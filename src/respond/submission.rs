@@ -3,10 +3,16 @@
 use chrono::NaiveDate;
 
 use crate::db::responses::{NewAnswer, NewResponse, NewTextAnswer, ResponseRows};
-use crate::questionnaire::{AnswerValue, Answers};
+use crate::questionnaire::{AnswerValue, Answers, Questionnaire};
+use crate::report::tally;
 use crate::secrets::random_id;
 
-pub fn response_rows(survey_id: i32, answers: &Answers, today: NaiveDate) -> ResponseRows {
+pub fn response_rows(
+    survey_id: i32,
+    questionnaire: &Questionnaire,
+    answers: &Answers,
+    today: NaiveDate,
+) -> ResponseRows {
     let id = random_id();
     let mut rows = Vec::new();
     let mut texts = Vec::new();
@@ -34,7 +40,13 @@ pub fn response_rows(survey_id: i32, answers: &Answers, today: NaiveDate) -> Res
             }),
         }
     }
+    let pairs: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|a| (a.question_key.as_str(), a.value.as_str()))
+        .collect();
+    let groups = tally::groups_of(&tally::breakdown_keys(questionnaire), &pairs);
     ResponseRows {
+        groups,
         response: NewResponse {
             id,
             survey_id,
@@ -69,7 +81,38 @@ mod tests {
         answers.insert("caseload".into(), AnswerValue::Number(12.0));
         answers.insert("comment".into(), AnswerValue::Text("Fine".into()));
         let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        let rows = response_rows(7, &answers, day);
+        let questionnaire = crate::questionnaire::parse_questionnaire(
+            r#"
+slug = "s"
+title = "S"
+introduction = "I"
+privacy_notice = "P"
+[[sections]]
+key = "one"
+title = "One"
+[[sections.questions]]
+key = "agency"
+type = "single"
+text = "Agency?"
+options = ["police", "council"]
+breakdown = true
+[[sections.questions]]
+key = "role"
+type = "single"
+text = "Role?"
+options = ["manager"]
+breakdown = true
+"#,
+        )
+        .unwrap();
+        let rows = response_rows(7, &questionnaire, &answers, day);
+        assert_eq!(
+            rows.groups,
+            [
+                ("agency".to_string(), "police".to_string()),
+                ("role".to_string(), String::new())
+            ]
+        );
         assert_eq!(rows.response.submitted_on, day);
         assert_eq!(rows.response.id.len(), 32);
         assert_eq!(rows.answers.len(), 4);

@@ -9,7 +9,8 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::db::responses::{self, ResponseRows};
-use crate::db::{drafts, write_transaction, Database, DbConnection, DbError};
+use crate::db::{drafts, tallies, write_transaction, Database, DbConnection, DbError};
+use crate::report::tally;
 
 /// One response to store, and what it uses up in the same transaction.
 #[derive(Debug)]
@@ -130,8 +131,23 @@ fn write_batch(db: &Database, batch: &mut Vec<(Submission, Reply)>) {
     }
 }
 
+/// Stores responses through the same path as the writer thread, in one transaction (for
+/// tools that fill a database, such as the benchmark generator).
+pub fn store_batch(conn: &mut DbConnection, batch: &[ResponseRows]) -> Result<(), DbError> {
+    let submissions: Vec<Submission> = batch
+        .iter()
+        .map(|rows| Submission {
+            rows: rows.clone(),
+            claim: Claim::Nothing,
+        })
+        .collect();
+    let refs: Vec<&Submission> = submissions.iter().collect();
+    write_transaction(conn, |conn| store_all(conn, &refs)).map(|_| ())
+}
+
 /// Stores each submission whose draft still exists; a draft already gone means the same
-/// response was submitted twice (a double click), and the second is refused.
+/// response was submitted twice (a double click), and the second is refused. The tallies of
+/// the accepted responses are added in the same transaction, one upsert per distinct count.
 fn store_all(
     conn: &mut DbConnection,
     submissions: &[&Submission],
@@ -151,5 +167,7 @@ fn store_all(
         }
     }
     responses::insert_all(conn, &accepted)?;
+    let stored: Vec<&ResponseRows> = accepted.iter().collect();
+    tallies::add(conn, &tally::for_batch(&stored))?;
     Ok(outcomes)
 }
