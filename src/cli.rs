@@ -35,6 +35,39 @@ pub enum Command {
     /// Import, list, open and close surveys.
     #[command(subcommand)]
     Survey(SurveyCommand),
+    /// Download results (with disclosure control) or anonymised responses.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    pub slug: String,
+    #[arg(long, value_enum)]
+    pub what: ExportWhat,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Results only: split every figure by this breakdown question.
+    #[arg(long)]
+    pub breakdown: Option<String>,
+    /// Responses only: include free-text answers.
+    #[arg(long)]
+    pub with_text: bool,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportWhat {
+    Results,
+    Responses,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +92,11 @@ pub enum CliError {
     Start(#[from] StartError),
     #[error("cannot read {path}: {source}")]
     Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -102,6 +140,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Survey(command) => run_survey(&settings, command),
+        Command::Export(args) => run_export(&settings, args),
     }
 }
 
@@ -166,4 +205,79 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
             Ok(())
         }
     }
+}
+
+fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
+    use crate::report::export::{self, responses::ResponsesExport, Format};
+    let format = match args.format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Xlsx => Format::Xlsx,
+        ExportFormat::Json => Format::Json,
+    };
+    if matches!(args.what, ExportWhat::Responses) && format == Format::Json {
+        return Err(CliError::App(
+            "responses can be exported as csv or xlsx, not json".to_owned(),
+        ));
+    }
+    let mut conn = server::open_connection(settings).map_err(StartError::from)?;
+    let catalog = survey::Catalog::new();
+    let live = catalog
+        .live(&mut conn, &args.slug)?
+        .ok_or(AppError::SurveyNotFound)?;
+    let q = &live.questionnaire;
+    // Everything that can be refused is checked before the output file is created, so a
+    // refused export leaves nothing behind.
+    let results = match args.what {
+        ExportWhat::Results => Some(
+            crate::report::results(&mut conn, live.id, q, args.breakdown.as_deref())
+                .map_err(report_error)?,
+        ),
+        ExportWhat::Responses => {
+            let total = responses::count_for_survey(&mut conn, live.id)?;
+            if total < i64::from(q.min_group_size) {
+                return Err(CliError::App(crate::messages::report::too_few_for_rows(
+                    q.min_group_size,
+                )));
+            }
+            None
+        }
+    };
+    let mut written = |out: &mut (dyn std::io::Write + Send)| -> Result<(), crate::report::ReportError> {
+        match &results {
+            Some(results) => export::write_results(results, format, out),
+            None => ResponsesExport {
+                survey_id: live.id,
+                questionnaire: q,
+                with_text: args.with_text,
+            }
+            .write(&mut conn, format, out)
+            .map(|_| ()),
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|source| CliError::Write {
+                path: path.clone(),
+                source,
+            })?;
+            let mut out = std::io::BufWriter::new(file);
+            let outcome = written(&mut out).and_then(|()| {
+                std::io::Write::flush(&mut out).map_err(crate::report::ReportError::from)
+            });
+            if let Err(error) = outcome {
+                let _ = std::fs::remove_file(path);
+                return Err(report_error(error));
+            }
+            Ok(())
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            written(&mut out).map_err(report_error)?;
+            std::io::Write::flush(&mut out).map_err(|e| CliError::App(e.to_string()))
+        }
+    }
+}
+
+fn report_error(error: crate::report::ReportError) -> CliError {
+    CliError::App(error.to_string())
 }

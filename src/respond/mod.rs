@@ -4,7 +4,7 @@ pub mod api;
 mod draft;
 mod form;
 pub mod pages;
-mod submission;
+pub mod submission;
 mod views;
 pub mod writer;
 

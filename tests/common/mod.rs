@@ -439,3 +439,12 @@ text = "Do you do joint visits?"
 options = ["Yes", "No"]
 show_if = { question = "agency", any_of = ["police"] }
 "#;
+
+/// Submits one whole response through the JSON API and checks it was stored.
+pub fn submit(app: &TestApp, slug: &str, answers: serde_json::Value) {
+    let reply = app.browser().post_json(
+        &format!("/api/v1/surveys/{slug}/responses"),
+        &serde_json::json!({ "answers": answers }),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}
