@@ -244,3 +244,51 @@ on_both_backends! {
         assert_eq!(cells.iter().filter(|c| *c == "Police").count(), 0);
     };
 }
+
+fn page(app: &TestApp, slug: &str, breakdown: Option<&str>) -> String {
+    use askama::Template;
+    let mut conn = app.db.connect();
+    let live = Catalog::new().live(&mut conn, slug).unwrap().unwrap();
+    let q = &live.questionnaire;
+    let results = candour::report::results(&mut conn, live.id, q, breakdown).unwrap();
+    let comments = candour::report::comments(&mut conn, live.id, q, &results).unwrap();
+    candour::report::page::results_page(q, &results, comments, format!("/admin/surveys/{slug}/results"))
+        .render()
+        .unwrap()
+}
+
+on_both_backends! {
+    results_page_shows_charts_tables_notes_and_comments => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        fill(&app, &slug);
+        let html = page(&app, &slug, Some("agency"));
+        assert!(html.contains("<svg class=\"results-chart\" aria-hidden=\"true\""));
+        assert!(html.contains("<th scope=\"col\">Council (10)</th>"));
+        assert!(html.contains("<th scope=\"col\">Police (suppressed)</th>"));
+        assert!(html.contains("<th scope=\"row\">Agree</th><td>8 (40%)</td><td>4 (40%)</td><td>suppressed</td>"), "{html}");
+        assert!(html.contains("Figures about fewer than 5 people are not shown"));
+        assert!(html.contains("<option value=\"agency\" selected>"));
+        // Comments: whole survey only, escaped.
+        assert!(html.contains("<li>Fine, thanks</li>"));
+        assert!(html.contains("=HYPERLINK(&#34;http://evil.example&#34;)") || html.contains("=HYPERLINK(&quot;http://evil.example&quot;)"), "escaped");
+        assert!(!html.contains("style="), "no inline style (CSP)");
+    };
+
+    comments_wait_for_the_comments_threshold => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        for i in 0..9 {
+            submit(&app, &slug, json!({"agency": "council", "thresholds": "agree", "comment": format!("Comment {i}")}));
+        }
+        let html = page(&app, &slug, None);
+        assert!(!html.contains("Comment 3"), "9 responses, threshold 10");
+        assert!(html.contains("Comments are listed once at least 10 people have responded"));
+        assert!(html.contains("<th scope=\"row\">Agree</th><td>9 (100%)</td>"));
+        submit(&app, &slug, json!({"agency": "council", "thresholds": "agree", "comment": "Comment 9"}));
+        let html = page(&app, &slug, None);
+        for i in 0..10 {
+            assert!(html.contains(&format!("<li>Comment {i}</li>")));
+        }
+    };
+}

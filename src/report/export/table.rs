@@ -120,7 +120,7 @@ pub fn sections(results: &Results) -> Vec<SectionTable> {
         .collect()
 }
 
-fn question_rows(question: &QuestionResults) -> Vec<Vec<Value>> {
+pub fn question_rows(question: &QuestionResults) -> Vec<Vec<Value>> {
     // Rows come from the question, not the data: a suppressed question lists its figures,
     // each marked suppressed.
     let mut figures: Vec<(String, Figure)> = Vec::new();
