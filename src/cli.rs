@@ -242,18 +242,19 @@ fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
             None
         }
     };
-    let mut written = |out: &mut (dyn std::io::Write + Send)| -> Result<(), crate::report::ReportError> {
-        match &results {
-            Some(results) => export::write_results(results, format, out),
-            None => ResponsesExport {
-                survey_id: live.id,
-                questionnaire: q,
-                with_text: args.with_text,
+    let mut written =
+        |out: &mut (dyn std::io::Write + Send)| -> Result<(), crate::report::ReportError> {
+            match &results {
+                Some(results) => export::write_results(results, format, out),
+                None => ResponsesExport {
+                    survey_id: live.id,
+                    questionnaire: q,
+                    with_text: args.with_text,
+                }
+                .write(&mut conn, format, out)
+                .map(|_| ()),
             }
-            .write(&mut conn, format, out)
-            .map(|_| ()),
-        }
-    };
+        };
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path).map_err(|source| CliError::Write {

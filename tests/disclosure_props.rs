@@ -43,7 +43,14 @@ options = ["a", "b", "c"]
     .expect("a valid questionnaire")
 }
 
-const POINTS: [&str; 6] = ["strongly-disagree", "disagree", "neither", "agree", "strongly-agree", "dont-know"];
+const POINTS: [&str; 6] = [
+    "strongly-disagree",
+    "disagree",
+    "neither",
+    "agree",
+    "strongly-agree",
+    "dont-know",
+];
 
 /// (group or none, statement point or none, training choices as bits)
 type Spec = (Option<usize>, Option<usize>, u8);
@@ -95,14 +102,26 @@ fn check_table(total: Option<u64>, published: &[Option<u64>], truth: &[u64], k: 
         }
     }
     let Some(total) = total else {
-        assert!(published.iter().all(Option::is_none), "{what}: groups hidden with the total");
+        assert!(
+            published.iter().all(Option::is_none),
+            "{what}: groups hidden with the total"
+        );
         return;
     };
-    let hidden: Vec<usize> = (0..published.len()).filter(|&i| published[i].is_none()).collect();
+    let hidden: Vec<usize> = (0..published.len())
+        .filter(|&i| published[i].is_none())
+        .collect();
     let residual = total - published.iter().flatten().sum::<u64>();
-    assert_eq!(residual, hidden.iter().map(|&i| truth[i]).sum::<u64>(), "{what}");
+    assert_eq!(
+        residual,
+        hidden.iter().map(|&i| truth[i]).sum::<u64>(),
+        "{what}"
+    );
     if !hidden.is_empty() {
-        assert!(hidden.len() >= 2, "{what}: a single hidden group {hidden:?} would be recovered");
+        assert!(
+            hidden.len() >= 2,
+            "{what}: a single hidden group {hidden:?} would be recovered"
+        );
         assert!(residual >= k, "{what}: hidden groups hold {residual} < {k}");
     }
 }

@@ -13,8 +13,16 @@ use serde_json::{json, Value};
 /// 10 council, 4 police, 6 health: hand-computed figures below.
 fn fill(app: &TestApp, slug: &str) {
     let council_thresholds = [
-        "strongly-agree", "strongly-agree", "agree", "agree", "agree", "agree",
-        "neither", "disagree", "strongly-disagree", "dont-know",
+        "strongly-agree",
+        "strongly-agree",
+        "agree",
+        "agree",
+        "agree",
+        "agree",
+        "neither",
+        "disagree",
+        "strongly-disagree",
+        "dont-know",
     ];
     let caseloads = [8, 10, 10, 12, 12, 12, 15, 20, 25, 30];
     for i in 0..10 {
@@ -38,10 +46,18 @@ fn fill(app: &TestApp, slug: &str) {
     }
     for i in 0..4 {
         let visits = if i < 3 { "Yes" } else { "No" };
-        submit(app, slug, json!({"agency": "police", "thresholds": "agree", "joint-visits": visits}));
+        submit(
+            app,
+            slug,
+            json!({"agency": "police", "thresholds": "agree", "joint-visits": visits}),
+        );
     }
     for _ in 0..6 {
-        submit(app, slug, json!({"agency": "Health", "thresholds": "neither"}));
+        submit(
+            app,
+            slug,
+            json!({"agency": "Health", "thresholds": "neither"}),
+        );
     }
 }
 
@@ -61,7 +77,7 @@ fn question<'a>(results: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no question {key}"))
 }
 
-fn option<'a>(cell: &'a Value, value: &str) -> (u64, f64) {
+fn option(cell: &Value, value: &str) -> (u64, f64) {
     let o = cell["options"]
         .as_array()
         .unwrap()
@@ -252,9 +268,14 @@ fn page(app: &TestApp, slug: &str, breakdown: Option<&str>) -> String {
     let q = &live.questionnaire;
     let results = candour::report::results(&mut conn, live.id, q, breakdown).unwrap();
     let comments = candour::report::comments(&mut conn, live.id, q, &results).unwrap();
-    candour::report::page::results_page(q, &results, comments, format!("/admin/surveys/{slug}/results"))
-        .render()
-        .unwrap()
+    candour::report::page::results_page(
+        q,
+        &results,
+        comments,
+        format!("/admin/surveys/{slug}/results"),
+    )
+    .render()
+    .unwrap()
 }
 
 on_both_backends! {

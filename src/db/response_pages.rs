@@ -26,19 +26,15 @@ pub fn ids_after(
     query.load(conn)
 }
 
-/// The answers of responses with ids from `first` to `last` inclusive, ordered by response;
-/// only to the questions `keys` when given.
-pub fn answers_between(
+/// The answers of these responses (ids from `ids_after`), ordered by response; only to the
+/// questions `keys` when given. Looked up by response id, so the primary key serves it.
+pub fn answers_of(
     conn: &mut DbConnection,
-    survey_id: i32,
-    first: &str,
-    last: &str,
+    ids: &[String],
     keys: Option<&[String]>,
 ) -> QueryResult<Vec<StoredAnswer>> {
     let mut query = answers::table
-        .filter(answers::survey_id.eq(survey_id))
-        .filter(answers::response_id.ge(first.to_owned()))
-        .filter(answers::response_id.le(last.to_owned()))
+        .filter(answers::response_id.eq_any(ids.to_vec()))
         .order((
             answers::response_id.asc(),
             answers::question_key.asc(),
@@ -57,18 +53,14 @@ pub fn answers_between(
     query.load(conn)
 }
 
-/// The free-text answers (response id, question key, body) of responses from `first` to
-/// `last` inclusive, ordered by response.
-pub fn texts_between(
+/// The free-text answers (response id, question key, body) of these responses, ordered by
+/// response.
+pub fn texts_of(
     conn: &mut DbConnection,
-    survey_id: i32,
-    first: &str,
-    last: &str,
+    ids: &[String],
 ) -> QueryResult<Vec<(String, String, String)>> {
     text_answers::table
-        .filter(text_answers::survey_id.eq(survey_id))
-        .filter(text_answers::response_id.ge(first.to_owned()))
-        .filter(text_answers::response_id.le(last.to_owned()))
+        .filter(text_answers::response_id.eq_any(ids.to_vec()))
         .order((
             text_answers::response_id.asc(),
             text_answers::question_key.asc(),
@@ -81,17 +73,10 @@ pub fn texts_between(
         .load(conn)
 }
 
-/// Which questions each response from `first` to `last` answered in free text (no bodies).
-pub fn text_keys_between(
-    conn: &mut DbConnection,
-    survey_id: i32,
-    first: &str,
-    last: &str,
-) -> QueryResult<Vec<(String, String)>> {
+/// Which questions each of these responses answered in free text (no bodies).
+pub fn text_keys_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
     text_answers::table
-        .filter(text_answers::survey_id.eq(survey_id))
-        .filter(text_answers::response_id.ge(first.to_owned()))
-        .filter(text_answers::response_id.le(last.to_owned()))
+        .filter(text_answers::response_id.eq_any(ids.to_vec()))
         .order((
             text_answers::response_id.asc(),
             text_answers::question_key.asc(),

@@ -55,7 +55,14 @@ diesel::joinable!(answers -> responses (response_id));
 diesel::joinable!(text_answers -> responses (response_id));
 diesel::joinable!(drafts -> surveys (survey_id));
 
-diesel::allow_tables_to_appear_in_same_query!(surveys, responses, answers, text_answers, drafts, tallies);
+diesel::allow_tables_to_appear_in_same_query!(
+    surveys,
+    responses,
+    answers,
+    text_answers,
+    drafts,
+    tallies
+);
 
 diesel::table! {
     tallies (survey_id, by_question, by_value, question_key, value) {

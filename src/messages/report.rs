@@ -35,9 +35,7 @@ pub fn suppression_rule(min_group_size: u32) -> String {
 }
 
 pub fn survey_below_threshold(min_group_size: u32) -> String {
-    format!(
-        "Results appear once at least {min_group_size} people have responded."
-    )
+    format!("Results appear once at least {min_group_size} people have responded.")
 }
 
 pub fn comments_below_threshold(comments_threshold: u32) -> String {

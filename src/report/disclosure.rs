@@ -78,7 +78,10 @@ mod tests {
             suppress_groups(&[2, 2, 8, 30], &[], 5),
             [true, true, true, false]
         );
-        assert_eq!(suppress_groups(&[3, 4, 8, 30], &[], 5), [true, true, false, false]);
+        assert_eq!(
+            suppress_groups(&[3, 4, 8, 30], &[], 5),
+            [true, true, false, false]
+        );
     }
 
     #[test]

@@ -122,9 +122,18 @@ mod tests {
         let plan = plan(&c, 5).unwrap();
         check(&c, &plan, 5);
         let s = |v: &str| Some(v.to_string());
-        assert_eq!(plan.publish(&vec!["council".into(), "manager".into()]), [s("council"), s("manager")]);
-        assert_eq!(plan.publish(&vec!["police".into(), "manager".into()]), [None, s("manager")]);
-        assert_eq!(plan.publish(&vec!["health".into(), "manager".into()]), [None, s("manager")]);
+        assert_eq!(
+            plan.publish(&vec!["council".into(), "manager".into()]),
+            [s("council"), s("manager")]
+        );
+        assert_eq!(
+            plan.publish(&vec!["police".into(), "manager".into()]),
+            [None, s("manager")]
+        );
+        assert_eq!(
+            plan.publish(&vec!["health".into(), "manager".into()]),
+            [None, s("manager")]
+        );
     }
 
     #[test]
@@ -134,7 +143,10 @@ mod tests {
         check(&c, &plan, 5);
         assert_eq!(plan.publish(&vec!["a".into(), "x".into()]), [None, None]);
         assert_eq!(plan.publish(&vec!["b".into(), "y".into()]), [None, None]);
-        assert!(plan.publish(&vec!["c".into(), "z".into()]).iter().all(Option::is_some));
+        assert!(plan
+            .publish(&vec!["c".into(), "z".into()])
+            .iter()
+            .all(Option::is_some));
     }
 
     #[test]

@@ -87,7 +87,10 @@ pub fn results_page(
             themes: section
                 .themes
                 .iter()
-                .map(|t| t.as_ref().map_or(msg::SUPPRESSED.to_owned(), |t| t.score.to_string()))
+                .map(|t| {
+                    t.as_ref()
+                        .map_or(msg::SUPPRESSED.to_owned(), |t| t.score.to_string())
+                })
                 .collect(),
             questions: section
                 .questions

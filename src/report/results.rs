@@ -226,9 +226,13 @@ pub fn compute(
                                 Cell::Suppressed { suppressed: true }
                             } else {
                                 let group_responses = count(c, "", "");
-                                Cell::Shown(figures(question, answered[c], group_responses, |v| {
-                                    count(c, &question.key, v)
-                                }, &counts[c]))
+                                Cell::Shown(figures(
+                                    question,
+                                    answered[c],
+                                    group_responses,
+                                    |v| count(c, &question.key, v),
+                                    &counts[c],
+                                ))
                             }
                         })
                         .collect();

@@ -75,7 +75,10 @@ mod tests {
         assert_eq!(summary.lower_quartile, 2.0);
         assert_eq!(summary.upper_quartile, 3.75);
         let one = summarise(&[(7.0, 1)]).unwrap();
-        assert_eq!((one.median, one.lower_quartile, one.upper_quartile), (7.0, 7.0, 7.0));
+        assert_eq!(
+            (one.median, one.lower_quartile, one.upper_quartile),
+            (7.0, 7.0, 7.0)
+        );
         assert_eq!(summarise(&[]), None);
         assert_eq!(summarise(&[(1.0, 0)]), None);
     }

@@ -73,7 +73,8 @@ impl<'a> Counter<'a> {
         answered.sort_unstable();
         answered.dedup();
         let overall = ("", "");
-        let all = std::iter::once(overall).chain(groups.iter().map(|(q, v)| (q.as_str(), v.as_str())));
+        let all =
+            std::iter::once(overall).chain(groups.iter().map(|(q, v)| (q.as_str(), v.as_str())));
         for (by_question, by_value) in all {
             let mut bump = |question: &'a str, value: &'a str| {
                 *self
@@ -144,11 +145,11 @@ pub fn recompute(
     let mut after: Option<String> = None;
     loop {
         let ids = response_pages::ids_after(conn, survey_id, after.as_deref(), PAGE)?;
-        let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+        if ids.is_empty() {
             break;
-        };
-        let answers = response_pages::answers_between(conn, survey_id, first, last, None)?;
-        let texts = response_pages::text_keys_between(conn, survey_id, first, last)?;
+        }
+        let answers = response_pages::answers_of(conn, &ids, None)?;
+        let texts = response_pages::text_keys_of(conn, &ids)?;
         // Each response's answers and text keys, then its groups, then one count per page.
         let (mut a, mut t) = (0, 0);
         let mut per_response = Vec::with_capacity(ids.len());
@@ -164,7 +165,10 @@ pub fn recompute(
                 .iter()
                 .map(|row| (row.question_key.as_str(), row.value.as_str()))
                 .collect();
-            let text_keys: Vec<&str> = texts[text_start..t].iter().map(|(_, k)| k.as_str()).collect();
+            let text_keys: Vec<&str> = texts[text_start..t]
+                .iter()
+                .map(|(_, k)| k.as_str())
+                .collect();
             per_response.push((pairs, text_keys));
         }
         let groups: Vec<Vec<(String, String)>> = per_response
@@ -199,9 +203,17 @@ mod tests {
     #[test]
     fn a_response_counts_overall_and_in_each_breakdown_group() {
         let breakdowns = vec!["agency".to_string(), "role".to_string()];
-        let first = [("agency", "police"), ("training", "a"), ("training", "b"), ("caseload", "12")];
+        let first = [
+            ("agency", "police"),
+            ("training", "a"),
+            ("training", "b"),
+            ("caseload", "12"),
+        ];
         let second = [("agency", "police")];
-        let (first_groups, second_groups) = (groups_of(&breakdowns, &first), groups_of(&breakdowns, &second));
+        let (first_groups, second_groups) = (
+            groups_of(&breakdowns, &first),
+            groups_of(&breakdowns, &second),
+        );
         let mut counter = Counter::default();
         counter.add_response(1, &first_groups, &first, &["comment"]);
         counter.add_response(1, &second_groups, &second, &[]);

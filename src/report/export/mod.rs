@@ -119,7 +119,11 @@ fn sheet_name(index: usize, key: &str) -> String {
     format!("{prefix}{}", key.chars().take(room).collect::<String>())
 }
 
-pub(crate) fn write_row(sheet: &mut Worksheet, row: u32, values: &[Value]) -> Result<(), XlsxError> {
+pub(crate) fn write_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    values: &[Value],
+) -> Result<(), XlsxError> {
     for (column, value) in values.iter().enumerate() {
         let column = column as u16;
         match value {

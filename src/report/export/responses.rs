@@ -36,7 +36,8 @@ struct CsvRows<W: Write>(csv::Writer<W>);
 impl<W: Write> Rows for CsvRows<W> {
     fn row(&mut self, values: &[Value]) -> Result<(), ReportError> {
         let cells: Vec<String> = values.iter().map(Value::to_text).collect();
-        self.0.write_record(cells.iter().map(|c| neutralise::cell(c).into_owned()))?;
+        self.0
+            .write_record(cells.iter().map(|c| neutralise::cell(c).into_owned()))?;
         Ok(())
     }
 }
@@ -105,21 +106,18 @@ impl ResponsesExport<'_> {
         let mut after: Option<String> = None;
         loop {
             let ids = response_pages::ids_after(conn, self.survey_id, after.as_deref(), PAGE)?;
-            let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+            if ids.is_empty() {
                 break;
-            };
-            let answers = response_pages::answers_between(
-                conn,
-                self.survey_id,
-                first,
-                last,
-                Some(breakdowns),
-            )?;
+            }
+            let answers = response_pages::answers_of(conn, &ids, Some(breakdowns))?;
             let mut a = 0;
             for id in &ids {
                 let mut combination = vec![String::new(); breakdowns.len()];
                 while a < answers.len() && answers[a].response_id == *id {
-                    if let Some(i) = breakdowns.iter().position(|k| *k == answers[a].question_key) {
+                    if let Some(i) = breakdowns
+                        .iter()
+                        .position(|k| *k == answers[a].question_key)
+                    {
                         combination[i] = answers[a].value.clone();
                     }
                     a += 1;
@@ -145,13 +143,12 @@ impl ResponsesExport<'_> {
         let mut after: Option<String> = None;
         loop {
             let ids = response_pages::ids_after(conn, self.survey_id, after.as_deref(), PAGE)?;
-            let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+            if ids.is_empty() {
                 break;
-            };
-            let answers =
-                response_pages::answers_between(conn, self.survey_id, first, last, None)?;
+            }
+            let answers = response_pages::answers_of(conn, &ids, None)?;
             let texts = if self.with_text {
-                response_pages::texts_between(conn, self.survey_id, first, last)?
+                response_pages::texts_of(conn, &ids)?
             } else {
                 Vec::new()
             };
@@ -196,7 +193,12 @@ impl ResponsesExport<'_> {
                                 Some(v) => Value::Text(label(question, v)),
                             };
                         }
-                        cell(question, given.get(question.key.as_str()), numbers.get(question.key.as_str()), bodies.get(question.key.as_str()))
+                        cell(
+                            question,
+                            given.get(question.key.as_str()),
+                            numbers.get(question.key.as_str()),
+                            bodies.get(question.key.as_str()),
+                        )
                     })
                     .collect();
                 sink.row(&row)?;

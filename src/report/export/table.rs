@@ -33,7 +33,11 @@ pub struct SectionTable {
 
 /// Question, question text, figure, then a number and a percentage per column.
 pub fn sheet_header(results: &Results) -> Vec<Value> {
-    let mut header = vec![Value::text("Question"), Value::text("Question text"), Value::text("Figure")];
+    let mut header = vec![
+        Value::text("Question"),
+        Value::text("Question text"),
+        Value::text("Figure"),
+    ];
     for column in &results.columns {
         header.push(Value::Text(format!("{}: number", column.label)));
         header.push(Value::Text(format!("{}: %", column.label)));
@@ -52,19 +56,29 @@ pub fn cover(results: &Results) -> Vec<Vec<Value>> {
     let mut lines = vec![
         vec![Value::text(&results.title)],
         vec![Value::text("Survey"), Value::text(&results.survey)],
-        vec![Value::text(msg::RESPONSES), Value::Number(results.responses as f64)],
+        vec![
+            Value::text(msg::RESPONSES),
+            Value::Number(results.responses as f64),
+        ],
         vec![
             Value::text("Minimum group size"),
             Value::Number(f64::from(results.min_group_size)),
         ],
     ];
     if let Some(breakdown) = &results.breakdown {
-        lines.push(vec![Value::text("Broken down by"), Value::text(&breakdown.text)]);
+        lines.push(vec![
+            Value::text("Broken down by"),
+            Value::text(&breakdown.text),
+        ]);
     }
     if results.suppressed {
-        lines.push(vec![Value::Text(msg::survey_below_threshold(results.min_group_size))]);
+        lines.push(vec![Value::Text(msg::survey_below_threshold(
+            results.min_group_size,
+        ))]);
     }
-    lines.push(vec![Value::Text(msg::suppression_rule(results.min_group_size))]);
+    lines.push(vec![Value::Text(msg::suppression_rule(
+        results.min_group_size,
+    ))]);
     lines
 }
 
@@ -179,9 +193,12 @@ fn values(f: &Figures, figure: &Figure) -> (Value, Value) {
         Figure::Option(i) => f.options.get(*i).map_or((Value::Empty, Value::Empty), |o| {
             (count(o.count), Value::Number(o.percent))
         }),
-        Figure::DontKnow => f.dont_know.as_ref().map_or((Value::Empty, Value::Empty), |o| {
-            (count(o.count), Value::Number(o.percent))
-        }),
+        Figure::DontKnow => f
+            .dont_know
+            .as_ref()
+            .map_or((Value::Empty, Value::Empty), |o| {
+                (count(o.count), Value::Number(o.percent))
+            }),
         Figure::Answered => (count(f.answered), Value::Empty),
         Figure::NotAnswered => (count(f.not_answered), Value::Empty),
         Figure::Agree => (Value::Empty, maybe(f.agree_percent)),
@@ -193,4 +210,3 @@ fn values(f: &Figures, figure: &Figure) -> (Value, Value) {
         Figure::UpperQuartile => number(|s| s.upper_quartile),
     }
 }
-
