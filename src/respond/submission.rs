@@ -83,7 +83,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         let questionnaire = crate::questionnaire::parse_questionnaire(
             r#"
-slug = "s"
+slug = "sub"
 title = "S"
 introduction = "I"
 privacy_notice = "P"
@@ -100,7 +100,7 @@ breakdown = true
 key = "role"
 type = "single"
 text = "Role?"
-options = ["manager"]
+options = ["manager", "worker"]
 breakdown = true
 "#,
         )
