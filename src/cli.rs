@@ -48,6 +48,8 @@ pub enum Command {
     /// Queue a reminder now for every invitation that has not responded, not opted out,
     /// is deliverable and is under the questionnaire's maximum.
     Remind { slug: String },
+    /// Download results (with disclosure control) or anonymised responses.
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +84,37 @@ pub enum InviteCommand {
     Send { slug: String },
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    pub slug: String,
+    #[arg(long, value_enum)]
+    pub what: ExportWhat,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Results only: split every figure by this breakdown question.
+    #[arg(long)]
+    pub breakdown: Option<String>,
+    /// Responses only: include free-text answers.
+    #[arg(long)]
+    pub with_text: bool,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportWhat {
+    Results,
+    Responses,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SurveyCommand {
     /// Check a questionnaire file and store it; prints the survey's slug.
@@ -104,6 +137,11 @@ pub enum CliError {
     Start(#[from] StartError),
     #[error("cannot read {path}: {source}")]
     Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -166,6 +204,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             println!("queued {count} reminder(s)");
             Ok(())
         }
+        Command::Export(args) => run_export(&settings, args),
     }
 }
 
@@ -290,4 +329,80 @@ fn status_lines(rates: &invite::ResponseRates) -> String {
         }
     }
     out
+}
+
+fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
+    use crate::report::export::{self, responses::ResponsesExport, Format};
+    let format = match args.format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Xlsx => Format::Xlsx,
+        ExportFormat::Json => Format::Json,
+    };
+    if matches!(args.what, ExportWhat::Responses) && format == Format::Json {
+        return Err(CliError::App(
+            "responses can be exported as csv or xlsx, not json".to_owned(),
+        ));
+    }
+    let mut conn = server::open_connection(settings).map_err(StartError::from)?;
+    let catalog = survey::Catalog::new();
+    let live = catalog
+        .live(&mut conn, &args.slug)?
+        .ok_or(AppError::SurveyNotFound)?;
+    let q = &live.questionnaire;
+    // Everything that can be refused is checked before the output file is created, so a
+    // refused export leaves nothing behind.
+    let results = match args.what {
+        ExportWhat::Results => Some(
+            crate::report::results(&mut conn, live.id, q, args.breakdown.as_deref())
+                .map_err(report_error)?,
+        ),
+        ExportWhat::Responses => {
+            let total = responses::count_for_survey(&mut conn, live.id)?;
+            if total < i64::from(q.min_group_size) {
+                return Err(CliError::App(crate::messages::report::too_few_for_rows(
+                    q.min_group_size,
+                )));
+            }
+            None
+        }
+    };
+    let mut written =
+        |out: &mut (dyn std::io::Write + Send)| -> Result<(), crate::report::ReportError> {
+            match &results {
+                Some(results) => export::write_results(results, format, out),
+                None => ResponsesExport {
+                    survey_id: live.id,
+                    questionnaire: q,
+                    with_text: args.with_text,
+                }
+                .write(&mut conn, format, out)
+                .map(|_| ()),
+            }
+        };
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|source| CliError::Write {
+                path: path.clone(),
+                source,
+            })?;
+            let mut out = std::io::BufWriter::new(file);
+            let outcome = written(&mut out).and_then(|()| {
+                std::io::Write::flush(&mut out).map_err(crate::report::ReportError::from)
+            });
+            if let Err(error) = outcome {
+                let _ = std::fs::remove_file(path);
+                return Err(report_error(error));
+            }
+            Ok(())
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            written(&mut out).map_err(report_error)?;
+            std::io::Write::flush(&mut out).map_err(|e| CliError::App(e.to_string()))
+        }
+    }
+}
+
+fn report_error(error: crate::report::ReportError) -> CliError {
+    CliError::App(error.to_string())
 }

@@ -3,7 +3,8 @@
 //! The folders show the architecture: `questionnaire` (the file format and answer rules),
 //! `survey` (importing, opening and closing surveys), `respond` (the respondent journey and
 //! the JSON submission, and the batched response writer), `db` (every query, both backends),
-//! `web` (the HTTP edge: routes, errors, headers, logs), `cli` (the `candour` command).
+//! `report` (tallies, results, disclosure control, charts and
+//! downloads), `web` (the HTTP edge: routes, errors, headers, logs), `cli` (the `candour` command).
 
 pub mod accounts;
 pub mod admin;
@@ -18,6 +19,7 @@ pub mod invite;
 pub mod mail;
 pub mod messages;
 pub mod questionnaire;
+pub mod report;
 pub mod respond;
 pub mod secrets;
 pub mod server;

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod responses;
 pub mod sessions;
 pub mod surveys;
+pub mod tallies;
 pub mod users;
 
 pub use connection::{Backend, DbConnection};

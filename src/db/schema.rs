@@ -161,6 +161,19 @@ diesel::joinable!(invitation_tokens -> invitations (invitation_id));
 diesel::joinable!(invitation_drafts -> invitations (invitation_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 
+diesel::table! {
+    tallies (survey_id, by_question, by_value, question_key, value) {
+        survey_id -> Integer,
+        by_question -> Text,
+        by_value -> Text,
+        question_key -> Text,
+        value -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::joinable!(tallies -> surveys (survey_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     surveys,
     responses,
@@ -175,4 +188,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitation_tokens,
     invitation_drafts,
     outbox,
+    tallies,
 );

@@ -134,7 +134,7 @@ async fn submit_response(
         None => Claim::Nothing,
     };
     let submission = Submission {
-        rows: response_rows(survey.id, &answers, today),
+        rows: response_rows(survey.id, &survey.questionnaire, &answers, today),
         claim,
     };
     match state.writer.submit(submission).await {

@@ -497,7 +497,7 @@ async fn submit(
         },
     };
     let submission = Submission {
-        rows: response_rows(survey.id, &draft.answers, today),
+        rows: response_rows(survey.id, &survey.questionnaire, &draft.answers, today),
         claim,
     };
     match state.writer.submit(submission).await {

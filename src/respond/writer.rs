@@ -9,7 +9,8 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::db::responses;
-use crate::db::{drafts, invitations, write_transaction, Database, DbConnection, DbError};
+use crate::db::{drafts, invitations, tallies, write_transaction, Database, DbConnection, DbError};
+use crate::report::tally;
 
 use super::submission::ResponseRows;
 
@@ -138,8 +139,23 @@ fn write_batch(db: &Database, batch: &mut Vec<(Submission, Reply)>) {
     }
 }
 
+/// Stores responses through the same path as the writer thread, in one transaction (for
+/// tools that fill a database, such as the benchmark generator).
+pub fn store_batch(conn: &mut DbConnection, batch: &[ResponseRows]) -> Result<(), DbError> {
+    let submissions: Vec<Submission> = batch
+        .iter()
+        .map(|rows| Submission {
+            rows: rows.clone(),
+            claim: Claim::Nothing,
+        })
+        .collect();
+    let refs: Vec<&Submission> = submissions.iter().collect();
+    write_transaction(conn, |conn| store_all(conn, &refs)).map(|_| ())
+}
+
 /// Stores each submission whose draft still exists; a draft already gone means the same
-/// response was submitted twice (a double click), and the second is refused.
+/// response was submitted twice (a double click), and the second is refused. The tallies of
+/// the accepted responses are added in the same transaction, one upsert per distinct count.
 fn store_all(
     conn: &mut DbConnection,
     submissions: &[&Submission],
@@ -162,12 +178,14 @@ fn store_all(
             }
         };
         if fresh {
-            accepted.push(submission.rows.response.clone());
+            accepted.push(&submission.rows);
             outcomes.push(Ok(()));
         } else {
             outcomes.push(Err(WriteError::AlreadySubmitted));
         }
     }
-    responses::insert_all(conn, &accepted)?;
+    let rows: Vec<_> = accepted.iter().map(|rows| rows.response.clone()).collect();
+    responses::insert_all(conn, &rows)?;
+    tallies::add(conn, &tally::for_batch(&accepted))?;
     Ok(outcomes)
 }

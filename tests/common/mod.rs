@@ -922,3 +922,12 @@ pub fn merge_setting(figment: figment::Figment, key: &str, value: &str) -> figme
         Err(_) => figment.merge(Serialized::default(key, value)),
     }
 }
+
+/// Submits one whole response through the JSON API and checks it was stored.
+pub fn submit(app: &TestApp, slug: &str, answers: serde_json::Value) {
+    let reply = app.browser().post_json(
+        &format!("/api/v1/surveys/{slug}/responses"),
+        &serde_json::json!({ "answers": answers }),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}

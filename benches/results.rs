@@ -1,0 +1,239 @@
+//! Results and export benchmark (see BENCHMARKS.md, "Results and downloads").
+//!
+//! Fills a fresh database with RESPONSES (default 100,000) random responses to the shipped
+//! questionnaire through the storage layer (`respond::writer::store_batch`: the writer's
+//! batch transaction, tallies included, 128 responses per batch), then measures: results
+//! computation + page rendering with and without a breakdown (p50 over 50 runs, at 10% and at
+//! 100% of the responses), CSV export of all responses (time, peak RSS growth), XLSX export
+//! of all responses and of the results.
+//!
+//! BENCH_DATABASE_URL picks the database (default: a SQLite file in a temporary folder; a
+//! PostgreSQL URL must name an empty database). SEED (default 1) makes the data repeatable.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use askama::Template;
+use candour::db::{DatabaseUrl, DbConnection};
+use candour::questionnaire::{visible, AnswerValue, Answers, QuestionKind, Questionnaire};
+use candour::report::export::{responses::ResponsesExport, Format};
+use candour::respond::submission::response_rows;
+use candour::respond::writer::store_batch;
+use candour::survey::Catalog;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const SHIPPED: &str = include_str!("../config/questionnaires/safeguarding-frontline.toml");
+const WORDS: &[&str] = &[
+    "caseload",
+    "supervision",
+    "the",
+    "team",
+    "referrals",
+    "partners",
+    "training",
+    "is",
+    "good",
+    "slow",
+    "improving",
+];
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A random but valid response: required questions always answered, optional ones with
+/// probability 0.9 (free text 0.2), questions hidden by `show_if` left out.
+fn random_answers(q: &Questionnaire, rng: &mut StdRng) -> Answers {
+    let mut answers = Answers::new();
+    for question in q.questions() {
+        if !visible(q, question, &answers) {
+            continue;
+        }
+        let chance = if matches!(question.kind, QuestionKind::Text { .. }) {
+            0.2
+        } else {
+            0.9
+        };
+        if !question.required && !rng.random_bool(chance) {
+            continue;
+        }
+        let value = match &question.kind {
+            QuestionKind::Single { options } => {
+                AnswerValue::Choice(options[rng.random_range(0..options.len())].value.clone())
+            }
+            QuestionKind::Likert { scale } => {
+                let choices: Vec<_> = scale.choices().collect();
+                AnswerValue::Choice(choices[rng.random_range(0..choices.len())].value.clone())
+            }
+            QuestionKind::Multi {
+                options,
+                max_choices,
+            } => {
+                let max = max_choices
+                    .map_or(options.len(), |m| m as usize)
+                    .min(options.len());
+                let n = rng.random_range(1..=max);
+                let mut chosen: Vec<String> = options.iter().map(|o| o.value.clone()).collect();
+                while chosen.len() > n {
+                    chosen.remove(rng.random_range(0..chosen.len()));
+                }
+                AnswerValue::Choices(chosen)
+            }
+            QuestionKind::Number { min, max, .. } => {
+                let (low, high) = (min.unwrap_or(0.0) as i64, max.unwrap_or(100.0) as i64);
+                AnswerValue::Number(rng.random_range(low..=high) as f64)
+            }
+            QuestionKind::Text { .. } => {
+                let n = rng.random_range(3..20);
+                AnswerValue::Text(
+                    (0..n)
+                        .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            }
+        };
+        answers.insert(question.key.clone(), value);
+    }
+    answers
+}
+
+fn p50(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn measure_results(
+    conn: &mut DbConnection,
+    id: i32,
+    q: &Questionnaire,
+    breakdown: Option<&str>,
+) -> Duration {
+    let times = (0..50)
+        .map(|_| {
+            let start = Instant::now();
+            let results = candour::report::results(conn, id, q, breakdown).expect("results");
+            let html = candour::report::page::results_page(q, &results, None, String::new())
+                .render()
+                .expect("render");
+            assert!(html.len() > 1000);
+            start.elapsed()
+        })
+        .collect();
+    p50(times)
+}
+
+fn status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Runs `work`, returning its time and how far the peak RSS rose above the RSS before it.
+fn timed_with_memory(work: impl FnOnce()) -> (Duration, u64) {
+    let _ = std::fs::write("/proc/self/clear_refs", "5"); // resets VmHWM to the current RSS
+    let before = status_kb("VmRSS:");
+    let start = Instant::now();
+    work();
+    let elapsed = start.elapsed();
+    (elapsed, status_kb("VmHWM:").saturating_sub(before))
+}
+
+fn main() {
+    let total: usize = env_or("RESPONSES", 100_000);
+    let seed: u64 = env_or("SEED", 1);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.sqlite3").display()));
+    let mut conn = DbConnection::open(&DatabaseUrl::parse(&url).expect("a database URL"), 5000)
+        .expect("connect");
+    candour::db::migrations::run_pending(&mut conn).expect("migrate");
+    let now = chrono::Utc::now().naive_utc();
+    let (q, _) = candour::survey::import(&mut conn, SHIPPED, now).expect("import");
+    candour::survey::open(&mut conn, &q.slug, now).expect("open");
+    let live = Catalog::new()
+        .live(&mut conn, &q.slug)
+        .expect("survey")
+        .expect("survey");
+    let q = live.questionnaire.clone();
+    let breakdown = candour::report::tally::breakdown_keys(&q)
+        .into_iter()
+        .next();
+    let today = chrono::Utc::now().date_naive();
+    let mut rng = StdRng::seed_from_u64(seed);
+    println!(
+        "# Results and downloads benchmark\n\nbackend: {:?}, responses: {total}, seed: {seed}\n",
+        conn.backend()
+    );
+
+    let mut stored = 0;
+    let mut storing = Duration::ZERO;
+    for checkpoint in [total / 10, total] {
+        while stored < checkpoint {
+            let n = 128.min(checkpoint - stored);
+            let batch: Vec<_> = (0..n)
+                .map(|_| response_rows(live.id, &q, &random_answers(&q, &mut rng), today))
+                .collect();
+            let start = Instant::now();
+            store_batch(&mut conn, &batch).expect("store");
+            storing += start.elapsed();
+            stored += n;
+        }
+        let plain = measure_results(&mut conn, live.id, &q, None);
+        let split = measure_results(&mut conn, live.id, &q, breakdown.as_deref());
+        println!(
+            "at {stored} responses: results page (compute + render) p50 {:.2} ms without breakdown, {:.2} ms by {}",
+            plain.as_secs_f64() * 1000.0,
+            split.as_secs_f64() * 1000.0,
+            breakdown.as_deref().unwrap_or("-")
+        );
+    }
+    println!(
+        "storage: {stored} responses in {:.1} s through the writer's batch path with tallies: {:.0} responses/s",
+        storing.as_secs_f64(),
+        stored as f64 / storing.as_secs_f64()
+    );
+
+    for (format, name) in [(Format::Csv, "csv"), (Format::Xlsx, "xlsx")] {
+        let path = dir.path().join(format!("responses.{name}"));
+        let mut rows = 0;
+        let (elapsed, grew) = timed_with_memory(|| {
+            let file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+            let export = ResponsesExport {
+                survey_id: live.id,
+                questionnaire: &q,
+                with_text: false,
+            };
+            rows = export.write(&mut conn, format, file).expect("export");
+        });
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "responses export {name}: {rows} rows, {:.2} s, {:.1} MB file, peak RSS +{:.1} MB",
+            elapsed.as_secs_f64(),
+            size as f64 / 1e6,
+            grew as f64 / 1024.0
+        );
+    }
+    let (elapsed, grew) = timed_with_memory(|| {
+        let results = candour::report::results(&mut conn, live.id, &q, breakdown.as_deref())
+            .expect("results");
+        let mut out = Vec::new();
+        candour::report::export::write_results(&results, Format::Xlsx, &mut out).expect("xlsx");
+        std::io::sink().write_all(&out).expect("sink");
+    });
+    println!(
+        "results export xlsx (by breakdown): {:.3} s, peak RSS +{:.1} MB",
+        elapsed.as_secs_f64(),
+        grew as f64 / 1024.0
+    );
+}

@@ -1,0 +1,236 @@
+//! What one response adds to the tallies, and recomputing a survey's tallies from its
+//! stored answers.
+//!
+//! A response counts in the whole survey (group `('', '')`) and, for each breakdown question,
+//! in the group of its answer to it (`(question, value)`, or `(question, '')` when not
+//! answered). Within each group it adds one to:
+//! - `('', '')`: the group's responses;
+//! - `(question, ANSWERED)`: for each question it answered (text questions included);
+//! - `(question, value)`: for each option chosen, and for each number (its value as stored),
+//!   so medians and quartiles come from the histogram.
+
+use std::collections::HashMap;
+
+use crate::db::tallies::{TallyIncrements, TallyKey};
+use crate::db::{tallies, write_transaction, DbConnection, DbError};
+use crate::questionnaire::Questionnaire;
+use crate::report::stored;
+use crate::respond::submission::ResponseRows;
+
+/// The pseudo-value counting those who answered a question. Option values never start with
+/// a space and numbers are stored without one, so it cannot collide with a real value.
+pub const ANSWERED: &str = " answered";
+
+/// Responses read per page when recomputing.
+const PAGE: i64 = 2_000;
+
+/// The keys of the questions results may be split by, in questionnaire order.
+pub fn breakdown_keys(q: &Questionnaire) -> Vec<String> {
+    q.questions()
+        .filter(|question| question.breakdown)
+        .map(|question| question.key.clone())
+        .collect()
+}
+
+/// The breakdown groups a response counts in besides the whole survey: its answer to each
+/// breakdown question, '' when it did not answer it.
+pub fn groups_of(breakdowns: &[String], answers: &[(&str, &str)]) -> Vec<(String, String)> {
+    breakdowns
+        .iter()
+        .map(|key| {
+            let value = answers
+                .iter()
+                .find(|(question, _)| question == key)
+                .map(|(_, value)| (*value).to_owned())
+                .unwrap_or_default();
+            (key.clone(), value)
+        })
+        .collect()
+}
+
+type BorrowedKey<'a> = (i32, &'a str, &'a str, &'a str, &'a str);
+
+/// Counts borrowed keys first, so a batch allocates once per distinct key, not per increment.
+#[derive(Default)]
+struct Counter<'a> {
+    counts: HashMap<BorrowedKey<'a>, i64>,
+}
+
+impl<'a> Counter<'a> {
+    /// One response: `groups` from `groups_of`; `answers` are (question, value) pairs, one
+    /// per chosen option or number; `texts` the keys of questions answered in free text.
+    fn add_response(
+        &mut self,
+        survey_id: i32,
+        groups: &'a [(String, String)],
+        answers: &[(&'a str, &'a str)],
+        texts: &[&'a str],
+    ) {
+        let mut answered: Vec<&'a str> = answers
+            .iter()
+            .map(|(question, _)| *question)
+            .chain(texts.iter().copied())
+            .collect();
+        answered.sort_unstable();
+        answered.dedup();
+        let overall = ("", "");
+        let all =
+            std::iter::once(overall).chain(groups.iter().map(|(q, v)| (q.as_str(), v.as_str())));
+        for (by_question, by_value) in all {
+            let mut bump = |question: &'a str, value: &'a str| {
+                *self
+                    .counts
+                    .entry((survey_id, by_question, by_value, question, value))
+                    .or_insert(0) += 1;
+            };
+            bump("", "");
+            for question in &answered {
+                bump(question, ANSWERED);
+            }
+            for (question, value) in answers {
+                bump(question, value);
+            }
+        }
+    }
+
+    fn into_increments(self, into: &mut TallyIncrements) {
+        for ((survey_id, by_question, by_value, question_key, value), count) in self.counts {
+            let key = TallyKey {
+                survey_id,
+                by_question: by_question.to_owned(),
+                by_value: by_value.to_owned(),
+                question_key: question_key.to_owned(),
+                value: value.to_owned(),
+            };
+            *into.entry(key).or_insert(0) += count;
+        }
+    }
+}
+
+/// The increments for a batch of responses about to be stored.
+pub fn for_batch(batch: &[&ResponseRows]) -> TallyIncrements {
+    let mut counter = Counter::default();
+    for rows in batch {
+        let answers: Vec<(&str, &str)> = rows
+            .values
+            .iter()
+            .map(|(question, value)| (question.as_str(), value.as_str()))
+            .collect();
+        let texts: Vec<&str> = rows.text_keys.iter().map(String::as_str).collect();
+        counter.add_response(rows.response.survey_id, &rows.groups, &answers, &texts);
+    }
+    let mut increments = TallyIncrements::new();
+    counter.into_increments(&mut increments);
+    increments
+}
+
+/// Replaces a survey's tallies with a recomputation from its stored answers, in one write
+/// transaction (submissions wait meanwhile, so none is counted twice or missed).
+pub fn rebuild(conn: &mut DbConnection, survey_id: i32, q: &Questionnaire) -> Result<(), DbError> {
+    let breakdowns = breakdown_keys(q);
+    write_transaction(conn, |conn| {
+        let recomputed = recompute(conn, survey_id, q, &breakdowns)?;
+        tallies::delete_for_survey(conn, survey_id)?;
+        tallies::add(conn, &recomputed)?;
+        Ok(())
+    })
+}
+
+/// The tallies the stored answers imply, read a page of responses at a time.
+pub fn recompute(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    q: &Questionnaire,
+    breakdowns: &[String],
+) -> Result<TallyIncrements, DbError> {
+    let mut increments = TallyIncrements::new();
+    let mut after: Option<String> = None;
+    loop {
+        let ids = stored::ids_after(conn, survey_id, after.as_deref(), PAGE)?;
+        if ids.is_empty() {
+            break;
+        }
+        let answers = stored::answers_of(conn, q, &ids, None)?;
+        let texts = stored::texts_of(conn, q, &ids)?;
+        // Each response's answers and text keys, then its groups, then one count per page.
+        let (mut a, mut t) = (0, 0);
+        let mut per_response = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let (answer_start, text_start) = (a, t);
+            while a < answers.len() && answers[a].response_id == *id {
+                a += 1;
+            }
+            while t < texts.len() && texts[t].0 == *id {
+                t += 1;
+            }
+            let pairs: Vec<(&str, &str)> = answers[answer_start..a]
+                .iter()
+                .map(|row| (row.question_key.as_str(), row.value.as_str()))
+                .collect();
+            let text_keys: Vec<&str> = texts[text_start..t]
+                .iter()
+                .map(|(_, k, _)| k.as_str())
+                .collect();
+            per_response.push((pairs, text_keys));
+        }
+        let groups: Vec<Vec<(String, String)>> = per_response
+            .iter()
+            .map(|(pairs, _)| groups_of(breakdowns, pairs))
+            .collect();
+        let mut counter = Counter::default();
+        for ((pairs, text_keys), groups) in per_response.iter().zip(&groups) {
+            counter.add_response(survey_id, groups, pairs, text_keys);
+        }
+        counter.into_increments(&mut increments);
+        after = ids.last().cloned();
+    }
+    Ok(increments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(map: &TallyIncrements, group: (&str, &str), question: &str, value: &str) -> i64 {
+        let key = TallyKey {
+            survey_id: 1,
+            by_question: group.0.into(),
+            by_value: group.1.into(),
+            question_key: question.into(),
+            value: value.into(),
+        };
+        map.get(&key).copied().unwrap_or(0)
+    }
+
+    #[test]
+    fn a_response_counts_overall_and_in_each_breakdown_group() {
+        let breakdowns = vec!["agency".to_string(), "role".to_string()];
+        let first = [
+            ("agency", "police"),
+            ("training", "a"),
+            ("training", "b"),
+            ("caseload", "12"),
+        ];
+        let second = [("agency", "police")];
+        let (first_groups, second_groups) = (
+            groups_of(&breakdowns, &first),
+            groups_of(&breakdowns, &second),
+        );
+        let mut counter = Counter::default();
+        counter.add_response(1, &first_groups, &first, &["comment"]);
+        counter.add_response(1, &second_groups, &second, &[]);
+        let mut map = TallyIncrements::new();
+        counter.into_increments(&mut map);
+        for group in [("", ""), ("agency", "police"), ("role", "")] {
+            assert_eq!(count(&map, group, "", ""), 2, "{group:?}");
+            assert_eq!(count(&map, group, "training", ANSWERED), 1);
+            assert_eq!(count(&map, group, "training", "a"), 1);
+            assert_eq!(count(&map, group, "caseload", "12"), 1);
+            assert_eq!(count(&map, group, "comment", ANSWERED), 1);
+            assert_eq!(count(&map, group, "agency", ANSWERED), 2);
+        }
+        assert_eq!(count(&map, ("agency", ""), "", ""), 0);
+        // 3 groups × (responses + 4 answered + 5 values) for the first; 3 × (1 + 1 + 1) shared.
+        assert_eq!(map.len(), 3 * (1 + 4 + 4));
+    }
+}

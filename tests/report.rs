@@ -1,0 +1,315 @@
+//! Results and downloads through the CLI over a real database: hand-computed tables,
+//! suppression, formula injection, strict CSV and XLSX read back, tallies = recomputation.
+
+mod common;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use candour::db::tallies;
+use candour::report::tally;
+use candour::survey::Catalog;
+use common::{stderr, stdout, submit, Backend, TestApp, SMALL_QUESTIONNAIRE};
+use serde_json::{json, Value};
+
+/// 10 council, 4 police, 6 health: hand-computed figures below.
+fn fill(app: &TestApp, slug: &str) {
+    let council_thresholds = [
+        "strongly-agree",
+        "strongly-agree",
+        "agree",
+        "agree",
+        "agree",
+        "agree",
+        "neither",
+        "disagree",
+        "strongly-disagree",
+        "dont-know",
+    ];
+    let caseloads = [8, 10, 10, 12, 12, 12, 15, 20, 25, 30];
+    for i in 0..10 {
+        let mut answers = json!({
+            "agency": "council",
+            "thresholds": council_thresholds[i],
+            "caseload": caseloads[i],
+        });
+        if i < 5 {
+            answers["training"] = json!(["Neglect"]);
+        } else if i < 8 {
+            answers["training"] = json!(["Neglect", "Exploitation"]);
+        }
+        if i == 0 {
+            answers["comment"] = json!("=HYPERLINK(\"http://evil.example\")");
+        }
+        if i == 1 {
+            answers["comment"] = json!("Fine, thanks");
+        }
+        submit(app, slug, answers);
+    }
+    for i in 0..4 {
+        let visits = if i < 3 { "Yes" } else { "No" };
+        submit(
+            app,
+            slug,
+            json!({"agency": "police", "thresholds": "agree", "joint-visits": visits}),
+        );
+    }
+    for _ in 0..6 {
+        submit(
+            app,
+            slug,
+            json!({"agency": "Health", "thresholds": "neither"}),
+        );
+    }
+}
+
+fn export(app: &TestApp, args: &[&str]) -> String {
+    let output = app.cli(args);
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    stdout(&output)
+}
+
+fn question<'a>(results: &'a Value, key: &str) -> &'a Value {
+    results["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["questions"].as_array().unwrap())
+        .find(|q| q["key"] == key)
+        .unwrap_or_else(|| panic!("no question {key}"))
+}
+
+fn option(cell: &Value, value: &str) -> (u64, f64) {
+    let o = cell["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["value"] == value)
+        .unwrap_or_else(|| panic!("no option {value} in {cell}"));
+    (o["count"].as_u64().unwrap(), o["percent"].as_f64().unwrap())
+}
+
+fn suppressed(cell: &Value) -> bool {
+    cell == &json!({"suppressed": true})
+}
+
+on_both_backends! {
+    overall_results_match_hand_computed_figures => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        fill(&app, &slug);
+        let results: Value = serde_json::from_str(&export(&app, &["export", &slug, "--what", "results", "--format", "json"])).unwrap();
+        assert_eq!(results["responses"], 20);
+        assert_eq!(results["suppressed"], false);
+        assert_eq!(results["comments_allowed"], true);
+        let agency = &question(&results, "agency")["cells"][0];
+        assert_eq!(option(agency, "council"), (10, 50.0));
+        assert_eq!(option(agency, "police"), (4, 20.0));
+        assert_eq!(option(agency, "Health"), (6, 30.0));
+
+        let thresholds = &question(&results, "thresholds")["cells"][0];
+        assert_eq!(thresholds["answered"], 20);
+        assert_eq!(option(thresholds, "strongly-disagree"), (1, 5.0));
+        assert_eq!(option(thresholds, "neither"), (7, 35.0));
+        assert_eq!(option(thresholds, "agree"), (8, 40.0));
+        assert_eq!(option(thresholds, "strongly-agree"), (2, 10.0));
+        assert_eq!(thresholds["dont_know"]["count"], 1);
+        assert_eq!(thresholds["dont_know"]["percent"], 5.0);
+        assert_eq!(thresholds["agree_percent"], 52.6, "10 of the 19 on the scale");
+        assert_eq!(thresholds["score"], 61.8, "1175 / 19");
+
+        let training = &question(&results, "training")["cells"][0];
+        assert_eq!(training["answered"], 8);
+        assert_eq!(training["not_answered"], 12);
+        assert_eq!(option(training, "Neglect"), (8, 100.0));
+        assert_eq!(option(training, "Exploitation"), (3, 37.5));
+        assert_eq!(option(training, "Domestic abuse"), (0, 0.0));
+
+        let caseload = &question(&results, "caseload")["cells"][0];
+        assert_eq!(caseload["numbers"], json!({"count": 10, "mean": 15.4, "median": 12.0, "lower_quartile": 10.5, "upper_quartile": 18.75}));
+        assert_eq!(caseload["not_answered"], 10);
+
+        // Only 4 answered: below the threshold even for the whole survey.
+        assert!(suppressed(&question(&results, "joint-visits")["cells"][0]));
+        let work = results["sections"].as_array().unwrap().iter().find(|s| s["key"] == "work").unwrap();
+        assert_eq!(work["themes"][0], json!({"score": 61.8, "items": 1}));
+
+        // The incremental tallies equal a recomputation from the answers.
+        let mut conn = app.db.connect();
+        let live = Catalog::new().live(&mut conn, &slug).unwrap().unwrap();
+        let recomputed = tally::recompute(&mut conn, live.id, &live.questionnaire, &tally::breakdown_keys(&live.questionnaire)).unwrap();
+        let stored: Vec<(String, String, String, String, i64)> = tallies::all(&mut conn, live.id)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.by_question, r.by_value, r.question_key, r.value, r.count))
+            .collect();
+        let expected: Vec<(String, String, String, String, i64)> = recomputed
+            .into_iter()
+            .map(|(k, n)| (k.by_question, k.by_value, k.question_key, k.value, n))
+            .collect();
+        assert_eq!(stored, expected);
+        tally::rebuild(&mut conn, live.id, &live.questionnaire).unwrap();
+        assert_eq!(tallies::all(&mut conn, live.id).unwrap().len(), expected.len());
+    };
+
+    a_group_of_four_takes_the_next_smallest_with_it => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        fill(&app, &slug);
+        let results: Value = serde_json::from_str(&export(&app, &["export", &slug, "--what", "results", "--format", "json", "--breakdown", "agency"])).unwrap();
+        let labels: Vec<&str> = results["columns"].as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
+        assert_eq!(labels, ["All responses", "Council", "Police", "Health", "Not answered"]);
+        let sizes: Vec<&Value> = results["columns"].as_array().unwrap().iter().map(|c| &c["responses"]).collect();
+        // Police (4) and not answered (0) are below 5 and hold 4 together: Health (6) goes too.
+        assert_eq!(sizes, [&json!(20), &json!(10), &Value::Null, &Value::Null, &Value::Null]);
+        let thresholds = &question(&results, "thresholds")["cells"];
+        assert!(suppressed(&thresholds[2]) && suppressed(&thresholds[3]) && suppressed(&thresholds[4]));
+        let council = &thresholds[1];
+        assert_eq!(option(council, "agree"), (4, 40.0));
+        assert_eq!(option(council, "strongly-agree"), (2, 20.0));
+        assert_eq!(council["agree_percent"], 66.7);
+        assert_eq!(council["score"], 63.9, "575 / 9");
+        // Training: 8 answered, all council. Publishing council's 8 beside the overall 8 would
+        // show that nobody in the hidden groups answered, so council is hidden too.
+        let training = &question(&results, "training")["cells"];
+        assert_eq!(training[0]["answered"], 8);
+        assert!(training.as_array().unwrap()[1..].iter().all(suppressed));
+        // The results JSON never carries free text.
+        let text = serde_json::to_string(&results).unwrap();
+        assert!(!text.contains("HYPERLINK") && !text.contains("Fine, thanks"));
+
+        let unknown = app.cli(&["export", &slug, "--what", "results", "--format", "json", "--breakdown", "thresholds"]);
+        assert!(!unknown.status.success());
+        assert!(stderr(&unknown).contains("not a question results can be broken down by"));
+    };
+
+    a_survey_below_the_threshold_publishes_nothing => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        for _ in 0..4 {
+            submit(&app, &slug, json!({"agency": "council", "thresholds": "agree", "comment": "Hello"}));
+        }
+        let results: Value = serde_json::from_str(&export(&app, &["export", &slug, "--what", "results", "--format", "json", "--breakdown", "agency"])).unwrap();
+        assert_eq!(results["suppressed"], true);
+        assert_eq!(results["comments_allowed"], false);
+        assert!(results["columns"].as_array().unwrap().iter().all(|c| c["responses"].is_null()));
+        for section in results["sections"].as_array().unwrap() {
+            assert!(section["themes"].as_array().unwrap().iter().all(Value::is_null));
+            for question in section["questions"].as_array().unwrap() {
+                assert!(question["cells"].as_array().unwrap().iter().all(suppressed), "{question}");
+            }
+        }
+        let file = app.db.dir().join("rows.csv");
+        let refused = app.cli(&["export", &slug, "--what", "responses", "--format", "csv", "-o", file.to_str().unwrap()]);
+        assert!(!refused.status.success());
+        assert!(stderr(&refused).contains("fewer than 5 responses"), "{}", stderr(&refused));
+        assert!(!file.exists(), "a refused export writes nothing");
+    };
+
+    responses_csv_is_k_anonymous_strict_and_neutralised => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        fill(&app, &slug);
+        let file = app.db.dir().join("rows.csv");
+        export(&app, &["export", &slug, "--what", "responses", "--format", "csv", "--with-text", "-o", file.to_str().unwrap()]);
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(&file).unwrap();
+        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+        assert_eq!(header, ["agency", "thresholds", "training", "caseload", "comment", "joint-visits"]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 20);
+        let count = |value: &str| rows.iter().filter(|r| &r[0] == value).count();
+        // Police (4) is too small alone; with Health (6) it makes a suppressed 10.
+        assert_eq!((count("Council"), count("suppressed"), count("Police"), count("Health")), (10, 10, 0, 0));
+        assert!(rows.iter().any(|r| &r[4] == "'=HYPERLINK(\"http://evil.example\")"));
+        assert!(rows.iter().any(|r| &r[2] == "Neglect; Exploitation"));
+        assert!(rows.iter().any(|r| &r[3] == "30"));
+
+        let plain = export(&app, &["export", &slug, "--what", "responses", "--format", "csv"]);
+        assert!(!plain.contains("HYPERLINK") && !plain.contains("Fine, thanks"), "free text only when asked for");
+        assert!(plain.lines().next().unwrap().split(',').all(|h| h != "comment"));
+
+        // The results CSV is strict too, one row shape throughout.
+        let results_csv = export(&app, &["export", &slug, "--what", "results", "--format", "csv", "--breakdown", "agency"]);
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(results_csv.as_bytes());
+        let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        let agree = records.iter().find(|r| &r[1] == "thresholds" && &r[3] == "Agree").unwrap();
+        assert_eq!(agree.iter().skip(4).collect::<Vec<_>>(), ["8", "40", "4", "40", "suppressed", "suppressed", "suppressed", "suppressed", "suppressed", "suppressed"]);
+    };
+
+    xlsx_downloads_open_in_a_reader => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        fill(&app, &slug);
+        let file = app.db.dir().join("results.xlsx");
+        export(&app, &["export", &slug, "--what", "results", "--format", "xlsx", "-o", file.to_str().unwrap()]);
+        let mut book: Xlsx<_> = open_workbook(&file).unwrap();
+        assert_eq!(book.sheet_names(), ["About", "1 about-you", "2 work", "3 police"]);
+        let work = book.worksheet_range("2 work").unwrap();
+        let row = work.rows().find(|r| r[0] == Data::String("thresholds".into()) && r[2] == Data::String("Agree".into())).unwrap();
+        assert_eq!(row[3], Data::Float(8.0));
+        assert_eq!(row[4], Data::Float(40.0));
+        let about = book.worksheet_range("About").unwrap();
+        assert_eq!(about.get_value((2, 1)), Some(&Data::Float(20.0)));
+
+        let rows_file = app.db.dir().join("rows.xlsx");
+        export(&app, &["export", &slug, "--what", "responses", "--format", "xlsx", "--with-text", "-o", rows_file.to_str().unwrap()]);
+        let mut book: Xlsx<_> = open_workbook(&rows_file).unwrap();
+        let sheet = book.worksheet_range("Responses").unwrap();
+        assert_eq!(sheet.height(), 21);
+        let cells: Vec<String> = sheet.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+        assert!(cells.contains(&"'=HYPERLINK(\"http://evil.example\")".to_owned()));
+        assert_eq!(cells.iter().filter(|c| *c == "suppressed").count(), 10);
+        assert_eq!(cells.iter().filter(|c| *c == "Police").count(), 0);
+    };
+}
+
+fn page(app: &TestApp, slug: &str, breakdown: Option<&str>) -> String {
+    use askama::Template;
+    let mut conn = app.db.connect();
+    let live = Catalog::new().live(&mut conn, slug).unwrap().unwrap();
+    let q = &live.questionnaire;
+    let results = candour::report::results(&mut conn, live.id, q, breakdown).unwrap();
+    let comments = candour::report::comments(&mut conn, live.id, q, &results).unwrap();
+    candour::report::page::results_page(
+        q,
+        &results,
+        comments,
+        format!("/admin/surveys/{slug}/results"),
+    )
+    .render()
+    .unwrap()
+}
+
+on_both_backends! {
+    results_page_shows_charts_tables_notes_and_comments => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        fill(&app, &slug);
+        let html = page(&app, &slug, Some("agency"));
+        assert!(html.contains("<svg class=\"results-chart\" aria-hidden=\"true\""));
+        assert!(html.contains("<th scope=\"col\">Council (10)</th>"));
+        assert!(html.contains("<th scope=\"col\">Police (suppressed)</th>"));
+        assert!(html.contains("<th scope=\"row\">Agree</th><td>8 (40%)</td><td>4 (40%)</td><td>suppressed</td>"), "{html}");
+        assert!(html.contains("Figures about fewer than 5 people are not shown"));
+        assert!(html.contains("<option value=\"agency\" selected>"));
+        // Comments: whole survey only, escaped.
+        assert!(html.contains("<li>Fine, thanks</li>"));
+        assert!(html.contains("=HYPERLINK(&#34;http://evil.example&#34;)") || html.contains("=HYPERLINK(&quot;http://evil.example&quot;)"), "escaped");
+        assert!(!html.contains("style="), "no inline style (CSP)");
+    };
+
+    comments_wait_for_the_comments_threshold => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        for i in 0..9 {
+            submit(&app, &slug, json!({"agency": "council", "thresholds": "agree", "comment": format!("Comment {i}")}));
+        }
+        let html = page(&app, &slug, None);
+        assert!(!html.contains("Comment 3"), "9 responses, threshold 10");
+        assert!(html.contains("Comments are listed once at least 10 people have responded"));
+        assert!(html.contains("<th scope=\"row\">Agree</th><td>9 (100%)</td>"));
+        submit(&app, &slug, json!({"agency": "council", "thresholds": "agree", "comment": "Comment 9"}));
+        let html = page(&app, &slug, None);
+        for i in 0..10 {
+            assert!(html.contains(&format!("<li>Comment {i}</li>")));
+        }
+    };
+}
