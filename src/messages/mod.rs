@@ -1,6 +1,7 @@
 //! Every user-facing string that is not in a template.
 
 pub mod accounts;
+pub mod invitations;
 pub mod validation;
 
 pub const NOT_FOUND: &str = "Page not found";
