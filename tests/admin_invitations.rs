@@ -222,4 +222,26 @@ on_both_backends! {
         assert!(refused.body.contains("Nothing was sent: the survey is not open"));
         assert_eq!(app.count("outbox"), outbox_before);
     };
+
+    invitee_lists_have_their_own_size_limit => |backend: Backend| {
+        let app = TestApp::start_with(backend, &[("server.max_body_bytes", "1024"), ("invitations.max_upload_bytes", "4096")]);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let (admin, _) = app.enrolled("ann@example.org", "admin");
+        let csrf = admin.csrf();
+        let list = |rows: usize| {
+            let mut csv = "email\n".to_owned();
+            for n in 0..rows {
+                csv.push_str(&format!("person{n:04}@agency.test\n"));
+            }
+            csv
+        };
+        // Larger than other forms may be, within the list limit: imported.
+        let reply = upload_csv(&admin, &slug, Some(&csrf), &list(100));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(reply.body.contains("Imported 100 invitees."), "{}", reply.body);
+        // Over the list limit: refused, nothing more imported.
+        let reply = upload_csv(&admin, &slug, Some(&csrf), &list(300));
+        assert_eq!(reply.status, 413);
+        assert_eq!(app.count("invitations"), 100);
+    };
 }
