@@ -6,6 +6,7 @@ mod accounts;
 mod audit_page;
 pub mod auth;
 mod forms;
+mod invitations;
 mod signin;
 mod surveys;
 pub mod views;
@@ -51,6 +52,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/admin/surveys/{slug}/open", Access::Admin),
     ("POST", "/admin/surveys/{slug}/close", Access::Admin),
     ("POST", "/admin/surveys/{slug}/settings", Access::Admin),
+    ("POST", "/admin/surveys/{slug}/invitees", Access::Admin),
+    (
+        "POST",
+        "/admin/surveys/{slug}/invitations/send",
+        Access::Admin,
+    ),
+    (
+        "POST",
+        "/admin/surveys/{slug}/reminders/send",
+        Access::Admin,
+    ),
     ("GET", "/admin/accounts", Access::Admin),
     ("POST", "/admin/accounts", Access::Admin),
     ("POST", "/admin/accounts/{id}/role", Access::Admin),
@@ -91,6 +103,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/surveys/{slug}/settings",
             web::post().to(surveys::settings),
+        )
+        .route(
+            "/admin/surveys/{slug}/invitees",
+            web::post().to(invitations::upload),
+        )
+        .route(
+            "/admin/surveys/{slug}/invitations/send",
+            web::post().to(invitations::send_invitations),
+        )
+        .route(
+            "/admin/surveys/{slug}/reminders/send",
+            web::post().to(invitations::send_reminders),
         )
         .route("/admin/accounts", web::get().to(accounts::list))
         .route("/admin/accounts", web::post().to(accounts::add))

@@ -293,6 +293,16 @@ pub fn unsent(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<Invite
         .load(conn)
 }
 
+/// How many invitations `unsent` would return: not yet sent and not opted out.
+pub fn count_unsent(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+    invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .filter(invitations::sent.eq(false))
+        .filter(invitations::opted_out.eq(false))
+        .count()
+        .get_result(conn)
+}
+
 pub fn mark_sent(
     conn: &mut DbConnection,
     ids: &[String],
