@@ -207,6 +207,12 @@ pub fn delete_draft(conn: &mut DbConnection, invitation_id: &str) -> QueryResult
         .map(drop)
 }
 
+/// Deletes invited respondents' sealed drafts unchanged since before `day`.
+pub fn delete_drafts_older_than(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<usize> {
+    diesel::delete(invitation_drafts::table.filter(invitation_drafts::updated_on.lt(day)))
+        .execute(conn)
+}
+
 /// Marks an invitation completed (a flag, never a time); false when it already was.
 /// On PostgreSQL the completion is written by one statement that also rewrites (unchanged)
 /// a run of other invitations of the survey starting at a random id, so the completed row's
