@@ -189,6 +189,10 @@ fn main() {
             storing += start.elapsed();
             stored += n;
         }
+        // What the server's folding task does a few times a second.
+        let start = Instant::now();
+        candour::report::tally::fold_all(&mut conn).expect("fold the tallies");
+        storing += start.elapsed();
         let plain = measure_results(&mut conn, live.id, &q, None);
         let split = measure_results(&mut conn, live.id, &q, breakdown.as_deref());
         println!(

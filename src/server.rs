@@ -136,6 +136,7 @@ pub fn start_with_clock(
     });
     spawn_session_cleanup(db.clone(), state.clock.clone(), &settings.security);
     spawn_draft_cleanup(db.clone(), settings.server.draft_days);
+    spawn_tally_folding(db.clone());
     let transport = Transport::from_settings(&settings.mail)?;
     let sender =
         Sender::new(db.clone(), transport, settings.mail.clone()).map_err(StartError::MailFrom)?;
@@ -225,6 +226,32 @@ fn spawn_draft_cleanup(db: Database, draft_days: u32) {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "deleted abandoned drafts"),
                 Err(error) => tracing::warn!(%error, "could not delete abandoned drafts"),
+            }
+        }
+    });
+}
+
+/// Folds newly stored responses into the tallies a few times a second, in bulk, so that
+/// submissions stay cheap; reports add whatever is still pending, so they are always exact.
+fn spawn_tally_folding(db: Database) {
+    const BATCH: i64 = 2_000;
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(Duration::from_millis(250));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            loop {
+                let folded = db
+                    .run(|conn| crate::report::tally::fold_pending(conn, BATCH))
+                    .await;
+                match folded {
+                    Ok(count) if count < BATCH as usize => break,
+                    Ok(_) => continue,
+                    Err(error) => {
+                        tracing::warn!(%error, "could not fold responses into the tallies");
+                        break;
+                    }
+                }
             }
         }
     });

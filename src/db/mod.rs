@@ -23,5 +23,5 @@ pub mod users;
 pub use connection::{Backend, DbConnection};
 pub use error::DbError;
 pub use pool::{Database, DbPool};
-pub use transaction::write_transaction;
+pub use transaction::{read_snapshot, write_transaction};
 pub use url::DatabaseUrl;

@@ -174,6 +174,15 @@ diesel::table! {
 
 diesel::joinable!(tallies -> surveys (survey_id));
 
+diesel::table! {
+    untallied (response_id) {
+        response_id -> Text,
+        survey_id -> Integer,
+    }
+}
+
+diesel::joinable!(untallied -> responses (response_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     surveys,
     responses,
@@ -189,4 +198,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitation_drafts,
     outbox,
     tallies,
+    untallied,
 );

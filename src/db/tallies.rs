@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
-use super::schema::tallies;
+use super::schema::{responses, tallies, untallied};
 use super::DbConnection;
 
 /// What one count is about. Ordered, so that upserts take row locks in the same order in
@@ -146,4 +146,74 @@ pub fn all(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<TallyRow>
 
 pub fn delete_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<usize> {
     diesel::delete(tallies::table.filter(tallies::survey_id.eq(survey_id))).execute(conn)
+}
+
+/// Marks stored responses as not yet tallied (the caller provides the transaction).
+pub fn mark_untallied(conn: &mut DbConnection, rows: &[(String, i32)]) -> QueryResult<()> {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(id, survey_id)| {
+            (
+                untallied::response_id.eq(id.as_str()),
+                untallied::survey_id.eq(*survey_id),
+            )
+        })
+        .collect();
+    // Multi-row INSERTs on each backend's own connection type (MultiConnection does not
+    // offer batch inserts on SQLite); two bound values per row.
+    macro_rules! insert_in_chunks {
+        ($conn:expr) => {{
+            for chunk in values.chunks(SQLITE_ROWS_PER_STATEMENT) {
+                diesel::insert_into(untallied::table)
+                    .values(chunk)
+                    .execute($conn)?;
+            }
+        }};
+    }
+    match conn {
+        DbConnection::Sqlite(lite) => insert_in_chunks!(lite),
+        DbConnection::Postgres(pg) => insert_in_chunks!(pg),
+    }
+    Ok(())
+}
+
+/// Up to `limit` untallied responses (id, survey, stored answers), claimed for folding: on
+/// PostgreSQL the rows are locked and rows another instance holds are skipped.
+pub fn claim_untallied(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> QueryResult<Vec<(String, i32, String)>> {
+    let ids: Vec<String> = match conn {
+        DbConnection::Postgres(pg) => untallied::table
+            .select(untallied::response_id)
+            .limit(limit)
+            .for_update()
+            .skip_locked()
+            .load(pg)?,
+        DbConnection::Sqlite(lite) => untallied::table
+            .select(untallied::response_id)
+            .limit(limit)
+            .load(lite)?,
+    };
+    responses::table
+        .filter(responses::id.eq_any(&ids))
+        .select((responses::id, responses::survey_id, responses::answers))
+        .load(conn)
+}
+
+/// The stored answers of a survey's responses that are not yet tallied.
+pub fn untallied_answers(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<String>> {
+    untallied::table
+        .inner_join(responses::table)
+        .filter(untallied::survey_id.eq(survey_id))
+        .select(responses::answers)
+        .load(conn)
+}
+
+pub fn unmark(conn: &mut DbConnection, ids: &[String]) -> QueryResult<usize> {
+    diesel::delete(untallied::table.filter(untallied::response_id.eq_any(ids))).execute(conn)
+}
+
+pub fn unmark_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<usize> {
+    diesel::delete(untallied::table.filter(untallied::survey_id.eq(survey_id))).execute(conn)
 }

@@ -33,3 +33,30 @@ where
         }
     }
 }
+
+/// Runs `work` on one consistent snapshot of the database (several reads that must agree):
+/// a deferred transaction on SQLite (WAL readers see one snapshot from their first read),
+/// `REPEATABLE READ, READ ONLY` on PostgreSQL. Always rolled back: it only reads.
+pub fn read_snapshot<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN")?
+        }
+        DbConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction_sql(
+            inner,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        )?,
+    }
+    let outcome = work(conn);
+    let rolled_back =
+        <DbConnection as diesel::Connection>::TransactionManager::rollback_transaction(conn);
+    let value = outcome?;
+    rolled_back?;
+    Ok(value)
+}

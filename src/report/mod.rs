@@ -15,7 +15,7 @@ pub mod tally;
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
-use crate::db::{tallies, DbConnection, DbError};
+use crate::db::{DbConnection, DbError};
 use crate::questionnaire::{QuestionKind, Questionnaire};
 pub use results::{Cell, Results, ResultsError};
 
@@ -44,7 +44,7 @@ pub fn results(
     q: &Questionnaire,
     breakdown: Option<&str>,
 ) -> Result<Results, ReportError> {
-    let rows = tallies::load(conn, survey_id, breakdown)?;
+    let rows = tally::load_exact(conn, survey_id, q, breakdown)?;
     Ok(results::compute(q, breakdown, &rows)?)
 }
 

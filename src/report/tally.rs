@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::db::tallies::{TallyIncrements, TallyKey};
+use crate::db::tallies::{TallyIncrements, TallyKey, TallyRow};
 use crate::db::{tallies, write_transaction, DbConnection, DbError};
 use crate::questionnaire::Questionnaire;
 use crate::report::stored;
@@ -124,6 +124,117 @@ pub fn for_batch(batch: &[&ResponseRows]) -> TallyIncrements {
     increments
 }
 
+/// The increments for stored responses of one survey, from their stored answers.
+pub fn for_stored<'a>(
+    q: &Questionnaire,
+    survey_id: i32,
+    stored: impl IntoIterator<Item = &'a str>,
+) -> Result<TallyIncrements, DbError> {
+    let breakdowns = breakdown_keys(q);
+    let mut increments = TallyIncrements::new();
+    for json in stored {
+        let decoded = stored::decode(q, json)?;
+        let pairs: Vec<(&str, &str)> = decoded
+            .values
+            .iter()
+            .map(|(question, value, _)| (question.as_str(), value.as_str()))
+            .collect();
+        let texts: Vec<&str> = decoded.texts.iter().map(|(key, _)| key.as_str()).collect();
+        let groups = groups_of(&breakdowns, &pairs);
+        let mut counter = Counter::default();
+        counter.add_response(survey_id, &groups, &pairs, &texts);
+        counter.into_increments(&mut increments);
+    }
+    Ok(increments)
+}
+
+/// Folds up to `limit` responses that are stored but not yet tallied into the tallies, in one
+/// write transaction; returns how many. Safe with several instances.
+pub fn fold_pending(conn: &mut DbConnection, limit: i64) -> Result<usize, DbError> {
+    write_transaction(conn, |conn| {
+        let claimed = tallies::claim_untallied(conn, limit)?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let mut by_survey: HashMap<i32, Vec<&str>> = HashMap::new();
+        for (_, survey_id, json) in &claimed {
+            by_survey.entry(*survey_id).or_default().push(json.as_str());
+        }
+        let mut increments = TallyIncrements::new();
+        for (survey_id, answers) in by_survey {
+            let row = crate::db::surveys::find_by_id(conn, survey_id)?
+                .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
+            let q: Questionnaire = serde_json::from_str(&row.definition)
+                .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
+            for (key, count) in for_stored(&q, survey_id, answers)? {
+                *increments.entry(key).or_insert(0) += count;
+            }
+        }
+        tallies::add(conn, &increments)?;
+        let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
+        tallies::unmark(conn, &ids)?;
+        Ok(ids.len())
+    })
+}
+
+/// Folds every pending response (start-up, tools and tests).
+pub fn fold_all(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let mut total = 0;
+    loop {
+        let folded = fold_pending(conn, PAGE)?;
+        total += folded;
+        if folded == 0 {
+            return Ok(total);
+        }
+    }
+}
+
+/// The tallies of a survey as `tallies::load` gives them, plus the responses not folded in
+/// yet, read from one snapshot: exact whatever the folding task is doing.
+pub fn load_exact(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    q: &Questionnaire,
+    breakdown: Option<&str>,
+) -> Result<Vec<TallyRow>, DbError> {
+    crate::db::read_snapshot(conn, |conn| {
+        let folded = tallies::load(conn, survey_id, breakdown)?;
+        let pending = tallies::untallied_answers(conn, survey_id)?;
+        if pending.is_empty() {
+            return Ok(folded);
+        }
+        let mut merged: HashMap<(String, String, String, String), i64> = folded
+            .into_iter()
+            .map(|r| {
+                (
+                    (r.by_question, r.by_value, r.question_key, r.value),
+                    r.count,
+                )
+            })
+            .collect();
+        for (key, count) in for_stored(q, survey_id, pending.iter().map(String::as_str))? {
+            if !(key.by_question.is_empty() || Some(key.by_question.as_str()) == breakdown) {
+                continue;
+            }
+            *merged
+                .entry((key.by_question, key.by_value, key.question_key, key.value))
+                .or_insert(0) += count;
+        }
+        Ok(merged
+            .into_iter()
+            .map(
+                |((by_question, by_value, question_key, value), count)| TallyRow {
+                    by_question,
+                    by_value,
+                    question_key,
+                    value,
+                    count,
+                },
+            )
+            .collect())
+    })
+}
+
 /// Replaces a survey's tallies with a recomputation from its stored answers, in one write
 /// transaction (submissions wait meanwhile, so none is counted twice or missed).
 pub fn rebuild(conn: &mut DbConnection, survey_id: i32, q: &Questionnaire) -> Result<(), DbError> {
@@ -131,6 +242,7 @@ pub fn rebuild(conn: &mut DbConnection, survey_id: i32, q: &Questionnaire) -> Re
     write_transaction(conn, |conn| {
         let recomputed = recompute(conn, survey_id, q, &breakdowns)?;
         tallies::delete_for_survey(conn, survey_id)?;
+        tallies::unmark_survey(conn, survey_id)?;
         tallies::add(conn, &recomputed)?;
         Ok(())
     })

@@ -10,7 +10,6 @@ use tokio::sync::oneshot;
 
 use crate::db::responses;
 use crate::db::{drafts, invitations, tallies, write_transaction, Database, DbConnection, DbError};
-use crate::report::tally;
 
 use super::submission::ResponseRows;
 
@@ -155,7 +154,7 @@ pub fn store_batch(conn: &mut DbConnection, batch: &[ResponseRows]) -> Result<()
 
 /// Stores each submission whose draft still exists; a draft already gone means the same
 /// response was submitted twice (a double click), and the second is refused. The tallies of
-/// the accepted responses are added in the same transaction, one upsert per distinct count.
+/// the accepted responses are marked as not yet tallied in the same transaction.
 fn store_all(
     conn: &mut DbConnection,
     submissions: &[&Submission],
@@ -186,6 +185,12 @@ fn store_all(
     }
     let rows: Vec<_> = accepted.iter().map(|rows| rows.response.clone()).collect();
     responses::insert_all(conn, &rows)?;
-    tallies::add(conn, &tally::for_batch(&accepted))?;
+    let fresh: Vec<(String, i32)> = rows
+        .iter()
+        .map(|row| (row.id.clone(), row.survey_id))
+        .collect();
+    // Folded into the tallies later, in bulk (report::tally::fold_pending): a submission
+    // only leaves a mark.
+    tallies::mark_untallied(conn, &fresh)?;
     Ok(outcomes)
 }
