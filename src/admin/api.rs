@@ -96,9 +96,7 @@ async fn download(
     let actor = who.0.email;
     Ok(state
         .db
-        .run(move |conn| {
-            downloads::prepare(conn, &catalog, &slug, &what, format, &actor, "API")
-        })
+        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, "API"))
         .await?)
 }
 

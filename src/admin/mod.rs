@@ -52,8 +52,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/admin/surveys/{slug}/results", Access::SignedIn),
     ("GET", "/admin/surveys/{slug}/results.csv", Access::SignedIn),
-    ("GET", "/admin/surveys/{slug}/results.xlsx", Access::SignedIn),
-    ("GET", "/admin/surveys/{slug}/results.json", Access::SignedIn),
+    (
+        "GET",
+        "/admin/surveys/{slug}/results.xlsx",
+        Access::SignedIn,
+    ),
+    (
+        "GET",
+        "/admin/surveys/{slug}/results.json",
+        Access::SignedIn,
+    ),
     ("GET", "/admin/surveys/{slug}/responses.csv", Access::Admin),
     ("GET", "/admin/surveys/{slug}/responses.xlsx", Access::Admin),
     ("POST", "/admin/surveys/{slug}/open", Access::Admin),

@@ -218,9 +218,7 @@ async fn download(
     let catalog = state.catalog.clone();
     state
         .db
-        .run(move |conn| {
-            downloads::prepare(conn, &catalog, &slug, &what, format, &actor, "web")
-        })
+        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, "web"))
         .await
 }
 
@@ -255,5 +253,36 @@ pub async fn responses_download(
     match download(&state, who.0.account.email.clone(), slug, what, format).await {
         Ok(download) => Ok(send(download, true)),
         Err(error) => failure(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Seek, SeekFrom, Write};
+
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_file_is_streamed_whole_in_bounded_chunks() {
+        let content: Vec<u8> = (0..(3 * CHUNK + 123)).map(|i| (i % 251) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&content).unwrap();
+        file.seek(SeekFrom::Start(0)).unwrap();
+        let pieces: Vec<web::Bytes> = chunks(file).map(|piece| piece.unwrap()).collect().await;
+        assert_eq!(pieces.len(), 4);
+        assert!(pieces.iter().all(|piece| piece.len() <= CHUNK));
+        assert_eq!(pieces.concat(), content);
+    }
+
+    #[test]
+    fn formats_are_offered_per_download() {
+        let results = What::Results { breakdown: None };
+        let responses = What::Responses { with_text: false };
+        assert_eq!(format_for("json", &results), Some(Format::Json));
+        assert_eq!(format_for("json", &responses), None);
+        assert_eq!(format_for("xlsx", &responses), Some(Format::Xlsx));
+        assert_eq!(format_for("pdf", &results), None);
     }
 }

@@ -974,8 +974,7 @@ impl Browser {
             })
             .collect();
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes)
-            .expect("read the body");
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).expect("read the body");
         Download {
             status,
             headers,
