@@ -33,6 +33,7 @@ pub struct Settings {
     pub disclosure: DisclosureDefaults,
     pub security: SecuritySettings,
     pub scheduler: SchedulerSettings,
+    pub invitations: InvitationSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +115,12 @@ pub struct SecuritySettings {
 pub struct SchedulerSettings {
     pub interval_seconds: u64,
     pub reshuffle_minutes: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationSettings {
+    pub max_upload_bytes: usize,
 }
 
 /// A setting that may hold credentials (database and SMTP URLs): never printed.

@@ -206,7 +206,8 @@ fn spawn_session_cleanup(db: Database, clock: Clock, security: &crate::config::S
     });
 }
 
-/// Unfinished open-link responses are deleted after `draft_days` without a change.
+/// Unfinished responses (open-link and invited) are deleted after `draft_days` without a
+/// change.
 fn spawn_draft_cleanup(db: Database, draft_days: u32) {
     actix_web::rt::spawn(async move {
         let mut every_hour = actix_web::rt::time::interval(Duration::from_secs(3600));
@@ -215,7 +216,9 @@ fn spawn_draft_cleanup(db: Database, draft_days: u32) {
             let cutoff = chrono::Utc::now().date_naive() - chrono::Days::new(draft_days.into());
             let deleted = db
                 .run(move |conn| {
-                    crate::db::drafts::delete_older_than(conn, cutoff).map_err(DbError::from)
+                    let open = crate::db::drafts::delete_older_than(conn, cutoff)?;
+                    let invited = crate::db::invitations::delete_drafts_older_than(conn, cutoff)?;
+                    Ok::<_, DbError>(open + invited)
                 })
                 .await;
             match deleted {

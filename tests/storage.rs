@@ -150,5 +150,19 @@ on_both_backends! {
         assert_eq!(deleted, 1);
         assert!(drafts::survey_with_draft(&mut conn, &questionnaire.slug, Some("recent")).unwrap().unwrap().1.is_some());
         assert!(drafts::survey_with_draft(&mut conn, &questionnaire.slug, Some("old")).unwrap().unwrap().1.is_none());
+
+        // Invited respondents' sealed drafts expire the same way.
+        use candour::db::invitations;
+        candour::invite::import(&mut conn, &questionnaire.slug, b"email\nold@example.org\nnew@example.org\n").unwrap();
+        let ids: Vec<String> = {
+            use candour::db::schema::invitations as inv;
+            use diesel::prelude::*;
+            inv::table.order(inv::email.asc()).select(inv::id).load(&mut conn).unwrap()
+        };
+        invitations::save_draft(&mut conn, &ids[1], survey.id, "sealed", today - chrono::Days::new(20)).unwrap();
+        invitations::save_draft(&mut conn, &ids[0], survey.id, "sealed", today).unwrap();
+        assert_eq!(invitations::delete_drafts_older_than(&mut conn, today - chrono::Days::new(14)).unwrap(), 1);
+        assert!(invitations::find_draft(&mut conn, &ids[1]).unwrap().is_none(), "old@ draft expired");
+        assert!(invitations::find_draft(&mut conn, &ids[0]).unwrap().is_some(), "new@ draft kept");
     };
 }

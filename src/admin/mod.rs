@@ -7,6 +7,7 @@ pub mod api;
 mod audit_page;
 pub mod auth;
 mod forms;
+mod invitations;
 mod results;
 mod signin;
 mod surveys;
@@ -67,6 +68,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/admin/surveys/{slug}/open", Access::Admin),
     ("POST", "/admin/surveys/{slug}/close", Access::Admin),
     ("POST", "/admin/surveys/{slug}/settings", Access::Admin),
+    ("POST", "/admin/surveys/{slug}/invitees", Access::Admin),
+    (
+        "POST",
+        "/admin/surveys/{slug}/invitations/send",
+        Access::Admin,
+    ),
+    (
+        "POST",
+        "/admin/surveys/{slug}/reminders/send",
+        Access::Admin,
+    ),
     ("GET", "/admin/accounts", Access::Admin),
     ("POST", "/admin/accounts", Access::Admin),
     ("POST", "/admin/accounts/{id}/role", Access::Admin),
@@ -119,6 +131,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/surveys/{slug}/settings",
             web::post().to(surveys::settings),
+        )
+        .route(
+            "/admin/surveys/{slug}/invitees",
+            web::post().to(invitations::upload),
+        )
+        .route(
+            "/admin/surveys/{slug}/invitations/send",
+            web::post().to(invitations::send_invitations),
+        )
+        .route(
+            "/admin/surveys/{slug}/reminders/send",
+            web::post().to(invitations::send_reminders),
         )
         .route("/admin/accounts", web::get().to(accounts::list))
         .route("/admin/accounts", web::post().to(accounts::add))

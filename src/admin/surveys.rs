@@ -16,6 +16,7 @@ use crate::web::{render, AppState};
 
 use super::auth::{check_csrf, AuthError, RequireAdmin, SignedIn, CSRF_FIELD};
 use super::forms::{self, field, see_other};
+use super::invitations;
 use super::views::{
     Chrome, PreviewIntroPage, PreviewSectionPage, SurveyLine, SurveyPage, SurveysPage,
 };
@@ -80,6 +81,32 @@ async fn read_upload(
     Ok(fields)
 }
 
+/// Reads an upload form within `limit` bytes and checks its CSRF token.
+pub(super) async fn read_checked_upload(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &SignedIn,
+    form: Multipart,
+    limit: usize,
+) -> Result<Vec<(String, Vec<u8>)>, AuthError> {
+    let upload = read_upload(form, limit).await?;
+    let csrf: Vec<(String, String)> = upload
+        .iter()
+        .filter(|(name, _)| name == CSRF_FIELD)
+        .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
+        .collect();
+    check_csrf(req, state, &who.session, &csrf)?;
+    Ok(upload)
+}
+
+/// The non-empty `file` field of an upload, if any.
+pub(super) fn uploaded_file(upload: Vec<(String, Vec<u8>)>) -> Option<Vec<u8>> {
+    upload
+        .into_iter()
+        .find(|(name, bytes)| name == "file" && !bytes.is_empty())
+        .map(|(_, bytes)| bytes)
+}
+
 pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -87,17 +114,15 @@ pub async fn import(
     form: Multipart,
 ) -> Result<HttpResponse, AuthError> {
     let who = who.0;
-    let upload = read_upload(form, state.settings.server.max_body_bytes).await?;
-    let csrf: Vec<(String, String)> = upload
-        .iter()
-        .filter(|(name, _)| name == CSRF_FIELD)
-        .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
-        .collect();
-    check_csrf(&req, &state, &who.session, &csrf)?;
-    let file = upload
-        .into_iter()
-        .find(|(name, bytes)| name == "file" && !bytes.is_empty())
-        .map(|(_, bytes)| bytes);
+    let upload = read_checked_upload(
+        &state,
+        &req,
+        &who,
+        form,
+        state.settings.server.max_body_bytes,
+    )
+    .await?;
+    let file = uploaded_file(upload);
     let problems = match file.map(String::from_utf8) {
         None => vec![msg::UPLOAD_MISSING.to_owned()],
         Some(Err(_)) => vec![msg::UPLOAD_NOT_UTF8.to_owned()],
@@ -164,8 +189,38 @@ async fn survey_page(
     status: HttpResponseBuilder,
     error: Option<String>,
 ) -> Result<HttpResponse, AuthError> {
+    let feedback = Feedback {
+        error,
+        ..Feedback::default()
+    };
+    survey_page_with(state, who, slug, status, feedback).await
+}
+
+/// What the survey page reports about the last thing done on it.
+#[derive(Debug, Default)]
+pub(super) struct Feedback {
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    /// Every bad row of a refused invitee list.
+    pub invitee_problems: Vec<String>,
+}
+
+pub(super) async fn survey_page_with(
+    state: &AppState,
+    who: &SignedIn,
+    slug: String,
+    status: HttpResponseBuilder,
+    feedback: Feedback,
+) -> Result<HttpResponse, AuthError> {
     let (survey, status_text, responses) = live(state, slug).await?;
     let q = &survey.questionnaire;
+    let invitations = invitations::panel(
+        state,
+        survey.id,
+        q.min_group_size,
+        feedback.invitee_problems,
+    )
+    .await?;
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
     Ok(render(
         status,
@@ -187,8 +242,9 @@ async fn survey_page(
                 .enumerate()
                 .map(|(i, s)| (i + 1, s.title.clone()))
                 .collect(),
-            notice: None,
-            error,
+            notice: feedback.notice,
+            error: feedback.error,
+            invitations,
         },
     ))
 }

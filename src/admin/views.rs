@@ -101,6 +101,43 @@ pub struct SurveyPage {
     pub sections: Vec<(usize, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,
+    pub invitations: InvitationsPanel,
+}
+
+/// The survey page's invitations part: response rates (counts only, small groups hidden),
+/// responses per day, and for admins the invitee upload and send buttons.
+pub struct InvitationsPanel {
+    pub overall: RateLine,
+    pub groups: Vec<RateLine>,
+    pub min_group_size: u32,
+    pub days: Vec<DayLine>,
+    /// Invitees not yet sent an invitation.
+    pub unsent: i64,
+    /// Every bad row of a refused invitee list.
+    pub problems: Vec<String>,
+}
+
+/// One row of the response-rate table; the figures other than `invited` are None when the
+/// group is too small to show.
+pub struct RateLine {
+    pub label: String,
+    pub invited: u64,
+    pub figures: Option<RateFigures>,
+}
+
+pub struct RateFigures {
+    pub completed: u64,
+    pub opted_out: u64,
+    pub undeliverable: u64,
+    /// Completed as a whole percentage of invited: the text and the bar's length.
+    pub percent: u64,
+}
+
+pub struct DayLine {
+    pub day: String,
+    pub responses: i64,
+    /// Length of the decorative bar, 0 to 100, relative to the busiest day.
+    pub bar: i64,
 }
 
 #[derive(Template)]

@@ -207,6 +207,12 @@ pub fn delete_draft(conn: &mut DbConnection, invitation_id: &str) -> QueryResult
         .map(drop)
 }
 
+/// Deletes invited respondents' sealed drafts unchanged since before `day`.
+pub fn delete_drafts_older_than(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<usize> {
+    diesel::delete(invitation_drafts::table.filter(invitation_drafts::updated_on.lt(day)))
+        .execute(conn)
+}
+
 /// Marks an invitation completed (a flag, never a time); false when it already was.
 /// On PostgreSQL the completion is written by one statement that also rewrites (unchanged)
 /// a run of other invitations of the survey starting at a random id, so the completed row's
@@ -291,6 +297,16 @@ pub fn unsent(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<Invite
         .order(invitations::id.asc())
         .select(Invitee::as_select())
         .load(conn)
+}
+
+/// How many invitations `unsent` would return: not yet sent and not opted out.
+pub fn count_unsent(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+    invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .filter(invitations::sent.eq(false))
+        .filter(invitations::opted_out.eq(false))
+        .count()
+        .get_result(conn)
 }
 
 pub fn mark_sent(

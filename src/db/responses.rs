@@ -139,3 +139,16 @@ pub fn string_answers(
     };
     Ok(bodies.into_iter().map(|b| b.body).collect())
 }
+/// How many responses arrived on each day (`submitted_on`), earliest first; days without
+/// responses are absent.
+pub fn count_per_day(
+    conn: &mut DbConnection,
+    survey_id: i32,
+) -> QueryResult<Vec<(NaiveDate, i64)>> {
+    responses::table
+        .filter(responses::survey_id.eq(survey_id))
+        .group_by(responses::submitted_on)
+        .select((responses::submitted_on, diesel::dsl::count_star()))
+        .order(responses::submitted_on.asc())
+        .load(conn)
+}

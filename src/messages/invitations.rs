@@ -1,0 +1,37 @@
+//! What the survey page says about invitee lists, invitations and reminders.
+
+pub const LIST_MISSING: &str = "Choose an invitee list (.csv) to upload";
+pub const NOT_OPEN: &str = "Nothing was sent: the survey is not open, or its closing date has passed. Open the survey (or move its closing date) first.";
+
+pub fn imported(added: usize, duplicates: usize) -> String {
+    let people = if added == 1 { "invitee" } else { "invitees" };
+    match duplicates {
+        0 => format!("Imported {added} {people}."),
+        1 => format!("Imported {added} {people}; 1 address was already invited and was skipped."),
+        _ => format!(
+            "Imported {added} {people}; {duplicates} addresses were already invited and were skipped."
+        ),
+    }
+}
+
+pub fn invitations_queued(count: usize) -> String {
+    match count {
+        0 => "Everyone on the list has already been sent an invitation: nothing new was queued."
+            .to_owned(),
+        1 => "1 invitation is on its way.".to_owned(),
+        _ => format!("{count} invitations are on their way."),
+    }
+}
+
+pub fn reminders_queued(count: usize) -> String {
+    match count {
+        0 => "No one is due a reminder (everyone has responded, opted out, could not be reached or had the most reminders allowed): nothing was queued.".to_owned(),
+        1 => "1 reminder is on its way.".to_owned(),
+        _ => format!("{count} reminders are on their way."),
+    }
+}
+
+/// One bad row of an uploaded list.
+pub fn row_problem(line: u64, reason: &str) -> String {
+    format!("Line {line}: {reason}")
+}
