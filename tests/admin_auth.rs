@@ -300,6 +300,10 @@ on_both_backends! {
     security_headers_on_every_route => |backend: Backend| {
         let app = TestApp::start(backend);
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        // Enough responses for every download, response-level ones included.
+        for _ in 0..5 {
+            common::submit(&app, &slug, serde_json::json!({"agency": "council", "thresholds": "agree"}));
+        }
         let (browser, _) = app.enrolled("ann@example.org", "admin");
         let mut routes: Vec<(String, String)> = ROUTES
             .iter()

@@ -3,10 +3,12 @@
 //! except the sign-in and set-up pages themselves.
 
 mod accounts;
+pub mod api;
 mod audit_page;
 pub mod auth;
 mod forms;
 mod invitations;
+mod results;
 mod signin;
 mod surveys;
 pub mod views;
@@ -49,6 +51,20 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/admin/surveys/{slug}/preview/{number}",
         Access::SignedIn,
     ),
+    ("GET", "/admin/surveys/{slug}/results", Access::SignedIn),
+    ("GET", "/admin/surveys/{slug}/results.csv", Access::SignedIn),
+    (
+        "GET",
+        "/admin/surveys/{slug}/results.xlsx",
+        Access::SignedIn,
+    ),
+    (
+        "GET",
+        "/admin/surveys/{slug}/results.json",
+        Access::SignedIn,
+    ),
+    ("GET", "/admin/surveys/{slug}/responses.csv", Access::Admin),
+    ("GET", "/admin/surveys/{slug}/responses.xlsx", Access::Admin),
     ("POST", "/admin/surveys/{slug}/open", Access::Admin),
     ("POST", "/admin/surveys/{slug}/close", Access::Admin),
     ("POST", "/admin/surveys/{slug}/settings", Access::Admin),
@@ -95,6 +111,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/surveys/{slug}/preview/{number}",
             web::get().to(surveys::preview_section),
         )
+        .route(
+            "/admin/surveys/{slug}/results",
+            web::get().to(results::page),
+        )
+        .route(
+            "/admin/surveys/{slug}/results.{format}",
+            web::get().to(results::results_download),
+        )
+        .route(
+            "/admin/surveys/{slug}/responses.{format}",
+            web::get().to(results::responses_download),
+        )
         .route("/admin/surveys/{slug}/open", web::post().to(surveys::open))
         .route(
             "/admin/surveys/{slug}/close",
@@ -132,5 +160,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/password", web::get().to(accounts::password_form))
         .route("/admin/password", web::post().to(accounts::change_password))
-        .route("/admin/audit", web::get().to(audit_page::show));
+        .route("/admin/audit", web::get().to(audit_page::show))
+        // Bearer-token routes, outside `ROUTES` (which is about signed-in pages).
+        .configure(api::routes);
 }

@@ -207,3 +207,31 @@ pub struct AuditPage {
     pub chrome: Chrome,
     pub entries: Vec<AuditLine>,
 }
+
+pub struct Link {
+    pub href: String,
+    pub text: String,
+}
+
+/// The results page in the review team's frame. The results themselves are the report's
+/// `ResultsPage`, reached through `Deref` so the shared `report/results_body.html` reads its
+/// fields by the same names here as in the report's own template.
+#[derive(Template)]
+#[template(path = "admin/results.html")]
+pub struct ResultsFrame {
+    pub chrome: Chrome,
+    pub slug: String,
+    pub breakdown_text: Option<String>,
+    pub min_group_size: u32,
+    pub result_links: Vec<Link>,
+    pub response_links: Vec<Link>,
+    pub page: crate::report::page::ResultsPage,
+}
+
+impl std::ops::Deref for ResultsFrame {
+    type Target = crate::report::page::ResultsPage;
+
+    fn deref(&self) -> &Self::Target {
+        &self.page
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod disclosure;
+pub mod downloads;
 pub mod export;
 pub mod kanon;
 pub mod neutralise;

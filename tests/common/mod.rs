@@ -931,3 +931,83 @@ pub fn submit(app: &TestApp, slug: &str, answers: serde_json::Value) {
     );
     assert_eq!(reply.status, 201, "{}", reply.body);
 }
+
+/// A reply whose body is kept as bytes: downloads.
+pub struct Download {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub bytes: Vec<u8>,
+}
+
+impl Download {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.bytes.clone()).expect("a UTF-8 body")
+    }
+}
+
+impl Browser {
+    /// A GET whose body is read as bytes, with extra headers (Authorization).
+    pub fn download(&self, path: &str, headers: &[(&str, &str)]) -> Download {
+        let mut request = self.agent.get(&format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        let response = match request.call() {
+            Ok(response) => response,
+            Err(ureq::Error::Status(_, response)) => response,
+            Err(error) => panic!("request failed: {error}"),
+        };
+        let status = response.status();
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .filter_map(|name| {
+                let value = response.header(&name)?.to_owned();
+                Some((name, value))
+            })
+            .collect();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).expect("read the body");
+        Download {
+            status,
+            headers,
+            bytes,
+        }
+    }
+}
+
+impl TestApp {
+    /// Creates an API token for an account through `candour token create`.
+    pub fn api_token(&self, email: &str) -> String {
+        self.cli_ok(&["token", "create", "--email", email])
+            .trim()
+            .to_owned()
+    }
+
+    /// The audit log as (actor, action, detail), oldest first.
+    pub fn audit_entries(&self) -> Vec<(String, String, String)> {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            actor: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            action: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            detail: String,
+        }
+        diesel::sql_query("SELECT actor, action, detail FROM audit_log ORDER BY id")
+            .load::<Row>(&mut self.db.connect())
+            .expect("read the audit log")
+            .into_iter()
+            .map(|r| (r.actor, r.action, r.detail))
+            .collect()
+    }
+}

@@ -1,0 +1,288 @@
+//! The results page and downloads of the review team area: results (page, CSV, XLSX, JSON)
+//! for viewers and admins, anonymised responses (CSV, XLSX) for admins only. Every download
+//! is recorded in the audit log by `report::downloads`; these handlers only ask and send.
+
+use std::io::Read;
+
+use actix_web::body::SizedStream;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use futures_util::Stream;
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::messages::report as msg;
+use crate::report::downloads::{self, Body, Download, DownloadError, What};
+use crate::report::export::Format;
+use crate::report::page::results_page;
+use crate::report::{self, ReportError};
+use crate::web::{render, AppState, ErrorPage};
+
+use super::auth::{AuthError, RequireAdmin, SignedIn};
+use super::views::{Chrome, Link, ResultsFrame};
+
+/// Bytes read from a download's temporary file per chunk sent.
+const CHUNK: usize = 64 * 1024;
+
+/// `?breakdown=KEY` (empty: none) and, for responses, `?with_text=1`.
+#[derive(Debug, Default, Deserialize)]
+pub struct DownloadQuery {
+    breakdown: Option<String>,
+    with_text: Option<String>,
+}
+
+impl DownloadQuery {
+    pub fn breakdown(&self) -> Option<String> {
+        self.breakdown
+            .as_deref()
+            .map(str::trim)
+            .filter(|key| !key.is_empty())
+            .map(str::to_owned)
+    }
+
+    pub fn with_text(&self) -> bool {
+        matches!(self.with_text.as_deref(), Some("1" | "true" | "on" | "yes"))
+    }
+}
+
+/// The format named by a file extension in an address, if `what` is offered in it.
+pub fn format_for(extension: &str, what: &What) -> Option<Format> {
+    let format = match extension {
+        "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
+        "json" => Format::Json,
+        _ => return None,
+    };
+    what.offers(format).then_some(format)
+}
+
+/// Sends a download: as an attachment with its file name, or inline (the API's JSON).
+/// A temporary file is streamed in chunks read off the async workers.
+pub fn send(download: Download, attachment: bool) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::CONTENT_TYPE, download.format.content_type()))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    if attachment {
+        response.insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(download.filename)],
+        });
+    }
+    match download.body {
+        Body::Memory(bytes) => response.body(bytes),
+        Body::File(file, length) => response.body(SizedStream::new(length, chunks(file))),
+    }
+}
+
+fn chunks(file: std::fs::File) -> impl Stream<Item = Result<web::Bytes, std::io::Error>> {
+    futures_util::stream::try_unfold(file, |mut file| async move {
+        let (file, chunk) = web::block(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            (&mut file).take(CHUNK as u64).read_to_end(&mut chunk)?;
+            Ok::<_, std::io::Error>((file, chunk))
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        Ok((!chunk.is_empty()).then(|| (web::Bytes::from(chunk), file)))
+    })
+}
+
+fn error_page(status: StatusCode, title: &str, detail: &str) -> HttpResponse {
+    render(HttpResponse::build(status), &ErrorPage { title, detail })
+}
+
+/// How a refused or failed download or results page looks in the browser.
+fn failure(error: DownloadError) -> Result<HttpResponse, AuthError> {
+    match error {
+        DownloadError::SurveyNotFound => Err(AppError::SurveyNotFound.into()),
+        DownloadError::Report(ReportError::Results(error)) => Ok(error_page(
+            StatusCode::BAD_REQUEST,
+            msg::RESULTS_UNAVAILABLE,
+            &error.to_string(),
+        )),
+        DownloadError::Report(ReportError::Refused(reason)) => Ok(error_page(
+            StatusCode::CONFLICT,
+            msg::DOWNLOAD_REFUSED,
+            &reason,
+        )),
+        DownloadError::Report(ReportError::Db(error)) => Err(AppError::Db(error).into()),
+        DownloadError::Report(ReportError::Write(error)) => {
+            tracing::error!(%error, "a download could not be written");
+            Ok(error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::messages::INTERNAL,
+                crate::messages::INTERNAL_DETAIL,
+            ))
+        }
+    }
+}
+
+fn query_suffix(pairs: &[(&str, &str)]) -> String {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    if query.is_empty() {
+        query
+    } else {
+        format!("?{query}")
+    }
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    who: SignedIn,
+    slug: web::Path<String>,
+    query: web::Query<DownloadQuery>,
+) -> Result<HttpResponse, AuthError> {
+    let slug = slug.into_inner();
+    let breakdown = query.breakdown();
+    let catalog = state.catalog.clone();
+    let wanted = slug.clone();
+    let by = breakdown.clone();
+    let loaded = state
+        .db
+        .run(move |conn| -> Result<_, DownloadError> {
+            let survey = catalog
+                .live(conn, &wanted)?
+                .ok_or(DownloadError::SurveyNotFound)?;
+            let q = &survey.questionnaire;
+            let results = report::results(conn, survey.id, q, by.as_deref())?;
+            let comments = report::comments(conn, survey.id, q, &results)?;
+            Ok((survey, results, comments))
+        })
+        .await;
+    let (survey, results, comments) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return failure(error),
+    };
+    let base = format!("/admin/surveys/{slug}");
+    let by_pairs: Vec<(&str, &str)> = breakdown
+        .as_deref()
+        .map(|key| ("breakdown", key))
+        .into_iter()
+        .collect();
+    let result_links = [
+        ("csv", "Results as CSV"),
+        ("xlsx", "Results as a spreadsheet (XLSX)"),
+        ("json", "Results as JSON"),
+    ]
+    .into_iter()
+    .map(|(extension, text)| Link {
+        href: format!("{base}/results.{extension}{}", query_suffix(&by_pairs)),
+        text: text.to_owned(),
+    })
+    .collect();
+    let response_links = [
+        ("csv", false, "Responses as CSV"),
+        ("xlsx", false, "Responses as a spreadsheet (XLSX)"),
+        ("csv", true, "Responses with free-text answers as CSV"),
+        (
+            "xlsx",
+            true,
+            "Responses with free-text answers as a spreadsheet (XLSX)",
+        ),
+    ]
+    .into_iter()
+    .map(|(extension, with_text, text)| Link {
+        href: format!(
+            "{base}/responses.{extension}{}",
+            if with_text { "?with_text=1" } else { "" }
+        ),
+        text: text.to_owned(),
+    })
+    .collect();
+    let q = &survey.questionnaire;
+    Ok(render(
+        HttpResponse::Ok(),
+        &ResultsFrame {
+            chrome: Chrome::new(&who, "surveys"),
+            slug,
+            breakdown_text: results.breakdown.as_ref().map(|b| b.text.clone()),
+            min_group_size: q.min_group_size,
+            result_links,
+            response_links,
+            page: results_page(q, &results, comments, format!("{base}/results")),
+        },
+    ))
+}
+
+async fn download(
+    state: &AppState,
+    actor: String,
+    slug: String,
+    what: What,
+    format: Format,
+) -> Result<Download, DownloadError> {
+    let catalog = state.catalog.clone();
+    state
+        .db
+        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, "web"))
+        .await
+}
+
+pub async fn results_download(
+    state: web::Data<AppState>,
+    who: SignedIn,
+    path: web::Path<(String, String)>,
+    query: web::Query<DownloadQuery>,
+) -> Result<HttpResponse, AuthError> {
+    let (slug, extension) = path.into_inner();
+    let what = What::Results {
+        breakdown: query.breakdown(),
+    };
+    let format = format_for(&extension, &what).ok_or(AppError::NotFound)?;
+    match download(&state, who.account.email.clone(), slug, what, format).await {
+        Ok(download) => Ok(send(download, true)),
+        Err(error) => failure(error),
+    }
+}
+
+pub async fn responses_download(
+    state: web::Data<AppState>,
+    who: RequireAdmin,
+    path: web::Path<(String, String)>,
+    query: web::Query<DownloadQuery>,
+) -> Result<HttpResponse, AuthError> {
+    let (slug, extension) = path.into_inner();
+    let what = What::Responses {
+        with_text: query.with_text(),
+    };
+    let format = format_for(&extension, &what).ok_or(AppError::NotFound)?;
+    match download(&state, who.0.account.email.clone(), slug, what, format).await {
+        Ok(download) => Ok(send(download, true)),
+        Err(error) => failure(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Seek, SeekFrom, Write};
+
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_file_is_streamed_whole_in_bounded_chunks() {
+        let content: Vec<u8> = (0..(3 * CHUNK + 123)).map(|i| (i % 251) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&content).unwrap();
+        file.seek(SeekFrom::Start(0)).unwrap();
+        let pieces: Vec<web::Bytes> = chunks(file).map(|piece| piece.unwrap()).collect().await;
+        assert_eq!(pieces.len(), 4);
+        assert!(pieces.iter().all(|piece| piece.len() <= CHUNK));
+        assert_eq!(pieces.concat(), content);
+    }
+
+    #[test]
+    fn formats_are_offered_per_download() {
+        let results = What::Results { breakdown: None };
+        let responses = What::Responses { with_text: false };
+        assert_eq!(format_for("json", &results), Some(Format::Json));
+        assert_eq!(format_for("json", &responses), None);
+        assert_eq!(format_for("xlsx", &responses), Some(Format::Xlsx));
+        assert_eq!(format_for("pdf", &results), None);
+    }
+}

@@ -1,0 +1,133 @@
+//! Downloads as the review team area and the API deliver them: find the survey, write the
+//! file (results in memory, since their size depends on the questionnaire only; responses to
+//! an anonymous temporary file, so memory does not grow with the number of responses), and
+//! record who downloaded what in the audit log. Nothing is recorded for a refused download.
+
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom};
+
+use super::export::responses::ResponsesExport;
+use super::export::{self, Format};
+use super::ReportError;
+use crate::audit;
+use crate::db::{DbConnection, DbError};
+use crate::survey::Catalog;
+
+/// What is downloaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    /// The published figures, by a breakdown question when given.
+    Results { breakdown: Option<String> },
+    /// Anonymised, k-anonymous responses (admins only; the caller checks the role).
+    Responses { with_text: bool },
+}
+
+impl What {
+    /// The formats this download is offered in.
+    pub fn offers(&self, format: Format) -> bool {
+        match self {
+            What::Results { .. } => true,
+            What::Responses { .. } => format != Format::Json,
+        }
+    }
+}
+
+/// A finished download, ready to send.
+pub struct Download {
+    pub format: Format,
+    pub filename: String,
+    pub body: Body,
+}
+
+pub enum Body {
+    Memory(Vec<u8>),
+    /// An unlinked temporary file, positioned at its start, and its length.
+    File(File, u64),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    #[error("survey not found")]
+    SurveyNotFound,
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+impl From<DbError> for DownloadError {
+    fn from(error: DbError) -> Self {
+        DownloadError::Report(ReportError::Db(error))
+    }
+}
+
+impl From<diesel::result::Error> for DownloadError {
+    fn from(error: diesel::result::Error) -> Self {
+        DownloadError::Report(error.into())
+    }
+}
+
+impl From<std::io::Error> for DownloadError {
+    fn from(error: std::io::Error) -> Self {
+        DownloadError::Report(error.into())
+    }
+}
+
+/// Writes a download of survey `slug` for `actor` (an account's email), and records it in
+/// the audit log; `channel` says how it was asked for ("web" or "API").
+pub fn prepare(
+    conn: &mut DbConnection,
+    catalog: &Catalog,
+    slug: &str,
+    what: &What,
+    format: Format,
+    actor: &str,
+    channel: &str,
+) -> Result<Download, DownloadError> {
+    let survey = catalog
+        .live(conn, slug)?
+        .ok_or(DownloadError::SurveyNotFound)?;
+    let q = &survey.questionnaire;
+    let (body, stem, action, detail) = match what {
+        What::Results { breakdown } => {
+            let results = super::results(conn, survey.id, q, breakdown.as_deref())?;
+            let mut bytes = Vec::new();
+            export::write_results(&results, format, &mut bytes)?;
+            let (stem, by) = match breakdown {
+                Some(key) => (format!("{slug}-results-by-{key}"), format!(", by {key}")),
+                None => (format!("{slug}-results"), String::new()),
+            };
+            let detail = format!("{slug}: results as {}{by}", format.extension());
+            (Body::Memory(bytes), stem, "results.downloaded", detail)
+        }
+        What::Responses { with_text } => {
+            let mut out = BufWriter::new(tempfile::tempfile()?);
+            let rows = ResponsesExport {
+                survey_id: survey.id,
+                questionnaire: q,
+                with_text: *with_text,
+            }
+            .write(conn, format, &mut out)?;
+            let mut file = out
+                .into_inner()
+                .map_err(|e| ReportError::from(e.into_error()))?;
+            let length = file.stream_position()?;
+            file.seek(SeekFrom::Start(0))?;
+            let text = if *with_text { ", with free text" } else { "" };
+            let detail = format!(
+                "{slug}: responses as {}{text} ({rows} rows)",
+                format.extension()
+            );
+            (
+                Body::File(file, length),
+                format!("{slug}-responses"),
+                "responses.downloaded",
+                detail,
+            )
+        }
+    };
+    audit::record(conn, actor, action, &format!("{detail}, by {channel}"))?;
+    Ok(Download {
+        format,
+        filename: format!("{stem}.{}", format.extension()),
+        body,
+    })
+}
