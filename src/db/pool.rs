@@ -40,6 +40,9 @@ pub type PooledConnection = r2d2::PooledConnection<Manager>;
 #[derive(Clone)]
 pub struct Database {
     pool: DbPool,
+    /// At most one blocking task per connection: more would only wait for a connection on a
+    /// thread of their own, and every extra thread costs memory.
+    permits: Arc<tokio::sync::Semaphore>,
     backend: Backend,
     url: Arc<DatabaseUrl>,
 }
@@ -67,6 +70,7 @@ impl Database {
             .map_err(|e| DbError::Connect(e.to_string()))?;
         Ok(Self {
             pool,
+            permits: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
             backend,
             url: Arc::new(url.clone()),
         })
@@ -96,6 +100,12 @@ impl Database {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let _permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| E::from(DbError::Cancelled))?;
         actix_web::rt::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
             work(&mut conn)

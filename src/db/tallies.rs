@@ -51,21 +51,30 @@ pub fn add(conn: &mut DbConnection, increments: &TallyIncrements) -> QueryResult
         .map(|(key, &count)| (key, count))
         .collect();
     match conn {
+        // In-process SQLite: one cached prepared statement per row beats parsing a
+        // statement with thousands of VALUES each time.
         DbConnection::Sqlite(lite) => {
-            for chunk in rows.chunks(SQLITE_ROWS_PER_STATEMENT) {
-                let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-                let mut query = diesel::sql_query(format!("{UPSERT_HEAD}{values}{UPSERT_TAIL}"))
-                    .into_boxed::<diesel::sqlite::Sqlite>();
-                for (key, count) in chunk {
-                    query = query
-                        .bind::<Integer, _>(key.survey_id)
-                        .bind::<Text, _>(key.by_question.as_str())
-                        .bind::<Text, _>(key.by_value.as_str())
-                        .bind::<Text, _>(key.question_key.as_str())
-                        .bind::<Text, _>(key.value.as_str())
-                        .bind::<BigInt, _>(*count);
-                }
-                query.execute(lite)?;
+            use diesel::upsert::excluded;
+            for (key, count) in rows {
+                diesel::insert_into(tallies::table)
+                    .values((
+                        tallies::survey_id.eq(key.survey_id),
+                        tallies::by_question.eq(&key.by_question),
+                        tallies::by_value.eq(&key.by_value),
+                        tallies::question_key.eq(&key.question_key),
+                        tallies::value.eq(&key.value),
+                        tallies::count.eq(count),
+                    ))
+                    .on_conflict((
+                        tallies::survey_id,
+                        tallies::by_question,
+                        tallies::by_value,
+                        tallies::question_key,
+                        tallies::value,
+                    ))
+                    .do_update()
+                    .set(tallies::count.eq(tallies::count + excluded(tallies::count)))
+                    .execute(lite)?;
             }
         }
         DbConnection::Postgres(pg) => {

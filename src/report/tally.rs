@@ -124,25 +124,45 @@ pub fn for_batch(batch: &[&ResponseRows]) -> TallyIncrements {
     increments
 }
 
+/// One decoded response as the counter reads it: (question, value) pairs and text keys.
+type Borrowed<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>);
+
 /// The increments for stored responses of one survey, from their stored answers.
 pub fn for_stored<'a>(
     q: &Questionnaire,
     survey_id: i32,
     stored: impl IntoIterator<Item = &'a str>,
 ) -> Result<TallyIncrements, DbError> {
+    /// Responses decoded at a time: memory stays flat however many are folded.
+    const CHUNK: usize = 256;
     let breakdowns = breakdown_keys(q);
     let mut increments = TallyIncrements::new();
-    for json in stored {
-        let decoded = stored::decode(q, json)?;
-        let pairs: Vec<(&str, &str)> = decoded
-            .values
+    let stored: Vec<&str> = stored.into_iter().collect();
+    for chunk in stored.chunks(CHUNK) {
+        let decoded = chunk
             .iter()
-            .map(|(question, value, _)| (question.as_str(), value.as_str()))
+            .map(|json| stored::decode(q, json))
+            .collect::<Result<Vec<_>, _>>()?;
+        let responses: Vec<Borrowed<'_>> = decoded
+            .iter()
+            .map(|d| {
+                let pairs = d
+                    .values
+                    .iter()
+                    .map(|(question, value, _)| (question.as_str(), value.as_str()))
+                    .collect();
+                let texts = d.texts.iter().map(|(key, _)| key.as_str()).collect();
+                (pairs, texts)
+            })
             .collect();
-        let texts: Vec<&str> = decoded.texts.iter().map(|(key, _)| key.as_str()).collect();
-        let groups = groups_of(&breakdowns, &pairs);
+        let groups: Vec<Vec<(String, String)>> = responses
+            .iter()
+            .map(|(pairs, _)| groups_of(&breakdowns, pairs))
+            .collect();
         let mut counter = Counter::default();
-        counter.add_response(survey_id, &groups, &pairs, &texts);
+        for ((pairs, texts), groups) in responses.iter().zip(&groups) {
+            counter.add_response(survey_id, groups, pairs, texts);
+        }
         counter.into_increments(&mut increments);
     }
     Ok(increments)
@@ -151,30 +171,64 @@ pub fn for_stored<'a>(
 /// Folds up to `limit` responses that are stored but not yet tallied into the tallies, in one
 /// write transaction; returns how many. Safe with several instances.
 pub fn fold_pending(conn: &mut DbConnection, limit: i64) -> Result<usize, DbError> {
-    write_transaction(conn, |conn| {
-        let claimed = tallies::claim_untallied(conn, limit)?;
-        if claimed.is_empty() {
-            return Ok(0);
-        }
-        let mut by_survey: HashMap<i32, Vec<&str>> = HashMap::new();
-        for (_, survey_id, json) in &claimed {
-            by_survey.entry(*survey_id).or_default().push(json.as_str());
-        }
-        let mut increments = TallyIncrements::new();
-        for (survey_id, answers) in by_survey {
-            let row = crate::db::surveys::find_by_id(conn, survey_id)?
-                .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-            let q: Questionnaire = serde_json::from_str(&row.definition)
-                .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
-            for (key, count) in for_stored(&q, survey_id, answers)? {
-                *increments.entry(key).or_insert(0) += count;
+    match conn {
+        // Readers never block the single SQLite writer: read and count outside the write
+        // lock, then hold it only to unmark and add. If another process folded some of the
+        // same responses meanwhile, nothing is written and the next round retries.
+        DbConnection::Sqlite(_) => {
+            let claimed = tallies::claim_untallied(conn, limit)?;
+            if claimed.is_empty() {
+                return Ok(0);
             }
+            let increments = increments_for_claimed(conn, &claimed)?;
+            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
+            write_transaction(conn, |conn| {
+                if tallies::unmark(conn, &ids)? != ids.len() {
+                    return Err(DbError::Query(diesel::result::Error::RollbackTransaction));
+                }
+                tallies::add(conn, &increments)?;
+                Ok(ids.len())
+            })
+            .or_else(|error| match error {
+                DbError::Query(diesel::result::Error::RollbackTransaction) => Ok(0),
+                other => Err(other),
+            })
         }
-        tallies::add(conn, &increments)?;
-        let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
-        tallies::unmark(conn, &ids)?;
-        Ok(ids.len())
-    })
+        // PostgreSQL writers do not block each other: claim with FOR UPDATE SKIP LOCKED so
+        // that several instances fold different responses.
+        DbConnection::Postgres(_) => write_transaction(conn, |conn| {
+            let claimed = tallies::claim_untallied(conn, limit)?;
+            if claimed.is_empty() {
+                return Ok(0);
+            }
+            let increments = increments_for_claimed(conn, &claimed)?;
+            tallies::add(conn, &increments)?;
+            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
+            tallies::unmark(conn, &ids)?;
+            Ok(ids.len())
+        }),
+    }
+}
+
+fn increments_for_claimed(
+    conn: &mut DbConnection,
+    claimed: &[(String, i32, String)],
+) -> Result<TallyIncrements, DbError> {
+    let mut by_survey: HashMap<i32, Vec<&str>> = HashMap::new();
+    for (_, survey_id, json) in claimed {
+        by_survey.entry(*survey_id).or_default().push(json.as_str());
+    }
+    let mut increments = TallyIncrements::new();
+    for (survey_id, answers) in by_survey {
+        let row = crate::db::surveys::find_by_id(conn, survey_id)?
+            .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
+        let q: Questionnaire = serde_json::from_str(&row.definition)
+            .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
+        for (key, count) in for_stored(&q, survey_id, answers)? {
+            *increments.entry(key).or_insert(0) += count;
+        }
+    }
+    Ok(increments)
 }
 
 /// Folds every pending response (start-up, tools and tests).
