@@ -76,34 +76,6 @@ pub fn page_for_survey(
     query.load(conn)
 }
 
-/// The ids of up to `limit` responses of a survey after `after`, in random-id order.
-pub fn ids_after(
-    conn: &mut DbConnection,
-    survey_id: i32,
-    after: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<String>> {
-    let mut query = responses::table
-        .filter(responses::survey_id.eq(survey_id))
-        .select(responses::id)
-        .order(responses::id.asc())
-        .limit(limit)
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(responses::id.gt(after.to_owned()));
-    }
-    query.load(conn)
-}
-
-/// The stored answers (JSON) of these responses, ordered by id.
-pub fn answers_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
-    responses::table
-        .filter(responses::id.eq_any(ids.to_vec()))
-        .order(responses::id.asc())
-        .select((responses::id, responses::answers))
-        .load(conn)
-}
-
 /// Every answer to one question that was stored as a string (free text, for comments),
 /// extracted by the database's own JSON functions.
 pub fn string_answers(

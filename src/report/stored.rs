@@ -2,12 +2,12 @@
 //! says nothing about submission order), each response's answers decoded into rows of
 //! (question, value), so exports and recomputations never hold a whole survey in memory.
 
+use std::collections::HashMap;
+
 use crate::db::responses;
 use crate::db::{DbConnection, DbError};
 use crate::questionnaire::{QuestionKind, Questionnaire};
 use crate::respond::submission::format_number;
-
-pub use crate::db::responses::ids_after;
 
 /// One chosen option (or number) of one response.
 #[derive(Debug, Clone)]
@@ -29,14 +29,32 @@ pub struct Decoded {
 /// types; keys that are not questions are passed over. Rows come sorted by question, then
 /// value.
 pub fn decode(q: &Questionnaire, json: &str) -> Result<Decoded, DbError> {
+    decode_with(&QuestionIndex::new(q), json)
+}
+
+/// The questions by key, for decoding many responses (a questionnaire's own lookup is a
+/// scan, fine for one answer, slow for millions).
+pub struct QuestionIndex<'q>(HashMap<&'q str, &'q QuestionKind>);
+
+impl<'q> QuestionIndex<'q> {
+    pub fn new(q: &'q Questionnaire) -> Self {
+        Self(
+            q.questions()
+                .map(|question| (question.key.as_str(), &question.kind))
+                .collect(),
+        )
+    }
+}
+
+pub fn decode_with(index: &QuestionIndex<'_>, json: &str) -> Result<Decoded, DbError> {
     let map: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(json).map_err(|e| DbError::Corrupt(format!("stored answers: {e}")))?;
     let mut decoded = Decoded::default();
     for (key, value) in map {
-        let Some(question) = q.question(&key) else {
+        let Some(kind) = index.0.get(key.as_str()) else {
             continue;
         };
-        match (&question.kind, value) {
+        match (kind, value) {
             (QuestionKind::Text { .. }, serde_json::Value::String(body)) => {
                 decoded.texts.push((key, body))
             }
@@ -63,45 +81,47 @@ pub fn decode(q: &Questionnaire, json: &str) -> Result<Decoded, DbError> {
     Ok(decoded)
 }
 
-/// The answers of these responses (ids from `ids_after`), ordered by response; only to the
-/// questions `keys` when given.
-pub fn answers_of(
+/// One page of a survey's responses, decoded in one read: their ids in order, their
+/// answers (only to the questions `keys` when given) and, when asked, their free text.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub ids: Vec<String>,
+    pub answers: Vec<StoredAnswer>,
+    pub texts: Vec<(String, String, String)>,
+}
+
+pub fn page(
     conn: &mut DbConnection,
     q: &Questionnaire,
-    ids: &[String],
+    survey_id: i32,
+    after: Option<&str>,
+    limit: i64,
     keys: Option<&[String]>,
-) -> Result<Vec<StoredAnswer>, DbError> {
-    let mut rows = Vec::new();
-    for (response_id, json) in responses::answers_of(conn, ids)? {
-        for (question_key, value, number) in decode(q, &json)?.values {
+    with_text: bool,
+) -> Result<Page, DbError> {
+    let mut page = Page::default();
+    let index = QuestionIndex::new(q);
+    for row in responses::page_for_survey(conn, survey_id, after, limit)? {
+        let decoded = decode_with(&index, &row.answers)?;
+        for (question_key, value, number) in decoded.values {
             if keys.is_some_and(|keys| !keys.contains(&question_key)) {
                 continue;
             }
-            rows.push(StoredAnswer {
-                response_id: response_id.clone(),
+            page.answers.push(StoredAnswer {
+                response_id: row.id.clone(),
                 question_key,
                 value,
                 number,
             });
         }
-    }
-    Ok(rows)
-}
-
-/// The free-text answers (response id, question key, body) of these responses, ordered by
-/// response.
-pub fn texts_of(
-    conn: &mut DbConnection,
-    q: &Questionnaire,
-    ids: &[String],
-) -> Result<Vec<(String, String, String)>, DbError> {
-    let mut rows = Vec::new();
-    for (response_id, json) in responses::answers_of(conn, ids)? {
-        for (key, body) in decode(q, &json)?.texts {
-            rows.push((response_id.clone(), key, body));
+        if with_text {
+            for (key, body) in decoded.texts {
+                page.texts.push((row.id.clone(), key, body));
+            }
         }
+        page.ids.push(row.id);
     }
-    Ok(rows)
+    Ok(page)
 }
 
 /// Free-text answers to one question (the caller shuffles them before showing them).

@@ -138,10 +138,11 @@ pub fn for_stored<'a>(
     let breakdowns = breakdown_keys(q);
     let mut increments = TallyIncrements::new();
     let stored: Vec<&str> = stored.into_iter().collect();
+    let index = stored::QuestionIndex::new(q);
     for chunk in stored.chunks(CHUNK) {
         let decoded = chunk
             .iter()
-            .map(|json| stored::decode(q, json))
+            .map(|json| stored::decode_with(&index, json))
             .collect::<Result<Vec<_>, _>>()?;
         let responses: Vec<Borrowed<'_>> = decoded
             .iter()
@@ -312,12 +313,11 @@ pub fn recompute(
     let mut increments = TallyIncrements::new();
     let mut after: Option<String> = None;
     loop {
-        let ids = stored::ids_after(conn, survey_id, after.as_deref(), PAGE)?;
+        let page = stored::page(conn, q, survey_id, after.as_deref(), PAGE, None, true)?;
+        let (ids, answers, texts) = (page.ids, page.answers, page.texts);
         if ids.is_empty() {
             break;
         }
-        let answers = stored::answers_of(conn, q, &ids, None)?;
-        let texts = stored::texts_of(conn, q, &ids)?;
         // Each response's answers and text keys, then its groups, then one count per page.
         let (mut a, mut t) = (0, 0);
         let mut per_response = Vec::with_capacity(ids.len());

@@ -106,11 +106,19 @@ impl ResponsesExport<'_> {
         let mut counts: HashMap<Combination, u64> = HashMap::new();
         let mut after: Option<String> = None;
         loop {
-            let ids = stored::ids_after(conn, self.survey_id, after.as_deref(), PAGE)?;
+            let page = stored::page(
+                conn,
+                self.questionnaire,
+                self.survey_id,
+                after.as_deref(),
+                PAGE,
+                Some(breakdowns),
+                false,
+            )?;
+            let (ids, answers) = (page.ids, page.answers);
             if ids.is_empty() {
                 break;
             }
-            let answers = stored::answers_of(conn, self.questionnaire, &ids, Some(breakdowns))?;
             let mut a = 0;
             for id in &ids {
                 let mut combination = vec![String::new(); breakdowns.len()];
@@ -143,16 +151,19 @@ impl ResponsesExport<'_> {
         let mut written = 0;
         let mut after: Option<String> = None;
         loop {
-            let ids = stored::ids_after(conn, self.survey_id, after.as_deref(), PAGE)?;
+            let page = stored::page(
+                conn,
+                self.questionnaire,
+                self.survey_id,
+                after.as_deref(),
+                PAGE,
+                None,
+                self.with_text,
+            )?;
+            let (ids, answers, texts) = (page.ids, page.answers, page.texts);
             if ids.is_empty() {
                 break;
             }
-            let answers = stored::answers_of(conn, self.questionnaire, &ids, None)?;
-            let texts = if self.with_text {
-                stored::texts_of(conn, self.questionnaire, &ids)?
-            } else {
-                Vec::new()
-            };
             let (mut a, mut t) = (0, 0);
             for id in &ids {
                 let mut given: HashMap<&str, Vec<&str>> = HashMap::new();
