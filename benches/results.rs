@@ -17,7 +17,7 @@ use askama::Template;
 use candour::db::{DatabaseUrl, DbConnection};
 use candour::questionnaire::{visible, AnswerValue, Answers, QuestionKind, Questionnaire};
 use candour::report::export::{responses::ResponsesExport, Format};
-use candour::respond::submission::response_rows;
+use candour::respond::submission::response_row;
 use candour::respond::writer::store_batch;
 use candour::survey::Catalog;
 use rand::rngs::StdRng;
@@ -182,7 +182,7 @@ fn main() {
         while stored < checkpoint {
             let n = 128.min(checkpoint - stored);
             let batch: Vec<_> = (0..n)
-                .map(|_| response_rows(live.id, &q, &random_answers(&q, &mut rng), today))
+                .map(|_| response_row(live.id, &random_answers(&q, &mut rng), today))
                 .collect();
             let start = Instant::now();
             store_batch(&mut conn, &batch).expect("store");

@@ -5,7 +5,7 @@ use candour::db::tallies::TallyRow;
 use candour::questionnaire::{parse_questionnaire, AnswerValue, Answers, Questionnaire};
 use candour::report::results::{compute, Results};
 use candour::report::tally;
-use candour::respond::submission::response_rows;
+use candour::respond::submission::response_row;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -76,20 +76,21 @@ fn results(q: &Questionnaire, specs: &[Spec]) -> Results {
             if !chosen.is_empty() {
                 answers.insert("training".into(), AnswerValue::Choices(chosen));
             }
-            response_rows(1, q, &answers, day)
+            response_row(1, &answers, day)
         })
         .collect();
-    let refs: Vec<_> = rows.iter().collect();
-    let tallies: Vec<TallyRow> = tally::for_batch(&refs)
-        .into_iter()
-        .map(|(key, count)| TallyRow {
-            by_question: key.by_question,
-            by_value: key.by_value,
-            question_key: key.question_key,
-            value: key.value,
-            count,
-        })
-        .collect();
+    let tallies: Vec<TallyRow> =
+        tally::for_stored(q, 1, rows.iter().map(|row| row.answers.as_str()))
+            .expect("stored answers decode")
+            .into_iter()
+            .map(|(key, count)| TallyRow {
+                by_question: key.by_question,
+                by_value: key.by_value,
+                question_key: key.question_key,
+                value: key.value,
+                count,
+            })
+            .collect();
     compute(q, Some("agency"), &tallies).expect("agency is a breakdown")
 }
 

@@ -138,7 +138,7 @@ on_both_backends! {
         tally::fold_all(&mut conn).unwrap();
         assert_eq!(common::count_rows(&mut conn, "untallied"), 0);
         let live = Catalog::new().live(&mut conn, &slug).unwrap().unwrap();
-        let recomputed = tally::recompute(&mut conn, live.id, &live.questionnaire, &tally::breakdown_keys(&live.questionnaire)).unwrap();
+        let recomputed = tally::recompute(&mut conn, live.id, &live.questionnaire).unwrap();
         let stored: Vec<(String, String, String, String, i64)> = tallies::all(&mut conn, live.id)
             .unwrap()
             .into_iter()
@@ -319,7 +319,7 @@ on_both_backends! {
 
 on_both_backends! {
     results_are_exact_before_and_after_folding => |backend: Backend| {
-        use candour::respond::submission::response_rows;
+        use candour::respond::submission::response_row;
         use candour::respond::writer::store_batch;
         let db = common::TestDb::new(backend);
         let mut conn = db.connect();
@@ -335,7 +335,7 @@ on_both_backends! {
             .map(|i| {
                 let agency = if i % 2 == 0 { "council" } else { "police" };
                 let thresholds = ["agree", "disagree", "dont-know"][i % 3];
-                response_rows(survey.id, &q, &answers(agency, thresholds), now.date())
+                response_row(survey.id, &answers(agency, thresholds), now.date())
             })
             .collect();
         store_batch(&mut conn, &batch[..7]).unwrap();

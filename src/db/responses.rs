@@ -25,7 +25,6 @@ pub struct NewResponse {
 #[diesel(table_name = responses)]
 pub struct StoredResponse {
     pub id: String,
-    pub submitted_on: NaiveDate,
     pub answers: String,
 }
 

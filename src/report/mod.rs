@@ -71,7 +71,7 @@ pub fn comments(
     let mut all = Vec::new();
     for question in q.questions() {
         if matches!(question.kind, QuestionKind::Text { .. }) {
-            let mut bodies = stored::texts_for_question(conn, survey_id, &question.key)?;
+            let mut bodies = crate::db::responses::string_answers(conn, survey_id, &question.key)?;
             bodies.shuffle(&mut rand::rng());
             all.push(Comments {
                 question: question.key.clone(),

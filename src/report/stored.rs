@@ -25,13 +25,6 @@ pub struct Decoded {
     pub texts: Vec<(String, String)>,
 }
 
-/// Decodes stored answers (`{"key": value}` as the JSON API takes them) by the questions'
-/// types; keys that are not questions are passed over. Rows come sorted by question, then
-/// value.
-pub fn decode(q: &Questionnaire, json: &str) -> Result<Decoded, DbError> {
-    decode_with(&QuestionIndex::new(q), json)
-}
-
 /// The questions by key, for decoding many responses (a questionnaire's own lookup is a
 /// scan, fine for one answer, slow for millions).
 pub struct QuestionIndex<'q>(HashMap<&'q str, &'q QuestionKind>);
@@ -46,6 +39,9 @@ impl<'q> QuestionIndex<'q> {
     }
 }
 
+/// Decodes stored answers (`{"key": value}` as the JSON API takes them) by the questions'
+/// types; keys that are not questions are passed over. Rows come sorted by question, then
+/// value.
 pub fn decode_with(index: &QuestionIndex<'_>, json: &str) -> Result<Decoded, DbError> {
     let map: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(json).map_err(|e| DbError::Corrupt(format!("stored answers: {e}")))?;
@@ -124,15 +120,6 @@ pub fn page(
     Ok(page)
 }
 
-/// Free-text answers to one question (the caller shuffles them before showing them).
-pub fn texts_for_question(
-    conn: &mut DbConnection,
-    survey_id: i32,
-    question_key: &str,
-) -> Result<Vec<String>, DbError> {
-    Ok(responses::string_answers(conn, survey_id, question_key)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,7 +130,7 @@ mod tests {
             .unwrap();
         let json = r#"{"agency": "police", "training-attended": ["b", "a"], "caseload": 12,
                        "thresholds-comment": "Fine", "not-a-question": "x"}"#;
-        let decoded = decode(&q, json).unwrap();
+        let decoded = decode_with(&QuestionIndex::new(&q), json).unwrap();
         assert!(decoded
             .values
             .contains(&("agency".into(), "police".into(), None)));

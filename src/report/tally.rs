@@ -15,7 +15,6 @@ use crate::db::tallies::{TallyIncrements, TallyKey, TallyRow};
 use crate::db::{tallies, write_transaction, DbConnection, DbError};
 use crate::questionnaire::Questionnaire;
 use crate::report::stored;
-use crate::respond::submission::ResponseRows;
 
 /// The pseudo-value counting those who answered a question. Option values never start with
 /// a space and numbers are stored without one, so it cannot collide with a real value.
@@ -107,23 +106,6 @@ impl<'a> Counter<'a> {
     }
 }
 
-/// The increments for a batch of responses about to be stored.
-pub fn for_batch(batch: &[&ResponseRows]) -> TallyIncrements {
-    let mut counter = Counter::default();
-    for rows in batch {
-        let answers: Vec<(&str, &str)> = rows
-            .values
-            .iter()
-            .map(|(question, value)| (question.as_str(), value.as_str()))
-            .collect();
-        let texts: Vec<&str> = rows.text_keys.iter().map(String::as_str).collect();
-        counter.add_response(rows.response.survey_id, &rows.groups, &answers, &texts);
-    }
-    let mut increments = TallyIncrements::new();
-    counter.into_increments(&mut increments);
-    increments
-}
-
 /// One decoded response as the counter reads it: (question, value) pairs and text keys.
 type Borrowed<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>);
 
@@ -133,9 +115,18 @@ pub fn for_stored<'a>(
     survey_id: i32,
     stored: impl IntoIterator<Item = &'a str>,
 ) -> Result<TallyIncrements, DbError> {
+    for_stored_by(q, &breakdown_keys(q), survey_id, stored)
+}
+
+/// As `for_stored`, counting groups of the given breakdown questions only.
+fn for_stored_by<'a>(
+    q: &Questionnaire,
+    breakdowns: &[String],
+    survey_id: i32,
+    stored: impl IntoIterator<Item = &'a str>,
+) -> Result<TallyIncrements, DbError> {
     /// Responses decoded at a time: memory stays flat however many are folded.
     const CHUNK: usize = 256;
-    let breakdowns = breakdown_keys(q);
     let mut increments = TallyIncrements::new();
     let stored: Vec<&str> = stored.into_iter().collect();
     let index = stored::QuestionIndex::new(q);
@@ -158,7 +149,7 @@ pub fn for_stored<'a>(
             .collect();
         let groups: Vec<Vec<(String, String)>> = responses
             .iter()
-            .map(|(pairs, _)| groups_of(&breakdowns, pairs))
+            .map(|(pairs, _)| groups_of(breakdowns, pairs))
             .collect();
         let mut counter = Counter::default();
         for ((pairs, texts), groups) in responses.iter().zip(&groups) {
@@ -267,10 +258,10 @@ pub fn load_exact(
                 )
             })
             .collect();
-        for (key, count) in for_stored(q, survey_id, pending.iter().map(String::as_str))? {
-            if !(key.by_question.is_empty() || Some(key.by_question.as_str()) == breakdown) {
-                continue;
-            }
+        // Only the groups this report shows: the whole survey and the requested breakdown.
+        let shown: Vec<String> = breakdown.into_iter().map(str::to_owned).collect();
+        let counted = for_stored_by(q, &shown, survey_id, pending.iter().map(String::as_str))?;
+        for (key, count) in counted {
             *merged
                 .entry((key.by_question, key.by_value, key.question_key, key.value))
                 .or_insert(0) += count;
@@ -293,9 +284,8 @@ pub fn load_exact(
 /// Replaces a survey's tallies with a recomputation from its stored answers, in one write
 /// transaction (submissions wait meanwhile, so none is counted twice or missed).
 pub fn rebuild(conn: &mut DbConnection, survey_id: i32, q: &Questionnaire) -> Result<(), DbError> {
-    let breakdowns = breakdown_keys(q);
     write_transaction(conn, |conn| {
-        let recomputed = recompute(conn, survey_id, q, &breakdowns)?;
+        let recomputed = recompute(conn, survey_id, q)?;
         tallies::delete_for_survey(conn, survey_id)?;
         tallies::unmark_survey(conn, survey_id)?;
         tallies::add(conn, &recomputed)?;
@@ -308,49 +298,20 @@ pub fn recompute(
     conn: &mut DbConnection,
     survey_id: i32,
     q: &Questionnaire,
-    breakdowns: &[String],
 ) -> Result<TallyIncrements, DbError> {
     let mut increments = TallyIncrements::new();
     let mut after: Option<String> = None;
     loop {
-        let page = stored::page(conn, q, survey_id, after.as_deref(), PAGE, None, true)?;
-        let (ids, answers, texts) = (page.ids, page.answers, page.texts);
-        if ids.is_empty() {
-            break;
+        let page = crate::db::responses::page_for_survey(conn, survey_id, after.as_deref(), PAGE)?;
+        let Some(last) = page.last().map(|row| row.id.clone()) else {
+            return Ok(increments);
+        };
+        let counted = for_stored(q, survey_id, page.iter().map(|row| row.answers.as_str()))?;
+        for (key, count) in counted {
+            *increments.entry(key).or_insert(0) += count;
         }
-        // Each response's answers and text keys, then its groups, then one count per page.
-        let (mut a, mut t) = (0, 0);
-        let mut per_response = Vec::with_capacity(ids.len());
-        for id in &ids {
-            let (answer_start, text_start) = (a, t);
-            while a < answers.len() && answers[a].response_id == *id {
-                a += 1;
-            }
-            while t < texts.len() && texts[t].0 == *id {
-                t += 1;
-            }
-            let pairs: Vec<(&str, &str)> = answers[answer_start..a]
-                .iter()
-                .map(|row| (row.question_key.as_str(), row.value.as_str()))
-                .collect();
-            let text_keys: Vec<&str> = texts[text_start..t]
-                .iter()
-                .map(|(_, k, _)| k.as_str())
-                .collect();
-            per_response.push((pairs, text_keys));
-        }
-        let groups: Vec<Vec<(String, String)>> = per_response
-            .iter()
-            .map(|(pairs, _)| groups_of(breakdowns, pairs))
-            .collect();
-        let mut counter = Counter::default();
-        for ((pairs, text_keys), groups) in per_response.iter().zip(&groups) {
-            counter.add_response(survey_id, groups, pairs, text_keys);
-        }
-        counter.into_increments(&mut increments);
-        after = ids.last().cloned();
+        after = Some(last);
     }
-    Ok(increments)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::secrets::Token;
 use crate::web::body::{content_type, declared_too_large, read_limited};
 use crate::web::AppState;
 
-use super::submission::response_rows;
+use super::submission::response_row;
 use super::writer::{Claim, Submission, WriteError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -134,7 +134,7 @@ async fn submit_response(
         None => Claim::Nothing,
     };
     let submission = Submission {
-        rows: response_rows(survey.id, &survey.questionnaire, &answers, today),
+        row: response_row(survey.id, &answers, today),
         claim,
     };
     match state.writer.submit(submission).await {

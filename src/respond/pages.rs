@@ -15,7 +15,7 @@ use crate::web::{render, AppState};
 
 use super::draft::{self, Draft, Found, Owner, Pass};
 use super::form::{is_form, parse_form};
-use super::submission::response_rows;
+use super::submission::response_row;
 use super::views::{
     check_sections, error_links, paragraphs, question_view, AlreadyRespondedPage, CheckPage,
     DonePage, Entered, IntroPage, NotOpenPage, SectionPage,
@@ -497,7 +497,7 @@ async fn submit(
         },
     };
     let submission = Submission {
-        rows: response_rows(survey.id, &survey.questionnaire, &draft.answers, today),
+        row: response_row(survey.id, &draft.answers, today),
         claim,
     };
     match state.writer.submit(submission).await {

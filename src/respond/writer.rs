@@ -8,15 +8,13 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use crate::db::responses;
+use crate::db::responses::{self, NewResponse};
 use crate::db::{drafts, invitations, tallies, write_transaction, Database, DbConnection, DbError};
-
-use super::submission::ResponseRows;
 
 /// One response to store, and what it uses up in the same transaction.
 #[derive(Debug)]
 pub struct Submission {
-    pub rows: ResponseRows,
+    pub row: NewResponse,
     pub claim: Claim,
 }
 
@@ -140,11 +138,11 @@ fn write_batch(db: &Database, batch: &mut Vec<(Submission, Reply)>) {
 
 /// Stores responses through the same path as the writer thread, in one transaction (for
 /// tools that fill a database, such as the benchmark generator).
-pub fn store_batch(conn: &mut DbConnection, batch: &[ResponseRows]) -> Result<(), DbError> {
+pub fn store_batch(conn: &mut DbConnection, batch: &[NewResponse]) -> Result<(), DbError> {
     let submissions: Vec<Submission> = batch
         .iter()
-        .map(|rows| Submission {
-            rows: rows.clone(),
+        .map(|row| Submission {
+            row: row.clone(),
             claim: Claim::Nothing,
         })
         .collect();
@@ -177,15 +175,14 @@ fn store_all(
             }
         };
         if fresh {
-            accepted.push(&submission.rows);
+            accepted.push(submission.row.clone());
             outcomes.push(Ok(()));
         } else {
             outcomes.push(Err(WriteError::AlreadySubmitted));
         }
     }
-    let rows: Vec<_> = accepted.iter().map(|rows| rows.response.clone()).collect();
-    responses::insert_all(conn, &rows)?;
-    let fresh: Vec<(String, i32)> = rows
+    responses::insert_all(conn, &accepted)?;
+    let fresh: Vec<(String, i32)> = accepted
         .iter()
         .map(|row| (row.id.clone(), row.survey_id))
         .collect();
