@@ -94,8 +94,12 @@ pub enum Lookup {
     Missing,
 }
 
+/// How stale `last_seen_at` may get before a request writes it again: minute precision is
+/// plenty for a 30-minute idle timeout, and most page views then write nothing.
+const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(1);
+
 /// Finds the session behind a cookie, ends it when timed out or when its account is
-/// disabled, and otherwise records the activity.
+/// disabled, and otherwise records the activity (at most once a minute).
 pub fn load(
     conn: &mut DbConnection,
     token: &Token,
@@ -112,7 +116,9 @@ pub fn load(
     }
     match users::find(conn, row.user_id)? {
         Some(user) if !user.disabled => {
-            sessions::touch(conn, &hash, now)?;
+            if now - row.last_seen_at >= TOUCH_EVERY {
+                sessions::touch(conn, &hash, now)?;
+            }
             Ok(Lookup::Active(Box::new((row, user))))
         }
         _ => {

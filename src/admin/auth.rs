@@ -159,11 +159,10 @@ async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, Au
     let lookup_token = token.clone();
     let lookup = state
         .db
+        // No write transaction: each write in `load` (delete or touch) stands alone, and a
+        // page view that needs neither takes no write lock.
         .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                session::load(conn, &lookup_token, &timeouts, now)
-            })
-            .map_err(AuthError::from)
+            session::load(conn, &lookup_token, &timeouts, now).map_err(AuthError::from)
         })
         .await?;
     match lookup {
