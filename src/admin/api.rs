@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse, ResponseError};
 
 use crate::messages::report as msg;
-use crate::report::downloads::{self, Download, DownloadError, What};
+use crate::report::downloads::{Download, DownloadError, What};
 use crate::report::export::Format;
 use crate::report::ReportError;
 use crate::web::AppState;
@@ -92,12 +92,7 @@ async fn download(
     what: What,
     format: Format,
 ) -> Result<Download, ApiFailure> {
-    let catalog = state.catalog.clone();
-    let actor = who.0.email;
-    Ok(state
-        .db
-        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, "API"))
-        .await?)
+    Ok(super::results::download(state, who.0.email, slug, what, format, "API").await?)
 }
 
 /// The results as JSON: the same structure as the JSON download.

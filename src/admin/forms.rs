@@ -1,7 +1,6 @@
 //! Reading review-team forms, and the small responses every handler uses.
 
-use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest};
 
 use crate::error::AppError;
 use crate::messages;
@@ -37,8 +36,4 @@ pub fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-pub fn see_other(location: impl Into<String>) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.into()))
-        .finish()
-}
+pub use crate::web::see_other;

@@ -208,17 +208,19 @@ pub async fn page(
     ))
 }
 
-async fn download(
+/// Prepares a download on the blocking pool; `via` ("web", "API") goes into the audit log.
+pub(super) async fn download(
     state: &AppState,
     actor: String,
     slug: String,
     what: What,
     format: Format,
+    via: &'static str,
 ) -> Result<Download, DownloadError> {
     let catalog = state.catalog.clone();
     state
         .db
-        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, "web"))
+        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, via))
         .await
 }
 
@@ -233,7 +235,7 @@ pub async fn results_download(
         breakdown: query.breakdown(),
     };
     let format = format_for(&extension, &what).ok_or(AppError::NotFound)?;
-    match download(&state, who.account.email.clone(), slug, what, format).await {
+    match download(&state, who.account.email.clone(), slug, what, format, "web").await {
         Ok(download) => Ok(send(download, true)),
         Err(error) => failure(error),
     }
@@ -250,7 +252,16 @@ pub async fn responses_download(
         with_text: query.with_text(),
     };
     let format = format_for(&extension, &what).ok_or(AppError::NotFound)?;
-    match download(&state, who.0.account.email.clone(), slug, what, format).await {
+    match download(
+        &state,
+        who.0.account.email.clone(),
+        slug,
+        what,
+        format,
+        "web",
+    )
+    .await
+    {
         Ok(download) => Ok(send(download, true)),
         Err(error) => failure(error),
     }

@@ -2,14 +2,13 @@
 //! token leaves the address bar; `/o/{token}` opts the invitation out of reminders (a
 //! confirmation page, then a POST).
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
 use crate::db::{invitations, surveys};
 use crate::error::AppError;
 use crate::messages;
 use crate::secrets::Token;
-use crate::web::{render, AppState};
+use crate::web::{render, see_other, AppState};
 
 use super::draft;
 use super::views::{AlreadyRespondedPage, OptOutPage, OptedOutPage};
@@ -63,9 +62,7 @@ async fn follow_link(
             },
         ));
     }
-    let mut response = HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/s/{}", linked.slug)))
-        .finish();
+    let mut response = see_other(format!("/s/{}", linked.slug));
     response
         .add_cookie(&draft::invite_cookie(
             &linked.slug,

@@ -1,7 +1,6 @@
 //! The respondent journey on the open link: intro, one section per page, check your
 //! answers, send, confirmation. Works without JavaScript; progress is kept server-side.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 
@@ -11,7 +10,7 @@ use crate::questionnaire::{self, Answers, Questionnaire};
 use crate::secrets::Token;
 use crate::survey::LiveSurvey;
 use crate::web::body::{content_type, declared_too_large, read_limited};
-use crate::web::{render, AppState};
+use crate::web::{render, see_other, AppState};
 
 use super::draft::{self, Draft, Found, Owner, Pass};
 use super::form::{is_form, parse_form};
@@ -120,12 +119,6 @@ fn refusal(survey: &LiveSurvey, today: NaiveDate, invited: bool) -> Option<HttpR
             message,
         },
     ))
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 fn page_href(slug: &str, index: usize) -> String {

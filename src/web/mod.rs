@@ -101,6 +101,13 @@ pub fn render(mut status: HttpResponseBuilder, page: &impl Template) -> HttpResp
     }
 }
 
+/// A 303 redirect: after a form is sent, and wherever a page sends the browser on.
+pub fn see_other(location: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.into()))
+        .finish()
+}
+
 async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
