@@ -240,8 +240,9 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
             }
         }
         SurveyCommand::List => {
+            let counts = responses::counts_by_survey(&mut conn)?;
             for row in surveys::list(&mut conn)? {
-                let count = responses::count_for_survey(&mut conn, row.id)?;
+                let count = counts.get(&row.id).copied().unwrap_or(0);
                 println!(
                     "{}\t{}\t{} responses\t{}",
                     row.slug, row.status, count, row.title

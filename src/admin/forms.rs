@@ -4,8 +4,8 @@ use actix_web::{web, HttpRequest};
 
 use crate::error::AppError;
 use crate::messages;
-use crate::respond::form::{is_form, parse_form};
-use crate::web::body::{content_type, declared_too_large, read_limited};
+use crate::respond::form::parse_form;
+use crate::web::body::{declared_too_large, has_media_type, read_limited};
 use crate::web::AppState;
 
 pub type Fields = Vec<(String, String)>;
@@ -20,7 +20,7 @@ pub async fn read(
     if declared_too_large(req, limit) {
         return Err(AppError::PayloadTooLarge);
     }
-    if !is_form(content_type(req)) {
+    if !has_media_type(req, "application/x-www-form-urlencoded") {
         return Err(AppError::UnsupportedMediaType);
     }
     let body = read_limited(payload, limit).await?;

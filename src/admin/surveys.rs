@@ -29,17 +29,16 @@ async fn survey_lines(state: &AppState) -> Result<Vec<SurveyLine>, AppError> {
     state
         .db
         .run(|conn| -> Result<_, AppError> {
-            surveys::list(conn)?
+            let counts = responses::counts_by_survey(conn)?;
+            Ok(surveys::list(conn)?
                 .into_iter()
-                .map(|row| {
-                    Ok(SurveyLine {
-                        responses: responses::count_for_survey(conn, row.id)?,
-                        slug: row.slug,
-                        title: row.title,
-                        status: row.status,
-                    })
+                .map(|row| SurveyLine {
+                    responses: counts.get(&row.id).copied().unwrap_or(0),
+                    slug: row.slug,
+                    title: row.title,
+                    status: row.status,
                 })
-                .collect()
+                .collect())
         })
         .await
 }
@@ -169,16 +168,11 @@ pub async fn import(
     ))
 }
 
-async fn live(state: &AppState, slug: String) -> Result<(LiveSurvey, String, i64), AppError> {
+async fn live(state: &AppState, slug: String) -> Result<LiveSurvey, AppError> {
     let catalog = state.catalog.clone();
     state
         .db
-        .run(move |conn| {
-            let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let count = responses::count_for_survey(conn, survey.id)?;
-            let status = survey.status.as_str().to_owned();
-            Ok((survey, status, count))
-        })
+        .run(move |conn| catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound))
         .await
 }
 
@@ -212,7 +206,16 @@ pub(super) async fn survey_page_with(
     status: HttpResponseBuilder,
     feedback: Feedback,
 ) -> Result<HttpResponse, AuthError> {
-    let (survey, status_text, responses) = live(state, slug).await?;
+    let catalog = state.catalog.clone();
+    let (survey, responses) = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
+            let responses = responses::count_for_survey(conn, survey.id)?;
+            Ok((survey, responses))
+        })
+        .await?;
+    let status_text = survey.status.as_str().to_owned();
     let q = &survey.questionnaire;
     let invitations = invitations::panel(
         state,
@@ -262,7 +265,7 @@ pub async fn preview_intro(
     who: SignedIn,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AuthError> {
-    let (survey, _, _) = live(&state, slug.into_inner()).await?;
+    let survey = live(&state, slug.into_inner()).await?;
     let q = &survey.questionnaire;
     Ok(render(
         HttpResponse::Ok(),
@@ -285,7 +288,7 @@ pub async fn preview_section(
     path: web::Path<(String, usize)>,
 ) -> Result<HttpResponse, AuthError> {
     let (slug, number) = path.into_inner();
-    let (survey, _, _) = live(&state, slug).await?;
+    let survey = live(&state, slug).await?;
     let q = &survey.questionnaire;
     let index = number
         .checked_sub(1)

@@ -48,6 +48,17 @@ pub fn insert_all(conn: &mut DbConnection, rows: &[NewResponse]) -> QueryResult<
     Ok(())
 }
 
+/// Responses per survey, in one query (surveys without responses are absent).
+pub fn counts_by_survey(
+    conn: &mut DbConnection,
+) -> QueryResult<std::collections::HashMap<i32, i64>> {
+    responses::table
+        .group_by(responses::survey_id)
+        .select((responses::survey_id, diesel::dsl::count_star()))
+        .load::<(i32, i64)>(conn)
+        .map(|rows| rows.into_iter().collect())
+}
+
 pub fn count_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
     responses::table
         .filter(responses::survey_id.eq(survey_id))

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::messages;
 use crate::questionnaire::{self, Problem};
 use crate::secrets::Token;
-use crate::web::body::{content_type, declared_too_large, read_limited};
+use crate::web::body::{declared_too_large, has_media_type, read_limited};
 use crate::web::AppState;
 
 use super::submission::response_row;
@@ -71,12 +71,6 @@ impl ResponseError for ApiError {
     }
 }
 
-fn is_json(content_type: Option<&str>) -> bool {
-    content_type
-        .and_then(|ct| ct.split(';').next())
-        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("application/json"))
-}
-
 async fn submit_response(
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -84,7 +78,7 @@ async fn submit_response(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.settings.server.max_body_bytes;
-    if !is_json(content_type(&req)) {
+    if !has_media_type(&req, "application/json") {
         return Err(AppError::UnsupportedMediaType.into());
     }
     if declared_too_large(&req, limit) {

@@ -144,23 +144,26 @@ fn load_invited(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Resul
         .wrapped_key
         .as_deref()
         .and_then(|wrapped| DraftKey::unwrap(wrapped, token, &id));
-    let key = match opened {
-        Some(key) => key,
+    let (key, answers) = match opened {
+        Some(key) => {
+            let answers = match invitations::find_draft(conn, &id)? {
+                Some(sealed) => key
+                    .open(&sealed, &id)
+                    .and_then(|json| serde_json::from_str(&json).ok())
+                    .unwrap_or_default(),
+                None => Answers::new(),
+            };
+            (key, answers)
+        }
+        // A fresh key can open no earlier draft: that draft is deleted, nothing to read.
         None => {
             let key = DraftKey::generate();
             write_transaction(conn, |conn| {
                 invitations::delete_draft(conn, &id)?;
                 invitations::set_wrapped_key(conn, &id, &hash, &key.wrap(token, &id), true)
             })?;
-            key
+            (key, Answers::new())
         }
-    };
-    let answers = match invitations::find_draft(conn, &id)? {
-        Some(sealed) => key
-            .open(&sealed, &id)
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default(),
-        None => Answers::new(),
     };
     Ok(Found::Draft(Draft {
         survey_id,

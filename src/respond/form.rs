@@ -32,16 +32,6 @@ fn decode(raw: &[u8]) -> Result<String, InvalidForm> {
         .map_err(|_| InvalidForm)
 }
 
-/// Whether a request's content type is an urlencoded form.
-pub fn is_form(content_type: Option<&str>) -> bool {
-    content_type
-        .and_then(|ct| ct.split(';').next())
-        .is_some_and(|ct| {
-            ct.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,14 +55,5 @@ mod tests {
     fn rejects_invalid_utf8() {
         assert_eq!(parse_form(b"a=%FF%FE"), Err(InvalidForm));
         assert_eq!(parse_form(b"a=\xff"), Err(InvalidForm));
-    }
-
-    #[test]
-    fn recognises_form_content_type() {
-        assert!(is_form(Some(
-            "application/x-www-form-urlencoded; charset=UTF-8"
-        )));
-        assert!(!is_form(Some("application/json")));
-        assert!(!is_form(None));
     }
 }

@@ -9,11 +9,11 @@ use crate::messages;
 use crate::questionnaire::{self, Answers, Questionnaire};
 use crate::secrets::Token;
 use crate::survey::LiveSurvey;
-use crate::web::body::{content_type, declared_too_large, read_limited};
+use crate::web::body::{declared_too_large, has_media_type, read_limited};
 use crate::web::{render, see_other, AppState};
 
 use super::draft::{self, Draft, Found, Owner, Pass};
-use super::form::{is_form, parse_form};
+use super::form::parse_form;
 use super::submission::response_row;
 use super::views::{
     check_sections, error_links, paragraphs, question_view, AlreadyRespondedPage, CheckPage,
@@ -336,7 +336,7 @@ async fn form_fields(
     if declared_too_large(req, limit) {
         return Err(AppError::PayloadTooLarge);
     }
-    if !is_form(content_type(req)) {
+    if !has_media_type(req, "application/x-www-form-urlencoded") {
         return Err(AppError::UnsupportedMediaType);
     }
     let body = read_limited(payload, limit).await?;

@@ -31,3 +31,32 @@ pub fn declared_too_large(req: &actix_web::HttpRequest, limit: usize) -> bool {
         .and_then(|v| v.parse::<usize>().ok())
         .is_some_and(|len| len > limit)
 }
+
+/// Whether the request's content type is `media_type` (parameters such as charset aside).
+pub fn has_media_type(req: &actix_web::HttpRequest, media_type: &str) -> bool {
+    content_type(req)
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case(media_type))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn media_types_ignore_parameters_and_case() {
+        let form = TestRequest::default()
+            .insert_header((
+                "Content-Type",
+                "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+            ))
+            .to_http_request();
+        assert!(has_media_type(&form, "application/x-www-form-urlencoded"));
+        assert!(!has_media_type(&form, "application/json"));
+        assert!(!has_media_type(
+            &TestRequest::default().to_http_request(),
+            "application/json"
+        ));
+    }
+}
