@@ -104,6 +104,31 @@ fn mint_and_render(
     ))
 }
 
+/// Mints a token for each invitee (in random order, so that storage order does not follow
+/// who was mailed first), writes their mail to the outbox, and returns their ids. The caller
+/// provides the transaction and records what it sent.
+fn queue_mail(
+    conn: &mut DbConnection,
+    kind: MailKind,
+    links: &Links,
+    survey: &SurveyRow,
+    questionnaire: &Questionnaire,
+    invitees: Vec<Invitee>,
+    now: NaiveDateTime,
+) -> Result<Vec<String>, AppError> {
+    let invitees = in_random_order(invitees);
+    let mut tokens = Vec::with_capacity(invitees.len());
+    let mut mails = Vec::with_capacity(invitees.len());
+    for invitee in &invitees {
+        let (token, mail) = mint_and_render(kind, links, survey, questionnaire, invitee, now)?;
+        tokens.push(token);
+        mails.push(mail);
+    }
+    invitations::insert_tokens(conn, &tokens)?;
+    outbox::insert_all(conn, &mails)?;
+    Ok(invitees.into_iter().map(|i| i.id).collect())
+}
+
 /// `candour invite send`: queues the invitation mail of every invitee not yet sent one.
 pub fn queue_invitations(
     conn: &mut DbConnection,
@@ -116,25 +141,17 @@ pub fn queue_invitations(
         if !accepts(&survey, &questionnaire, now.date()) {
             return Err(AppError::SurveyNotOpen);
         }
-        let invitees = in_random_order(invitations::unsent(conn, survey.id)?);
-        let mut tokens = Vec::with_capacity(invitees.len());
-        let mut mails = Vec::with_capacity(invitees.len());
-        for invitee in &invitees {
-            let (token, mail) = mint_and_render(
-                MailKind::Invitation,
-                links,
-                &survey,
-                &questionnaire,
-                invitee,
-                now,
-            )?;
-            tokens.push(token);
-            mails.push(mail);
-        }
-        let ids: Vec<String> = invitees.into_iter().map(|i| i.id).collect();
+        let invitees = invitations::unsent(conn, survey.id)?;
+        let ids = queue_mail(
+            conn,
+            MailKind::Invitation,
+            links,
+            &survey,
+            &questionnaire,
+            invitees,
+            now,
+        )?;
         let first = now.date() + Days::new(questionnaire.reminders.first_after_days.into());
-        invitations::insert_tokens(conn, &tokens)?;
-        outbox::insert_all(conn, &mails)?;
         invitations::mark_sent(conn, &ids, first)?;
         Ok(ids.len())
     })
@@ -170,27 +187,17 @@ pub fn queue_reminders(
             ReminderScope::Due => Some(today),
             ReminderScope::AllEligible => None,
         };
-        let invitees = in_random_order(invitations::reminder_candidates(
-            conn, survey.id, max, due_by,
-        )?);
-        let mut tokens = Vec::with_capacity(invitees.len());
-        let mut mails = Vec::with_capacity(invitees.len());
-        for invitee in &invitees {
-            let (token, mail) = mint_and_render(
-                MailKind::Reminder,
-                links,
-                &survey,
-                &questionnaire,
-                invitee,
-                now,
-            )?;
-            tokens.push(token);
-            mails.push(mail);
-        }
-        let ids: Vec<String> = invitees.into_iter().map(|i| i.id).collect();
+        let invitees = invitations::reminder_candidates(conn, survey.id, max, due_by)?;
+        let ids = queue_mail(
+            conn,
+            MailKind::Reminder,
+            links,
+            &survey,
+            &questionnaire,
+            invitees,
+            now,
+        )?;
         let next = today + Days::new(policy.every_days.into());
-        invitations::insert_tokens(conn, &tokens)?;
-        outbox::insert_all(conn, &mails)?;
         invitations::record_reminders(conn, &ids, next)?;
         Ok(ids.len())
     })
