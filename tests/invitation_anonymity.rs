@@ -9,25 +9,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use candour::db::{invitations, DbConnection};
 use common::{Backend, SmtpSink, TestApp, SMALL_QUESTIONNAIRE};
-use diesel::sql_types::Text;
-use diesel::RunQueryDsl;
 
 const INVITEES: usize = 30;
 
-#[derive(diesel::QueryableByName)]
-struct Line {
-    #[diesel(sql_type = Text)]
-    line: String,
-}
-
-fn lines(conn: &mut DbConnection, sql: &str) -> Vec<String> {
-    diesel::sql_query(sql)
-        .load::<Line>(conn)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .into_iter()
-        .map(|l| l.line)
-        .collect()
-}
+use common::text_lines as lines;
 
 /// Every table, every row as JSON text, in the order the database returns them.
 fn dump(conn: &mut DbConnection) -> BTreeMap<String, Vec<String>> {

@@ -312,4 +312,65 @@ on_both_backends! {
         assert_eq!(distinct.len(), 300);
         let _ = invitations::COVER_REWRITES;
     };
+
+    a_reminder_link_continues_a_draft_started_through_an_earlier_link => |backend: Backend| {
+        let sink = SmtpSink::start();
+        let key = "5e".repeat(32);
+        let app = TestApp::start_with_smtp(backend, &sink, &[("security.secret_key", key.as_str())]);
+        let slug = app.import_and_open(&invitation_only(2));
+        app.import_invitees(&slug, "email\nann@example.org\n");
+        app.cli_ok(&["invite", "send", &slug]);
+        let first = sink.wait_for(1, 20)[0].link("i");
+
+        // Started on the phone through the invitation's link.
+        let phone = app.browser();
+        assert_eq!(phone.get(&first).status, 303);
+        assert_eq!(phone.post_form(&format!("/s/{slug}/page/1"), &[("agency", "police")]).status, 303);
+        let stored = common::text_lines(&mut app.db.connect(), "SELECT sealed || ' ' || COALESCE(server_sealed_key, 'none') AS line FROM invitation_drafts");
+        assert_eq!(stored.len(), 1);
+        assert!(!stored[0].contains("police") && !stored[0].contains("none"), "{stored:?}");
+
+        // A reminder mints a new link; on another device it opens the same draft.
+        assert!(app.cli_ok(&["remind", &slug]).contains("queued 1"));
+        let fresh = sink.wait_for(2, 20)[1].link("i");
+        assert_ne!(fresh, first);
+        let desktop = app.browser();
+        assert_eq!(desktop.get(&fresh).status, 303);
+        let reply = desktop.get(&format!("/s/{slug}"));
+        assert!(reply.body.contains("Continue where you left off"), "{}", reply.body);
+        let reply = desktop.get(&format!("/s/{slug}/page/1"));
+        assert!(reply.body.contains("value=\"police\" checked"), "{}", reply.body);
+        assert_eq!(desktop.post_form(&format!("/s/{slug}/page/1"), &[("agency", "council")]).status, 303);
+
+        // The first link still works and sees the answer changed on the desktop.
+        let reply = phone.get(&format!("/s/{slug}/page/1"));
+        assert!(reply.body.contains("value=\"council\" checked"), "{}", reply.body);
+        answer_everything(&phone, &slug);
+        assert_eq!(phone.post_form(&format!("/s/{slug}/submit"), &[]).status, 303);
+        assert_eq!(app.count("responses"), 1);
+        assert_eq!(app.count("invitation_drafts"), 0);
+        assert!(app.browser().get(&fresh).body.contains("already responded"));
+    };
+
+    without_a_secret_key_a_reminder_link_starts_afresh_and_nothing_is_readable => |backend: Backend| {
+        let sink = SmtpSink::start();
+        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let slug = app.import_and_open(&invitation_only(2));
+        app.import_invitees(&slug, "email\nann@example.org\n");
+        app.cli_ok(&["invite", "send", &slug]);
+        let first = sink.wait_for(1, 20)[0].link("i");
+        let phone = app.browser();
+        assert_eq!(phone.get(&first).status, 303);
+        assert_eq!(phone.post_form(&format!("/s/{slug}/page/1"), &[("agency", "police")]).status, 303);
+        let stored = common::text_lines(&mut app.db.connect(), "SELECT COALESCE(server_sealed_key, 'none') AS line FROM invitation_drafts");
+        assert_eq!(stored, ["none"]);
+
+        assert!(app.cli_ok(&["remind", &slug]).contains("queued 1"));
+        let fresh = sink.wait_for(2, 20)[1].link("i");
+        let desktop = app.browser();
+        assert_eq!(desktop.get(&fresh).status, 303);
+        let reply = desktop.get(&format!("/s/{slug}/page/1"));
+        assert!(!reply.body.contains("value=\"police\" checked"), "{}", reply.body);
+        assert_eq!(app.count("invitation_drafts"), 0, "the draft nobody can open is deleted");
+    };
 }

@@ -159,8 +159,9 @@ on_both_backends! {
             use diesel::prelude::*;
             inv::table.order(inv::email.asc()).select(inv::id).load(&mut conn).unwrap()
         };
-        invitations::save_draft(&mut conn, &ids[1], survey.id, "sealed", today - chrono::Days::new(20)).unwrap();
-        invitations::save_draft(&mut conn, &ids[0], survey.id, "sealed", today).unwrap();
+        let sealed = invitations::SealedDraft { sealed: "sealed".into(), server_sealed_key: None };
+        invitations::save_draft(&mut conn, &ids[1], survey.id, &sealed, today - chrono::Days::new(20)).unwrap();
+        invitations::save_draft(&mut conn, &ids[0], survey.id, &sealed, today).unwrap();
         assert_eq!(invitations::delete_drafts_older_than(&mut conn, today - chrono::Days::new(14)).unwrap(), 1);
         assert!(invitations::find_draft(&mut conn, &ids[1]).unwrap().is_none(), "old@ draft expired");
         assert!(invitations::find_draft(&mut conn, &ids[0]).unwrap().is_some(), "new@ draft kept");

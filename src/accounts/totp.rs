@@ -11,7 +11,8 @@ pub const ISSUER: &str = "Candour";
 const STEP_SECONDS: u64 = 30;
 const SECRET_BYTES: usize = 20;
 
-/// The key from `security.secret_key` that encrypts TOTP secrets at rest.
+/// The key from `security.secret_key`: it encrypts TOTP secrets at rest, and other uses
+/// take keys derived from it.
 #[derive(Clone)]
 pub struct SecretKey([u8; 32]);
 
@@ -19,6 +20,15 @@ impl SecretKey {
     pub fn parse(hex_key: &str) -> Option<Self> {
         let bytes = hex::decode(hex_key.trim()).ok()?;
         Some(Self(bytes.try_into().ok()?))
+    }
+
+    /// An independent key for one purpose (HKDF-SHA256, the purpose as info).
+    pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
+        let mut key = [0u8; 32];
+        hkdf::Hkdf::<sha2::Sha256>::new(None, &self.0)
+            .expand(purpose, &mut key)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        key
     }
 }
 

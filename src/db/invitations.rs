@@ -164,10 +164,25 @@ pub fn set_wrapped_key(
         .map(drop)
 }
 
-pub fn find_draft(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<Option<String>> {
+/// An invited respondent's stored draft, still sealed.
+#[derive(Debug, Clone, Queryable)]
+pub struct SealedDraft {
+    /// The answers, sealed under the invitation's draft key.
+    pub sealed: String,
+    /// The draft key sealed under the server's key, when it has one.
+    pub server_sealed_key: Option<String>,
+}
+
+pub fn find_draft(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+) -> QueryResult<Option<SealedDraft>> {
     invitation_drafts::table
         .find(invitation_id)
-        .select(invitation_drafts::sealed)
+        .select((
+            invitation_drafts::sealed,
+            invitation_drafts::server_sealed_key,
+        ))
         .first(conn)
         .optional()
 }
@@ -177,13 +192,14 @@ pub fn save_draft(
     conn: &mut DbConnection,
     invitation_id: &str,
     survey_id: i32,
-    sealed: &str,
+    draft: &SealedDraft,
     today: NaiveDate,
 ) -> QueryResult<()> {
     super::write_transaction(conn, |conn| {
         let changed = diesel::update(invitation_drafts::table.find(invitation_id))
             .set((
-                invitation_drafts::sealed.eq(sealed),
+                invitation_drafts::sealed.eq(&draft.sealed),
+                invitation_drafts::server_sealed_key.eq(&draft.server_sealed_key),
                 invitation_drafts::updated_on.eq(today),
             ))
             .execute(conn)?;
@@ -192,7 +208,8 @@ pub fn save_draft(
                 .values((
                     invitation_drafts::invitation_id.eq(invitation_id),
                     invitation_drafts::survey_id.eq(survey_id),
-                    invitation_drafts::sealed.eq(sealed),
+                    invitation_drafts::sealed.eq(&draft.sealed),
+                    invitation_drafts::server_sealed_key.eq(&draft.server_sealed_key),
                     invitation_drafts::updated_on.eq(today),
                 ))
                 .execute(conn)?;

@@ -134,6 +134,7 @@ diesel::table! {
         survey_id -> Integer,
         sealed -> Text,
         updated_on -> Date,
+        server_sealed_key -> Nullable<Text>,
     }
 }
 

@@ -1,6 +1,8 @@
 //! Invited respondents' drafts are encrypted: a random key per invitation seals the answers,
-//! and that key is stored only sealed under a key derived from each of the invitation's link
-//! tokens. A copy of the database without a token opens nothing.
+//! and that key is stored only sealed under a key derived from each of the invitation's used
+//! link tokens and, when `security.secret_key` is set, under a key derived from it (so that a
+//! link minted later by a reminder can continue the draft). A copy of the database without a
+//! token or the secret key opens nothing.
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
@@ -8,12 +10,14 @@ use hkdf::Hkdf;
 use rand::RngCore;
 use sha2::Sha256;
 
+use crate::accounts::SecretKey;
 use crate::secrets::Token;
 
 const NONCE_LEN: usize = 24;
 /// Distinct from the lookup hash (plain SHA-256 of the token): knowing one says nothing
 /// about the other.
 const SALT: &[u8] = b"candour/invitation-draft-key/v1";
+const SERVER_PURPOSE: &[u8] = b"candour/invitation-draft-key/server/v1";
 
 /// An invitation's draft key; never stored in the clear, never printed.
 #[derive(Clone)]
@@ -39,6 +43,20 @@ impl DraftKey {
 
     pub fn unwrap(wrapped: &str, token: &Token, invitation_id: &str) -> Option<Self> {
         let bytes = open(&token_key(token), wrapped, invitation_id)?;
+        Some(Self(bytes.try_into().ok()?))
+    }
+
+    /// Seals this key under the server's key derived from `security.secret_key`.
+    pub fn wrap_for_server(&self, server: &SecretKey, invitation_id: &str) -> String {
+        seal(&server.derive(SERVER_PURPOSE), &self.0, invitation_id)
+    }
+
+    pub fn unwrap_for_server(
+        wrapped: &str,
+        server: &SecretKey,
+        invitation_id: &str,
+    ) -> Option<Self> {
+        let bytes = open(&server.derive(SERVER_PURPOSE), wrapped, invitation_id)?;
         Some(Self(bytes.try_into().ok()?))
     }
 
@@ -114,5 +132,20 @@ mod tests {
         assert!(DraftKey::unwrap(&wrapped, &token, "inv-2").is_none());
         assert!(opened.open(&sealed, "inv-2").is_none());
         assert!(DraftKey::generate().open(&sealed, "inv-1").is_none());
+    }
+
+    #[test]
+    fn the_server_seal_opens_only_with_the_same_secret_key_and_invitation() {
+        let server = SecretKey::parse(&"ab".repeat(32)).expect("valid key");
+        let other = SecretKey::parse(&"cd".repeat(32)).expect("valid key");
+        let key = DraftKey::generate();
+        let wrapped = key.wrap_for_server(&server, "inv-1");
+        let sealed = key.seal("answers", "inv-1");
+        let opened = DraftKey::unwrap_for_server(&wrapped, &server, "inv-1").expect("unwraps");
+        assert_eq!(opened.open(&sealed, "inv-1").as_deref(), Some("answers"));
+        assert!(DraftKey::unwrap_for_server(&wrapped, &other, "inv-1").is_none());
+        assert!(DraftKey::unwrap_for_server(&wrapped, &server, "inv-2").is_none());
+        // The server seal is not a token seal of the same key.
+        assert!(DraftKey::unwrap(&wrapped, &Token::generate(), "inv-1").is_none());
     }
 }

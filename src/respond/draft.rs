@@ -1,14 +1,15 @@
 //! The respondent's place in a survey. On the open link: a random id in a cookie, the
 //! answers so far in the database under the id's hash. Through an invitation: the link's
 //! token in a cookie, the answers sealed under the invitation's draft key, which only the
-//! invitation's tokens can open (see `invite::sealing`). No answer ever travels in a
-//! cookie or URL.
+//! invitation's tokens (and the server's secret key, when set) can open (see
+//! `invite::sealing`). No answer ever travels in a cookie or URL.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::HttpRequest;
 
+use crate::accounts::SecretKey;
 use crate::db::drafts::{self, DraftRow};
-use crate::db::invitations;
+use crate::db::invitations::{self, SealedDraft};
 use crate::db::{write_transaction, DbConnection, DbError};
 use crate::invite::DraftKey;
 use crate::questionnaire::Answers;
@@ -33,6 +34,8 @@ pub enum Owner {
     Invited {
         invitation_id: String,
         key: DraftKey,
+        /// The key sealed under the server's secret key, stored beside the draft.
+        server_sealed_key: Option<String>,
     },
 }
 
@@ -95,15 +98,17 @@ pub fn expired_cookies(slug: &str, secure: bool) -> [Cookie<'static>; 2] {
     })
 }
 
+/// The draft the pass leads to. `server` is `security.secret_key`, when set.
 pub fn load(
     conn: &mut DbConnection,
     pass: Option<&Pass>,
     survey_id: i32,
+    server: Option<&SecretKey>,
 ) -> Result<Found, DbError> {
     match pass {
         None => Ok(Found::Nothing),
         Some(Pass::Open(token)) => load_open(conn, token, survey_id),
-        Some(Pass::Invited(token)) => load_invited(conn, token, survey_id),
+        Some(Pass::Invited(token)) => load_invited(conn, token, survey_id, server),
     }
 }
 
@@ -125,10 +130,16 @@ pub fn open_draft(survey_id: i32, id_hash: String, answers: &str) -> Result<Draf
     })
 }
 
-/// An invitation's draft (empty until first saved). The first time a token is used its
-/// seal of the draft key is made; a token minted later than the draft was started (by a
-/// reminder) cannot open that draft, so the respondent starts afresh under a new key.
-fn load_invited(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Result<Found, DbError> {
+/// An invitation's draft (empty until first saved). The first time a token is used its seal
+/// of the draft key is made. A token minted after the draft was started (by a reminder) opens
+/// the draft through the server's seal of the key when the server has a secret key; without
+/// one, nothing can open that draft, so it is deleted and the respondent starts afresh.
+fn load_invited(
+    conn: &mut DbConnection,
+    token: &Token,
+    survey_id: i32,
+    server: Option<&SecretKey>,
+) -> Result<Found, DbError> {
     let hash = token.hash();
     let Some(found) = invitations::find_by_token(conn, &hash)? else {
         return Ok(Found::Nothing);
@@ -140,39 +151,71 @@ fn load_invited(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Resul
         return Ok(Found::Completed);
     }
     let id = found.invitation_id;
-    let opened = found
+    let stored = invitations::find_draft(conn, &id)?;
+    let by_token = found
         .wrapped_key
         .as_deref()
         .and_then(|wrapped| DraftKey::unwrap(wrapped, token, &id));
-    let (key, answers) = match opened {
-        Some(key) => {
-            let answers = match invitations::find_draft(conn, &id)? {
-                Some(sealed) => key
-                    .open(&sealed, &id)
-                    .and_then(|json| serde_json::from_str(&json).ok())
-                    .unwrap_or_default(),
-                None => Answers::new(),
-            };
-            (key, answers)
-        }
-        // A fresh key can open no earlier draft: that draft is deleted, nothing to read.
-        None => {
-            let key = DraftKey::generate();
-            write_transaction(conn, |conn| {
-                invitations::delete_draft(conn, &id)?;
-                invitations::set_wrapped_key(conn, &id, &hash, &key.wrap(token, &id), true)
-            })?;
-            (key, Answers::new())
-        }
+    let key = match by_token {
+        Some(key) => key,
+        None => match key_from_server(stored.as_ref(), server, &id) {
+            // An earlier link's draft: this link may open it from now on too.
+            Some(key) => {
+                invitations::set_wrapped_key(conn, &id, &hash, &key.wrap(token, &id), false)?;
+                key
+            }
+            // A fresh key can open no earlier draft: that draft is deleted, nothing to read.
+            None => {
+                let key = DraftKey::generate();
+                write_transaction(conn, |conn| {
+                    invitations::delete_draft(conn, &id)?;
+                    invitations::set_wrapped_key(conn, &id, &hash, &key.wrap(token, &id), true)
+                })?;
+                return Ok(Found::Draft(invited_draft(
+                    survey_id,
+                    id,
+                    key,
+                    server,
+                    Answers::new(),
+                )));
+            }
+        },
     };
-    Ok(Found::Draft(Draft {
+    let answers = stored
+        .and_then(|draft| key.open(&draft.sealed, &id))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    Ok(Found::Draft(invited_draft(
+        survey_id, id, key, server, answers,
+    )))
+}
+
+fn key_from_server(
+    stored: Option<&SealedDraft>,
+    server: Option<&SecretKey>,
+    invitation_id: &str,
+) -> Option<DraftKey> {
+    let wrapped = stored?.server_sealed_key.as_deref()?;
+    DraftKey::unwrap_for_server(wrapped, server?, invitation_id)
+}
+
+fn invited_draft(
+    survey_id: i32,
+    invitation_id: String,
+    key: DraftKey,
+    server: Option<&SecretKey>,
+    answers: Answers,
+) -> Draft {
+    let server_sealed_key = server.map(|server| key.wrap_for_server(server, &invitation_id));
+    Draft {
         survey_id,
         owner: Owner::Invited {
-            invitation_id: id,
+            invitation_id,
             key,
+            server_sealed_key,
         },
         answers,
-    }))
+    }
 }
 
 pub fn create(
@@ -212,8 +255,15 @@ pub fn save(
         .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
     match &draft.owner {
         Owner::Open { id_hash } => Ok(drafts::save_answers(conn, id_hash, &json, today)?),
-        Owner::Invited { invitation_id, key } => {
-            let sealed = key.seal(&json, invitation_id);
+        Owner::Invited {
+            invitation_id,
+            key,
+            server_sealed_key,
+        } => {
+            let sealed = SealedDraft {
+                sealed: key.seal(&json, invitation_id),
+                server_sealed_key: server_sealed_key.clone(),
+            };
             invitations::save_draft(conn, invitation_id, draft.survey_id, &sealed, today)?;
             Ok(true)
         }

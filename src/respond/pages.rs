@@ -57,6 +57,7 @@ impl Visit {
 
 async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Visit, AppError> {
     let catalog = state.catalog.clone();
+    let server_key = state.secret_key.clone();
     state
         .db
         .run(move |conn| {
@@ -77,7 +78,7 @@ async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Vis
                 });
             }
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let found = draft::load(conn, pass.as_ref(), survey.id)?;
+            let found = draft::load(conn, pass.as_ref(), survey.id, server_key.as_ref())?;
             let completed = matches!(found, Found::Completed);
             Ok(Visit {
                 survey,
@@ -180,12 +181,13 @@ async fn start(
     let slug = slug.into_inner();
     let pass = draft::pass_from(&req);
     let catalog = state.catalog.clone();
+    let server_key = state.secret_key.clone();
     let today = state.today();
     let started = state
         .db
         .run(move |conn| -> Result<_, AppError> {
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let found = draft::load(conn, pass.as_ref(), survey.id)?;
+            let found = draft::load(conn, pass.as_ref(), survey.id, server_key.as_ref())?;
             if matches!(found, Found::Completed) {
                 return Ok((survey, Started::Completed));
             }

@@ -290,6 +290,22 @@ pub fn stored_answers(conn: &mut DbConnection) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The rows of a query whose one column is text named `line`.
+pub fn text_lines(conn: &mut DbConnection, sql: &str) -> Vec<String> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        line: String,
+    }
+    diesel::sql_query(sql)
+        .load::<Line>(conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .map(|l| l.line)
+        .collect()
+}
+
 pub fn count_rows(conn: &mut DbConnection, table: &str) -> i64 {
     use diesel::sql_types::BigInt;
     use diesel::RunQueryDsl;

@@ -1,0 +1,1 @@
+ALTER TABLE invitation_drafts DROP COLUMN server_sealed_key;
