@@ -26,6 +26,17 @@ fn upload_csv(browser: &Browser, slug: &str, csrf: Option<&str>, csv: &str) -> R
     )
 }
 
+/// A form that worked redirects back to the survey page, which then says what was done.
+fn followed(browser: &common::Browser, reply: common::Reply) -> common::Reply {
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let location = reply.location().to_owned();
+    assert!(
+        location.starts_with("/admin/surveys/") && location.contains("?done="),
+        "{location}"
+    );
+    browser.get(&location)
+}
+
 /// The text of each cell of the table row headed `label`, tags and spaces stripped.
 fn row_cells(body: &str, label: &str) -> Vec<String> {
     let row = body
@@ -131,8 +142,7 @@ on_both_backends! {
         assert_eq!(app.count("invitations"), 0);
 
         // A good list; the repeated address is skipped.
-        let reply = upload_csv(&admin, &slug, Some(&csrf), GOOD_LIST);
-        assert_eq!(reply.status, 200, "{}", reply.body);
+        let reply = followed(&admin, upload_csv(&admin, &slug, Some(&csrf), GOOD_LIST));
         assert!(reply.body.contains("Imported 12 invitees; 1 address was already invited and was skipped."), "{}", reply.body);
         assert_eq!(app.count("invitations"), 12);
 
@@ -160,10 +170,12 @@ on_both_backends! {
         let reply = admin.post_form(&format!("{page_path}/invitations/send"), &[]);
         assert_eq!(reply.status, 403);
         assert_eq!(app.count("outbox"), 0);
-        let reply = admin.post_form(&format!("{page_path}/invitations/send"), &[("_csrf", &csrf)]);
-        assert_eq!(reply.status, 200, "{}", reply.body);
+        let reply = followed(&admin, admin.post_form(&format!("{page_path}/invitations/send"), &[("_csrf", &csrf)]));
         assert!(reply.body.contains("12 invitations are on their way."), "{}", reply.body);
-        let again = admin.post_form(&format!("{page_path}/invitations/send"), &[("_csrf", &csrf)]);
+        // Reloading the page it redirected to queues nothing more.
+        assert_eq!(admin.get(&format!("{page_path}?done=invitations&count=12")).status, 200);
+        assert_eq!(app.count("outbox"), 12);
+        let again = followed(&admin, admin.post_form(&format!("{page_path}/invitations/send"), &[("_csrf", &csrf)]));
         assert!(again.body.contains("nothing new was queued"), "{}", again.body);
         let mail = sink.wait_for(11, 30);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -183,8 +195,7 @@ on_both_backends! {
         assert_eq!(reply.status, 200, "{}", reply.body);
 
         // Reminders now: only to those who have not responded, opted out or bounced.
-        let reply = admin.post_form(&format!("{page_path}/reminders/send"), &[("_csrf", &csrf)]);
-        assert_eq!(reply.status, 200, "{}", reply.body);
+        let reply = followed(&admin, admin.post_form(&format!("{page_path}/reminders/send"), &[("_csrf", &csrf)]));
         assert!(reply.body.contains("7 reminders are on their way."), "{}", reply.body);
         let all = sink.wait_for(18, 30);
         let reminded: std::collections::HashSet<String> = all[11..].iter().map(|m| m.recipients[0].clone()).collect();
@@ -236,8 +247,7 @@ on_both_backends! {
             csv
         };
         // Larger than other forms may be, within the list limit: imported.
-        let reply = upload_csv(&admin, &slug, Some(&csrf), &list(100));
-        assert_eq!(reply.status, 200, "{}", reply.body);
+        let reply = followed(&admin, upload_csv(&admin, &slug, Some(&csrf), &list(100)));
         assert!(reply.body.contains("Imported 100 invitees."), "{}", reply.body);
         // Over the list limit: refused, nothing more imported.
         let reply = upload_csv(&admin, &slug, Some(&csrf), &list(300));

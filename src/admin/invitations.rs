@@ -13,8 +13,8 @@ use crate::messages::invitations as msg;
 use crate::web::AppState;
 
 use super::auth::{check_csrf, AuthError, RequireAdmin};
-use super::forms;
-use super::surveys::{read_checked_upload, survey_page_with, uploaded_file, Feedback};
+use super::forms::{self, see_other};
+use super::surveys::{read_checked_upload, survey_page_with, uploaded_file, Done, Feedback};
 use super::views::{DayLine, InvitationsPanel, RateFigures, RateLine};
 
 /// Rates, responses per day and the unsent count for the survey page.
@@ -130,27 +130,30 @@ pub async fn upload(
             }
         })
         .await?;
-    let (status, feedback) = match outcome {
-        Ok(summary) => (
-            HttpResponse::Ok(),
-            Feedback {
-                notice: Some(msg::imported(summary.added, summary.duplicates)),
-                ..Feedback::default()
-            },
-        ),
-        Err(problems) => (
-            HttpResponse::UnprocessableEntity(),
-            Feedback {
+    match outcome {
+        Ok(summary) => Ok(see_other(format!(
+            "/admin/surveys/{slug}{}",
+            Done::imported(summary.added, summary.duplicates)
+        ))),
+        Err(problems) => {
+            let feedback = Feedback {
                 invitee_problems: problems
                     .0
                     .iter()
                     .map(|p| msg::row_problem(p.line, &p.reason))
                     .collect(),
                 ..Feedback::default()
-            },
-        ),
-    };
-    survey_page_with(&state, &who, slug, status, feedback).await
+            };
+            survey_page_with(
+                &state,
+                &who,
+                slug,
+                HttpResponse::UnprocessableEntity(),
+                feedback,
+            )
+            .await
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -198,26 +201,25 @@ async fn queue(
             }
         })
         .await?;
-    let (status, feedback) = match outcome {
-        Some(count) => (
-            HttpResponse::Ok(),
-            Feedback {
-                notice: Some(match mailing {
-                    Mailing::Invitations => msg::invitations_queued(count),
-                    Mailing::Reminders => msg::reminders_queued(count),
-                }),
-                ..Feedback::default()
-            },
-        ),
-        None => (
+    let Some(count) = outcome else {
+        let feedback = Feedback {
+            error: Some(msg::NOT_OPEN.to_owned()),
+            ..Feedback::default()
+        };
+        return survey_page_with(
+            &state,
+            &who,
+            slug,
             HttpResponse::UnprocessableEntity(),
-            Feedback {
-                error: Some(msg::NOT_OPEN.to_owned()),
-                ..Feedback::default()
-            },
-        ),
+            feedback,
+        )
+        .await;
     };
-    survey_page_with(&state, &who, slug, status, feedback).await
+    let done = match mailing {
+        Mailing::Invitations => Done::invitations(count),
+        Mailing::Reminders => Done::reminders(count),
+    };
+    Ok(see_other(format!("/admin/surveys/{slug}{done}")))
 }
 
 /// Queues the invitation of every invitee not yet sent one.

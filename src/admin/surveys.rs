@@ -9,6 +9,7 @@ use crate::audit;
 use crate::db::{responses, surveys};
 use crate::error::AppError;
 use crate::messages::accounts as msg;
+use crate::messages::invitations as invitation_msg;
 use crate::questionnaire::ReminderPolicy;
 use crate::respond::views::{paragraphs, question_view, Entered};
 use crate::survey::{self, ImportOutcome, LiveSurvey, SettingsChange};
@@ -252,12 +253,64 @@ pub(super) async fn survey_page_with(
     ))
 }
 
+/// What a form that worked reports once it has redirected back to the survey page (POST,
+/// redirect, GET), so that reloading the page does not do it again.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct Done {
+    done: Option<String>,
+    count: Option<usize>,
+    skipped: Option<usize>,
+}
+
+impl Done {
+    pub fn imported(added: usize, skipped: usize) -> String {
+        format!("?done=imported&count={added}&skipped={skipped}")
+    }
+
+    pub fn invitations(count: usize) -> String {
+        format!("?done=invitations&count={count}")
+    }
+
+    pub fn reminders(count: usize) -> String {
+        format!("?done=reminders&count={count}")
+    }
+
+    /// An address that is not one of ours shows no notice rather than an error.
+    fn from_query(query: &str) -> Self {
+        web::Query::<Self>::from_query(query)
+            .map(web::Query::into_inner)
+            .unwrap_or_default()
+    }
+
+    fn notice(&self) -> Option<String> {
+        let count = self.count?;
+        match self.done.as_deref()? {
+            "imported" => Some(invitation_msg::imported(count, self.skipped.unwrap_or(0))),
+            "invitations" => Some(invitation_msg::invitations_queued(count)),
+            "reminders" => Some(invitation_msg::reminders_queued(count)),
+            _ => None,
+        }
+    }
+}
+
 pub async fn show(
     state: web::Data<AppState>,
+    req: HttpRequest,
     who: SignedIn,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AuthError> {
-    survey_page(&state, &who, slug.into_inner(), HttpResponse::Ok(), None).await
+    let feedback = Feedback {
+        notice: Done::from_query(req.query_string()).notice(),
+        ..Feedback::default()
+    };
+    survey_page_with(
+        &state,
+        &who,
+        slug.into_inner(),
+        HttpResponse::Ok(),
+        feedback,
+    )
+    .await
 }
 
 pub async fn preview_intro(
