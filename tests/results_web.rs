@@ -146,6 +146,16 @@ on_both_backends! {
         }
         assert_eq!(viewer.get("/admin/surveys/no-such-survey/results").status, 404);
         assert_eq!(viewer.get(&format!("/admin/surveys/{slug}/results.pdf")).status, 404);
+        // Every view that showed figures is in the audit log; refusals are not.
+        let views: Vec<String> = app.audit_entries().into_iter()
+            .filter(|(who, action, _)| who == "vic@example.org" && action == "results.viewed")
+            .map(|(_, _, detail)| detail)
+            .collect();
+        assert_eq!(views, [
+            format!("{slug}: results page, by web"),
+            format!("{slug}: results page, by agency, by web"),
+            format!("{slug}: results page, by web"),
+        ]);
         // Signed out: to the sign-in page.
         let stranger = app.browser().get(&format!("/admin/surveys/{slug}/results"));
         assert_eq!(stranger.status, 303);

@@ -1,6 +1,6 @@
 //! The results page and downloads of the review team area: results (page, CSV, XLSX, JSON)
 //! for viewers and admins, anonymised responses (CSV, XLSX) for admins only. Every download
-//! is recorded in the audit log by `report::downloads`; these handlers only ask and send.
+//! is recorded in the audit log by `report::downloads`, every view of the page here.
 
 use std::io::Read;
 
@@ -11,6 +11,7 @@ use actix_web::{web, HttpResponse};
 use futures_util::Stream;
 use serde::Deserialize;
 
+use crate::audit;
 use crate::error::AppError;
 use crate::messages::report as msg;
 use crate::report::downloads::{self, Body, Download, DownloadError, What};
@@ -141,6 +142,7 @@ pub async fn page(
     let catalog = state.catalog.clone();
     let wanted = slug.clone();
     let by = breakdown.clone();
+    let actor = who.account.email.clone();
     let loaded = state
         .db
         .run(move |conn| -> Result<_, DownloadError> {
@@ -150,6 +152,13 @@ pub async fn page(
             let q = &survey.questionnaire;
             let results = report::results(conn, survey.id, q, by.as_deref())?;
             let comments = report::comments(conn, survey.id, q, &results)?;
+            let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
+            audit::record(
+                conn,
+                &actor,
+                "results.viewed",
+                &format!("{wanted}: results page{by}, by web"),
+            )?;
             Ok((survey, results, comments))
         })
         .await;
