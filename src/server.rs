@@ -234,7 +234,7 @@ fn spawn_draft_cleanup(db: Database, draft_days: u32) {
 /// Folds newly stored responses into the tallies once a second, in bulk, so that
 /// submissions stay cheap; reports add whatever is still pending, so they are always exact.
 fn spawn_tally_folding(db: Database) {
-    const BATCH: i64 = 2_000;
+    const BATCH: i64 = 500;
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -22,3 +22,12 @@ pub fn revert_all(conn: &mut DbConnection) -> Result<usize, DbError> {
     };
     reverted.map_err(|e| DbError::Migration(e.to_string()))
 }
+
+/// Reverts the newest applied migration (for tests of a migration's data handling).
+pub fn revert_last(conn: &mut DbConnection) -> Result<(), DbError> {
+    let reverted = match conn {
+        DbConnection::Sqlite(c) => c.revert_last_migration(SQLITE).map(drop),
+        DbConnection::Postgres(c) => c.revert_last_migration(POSTGRES).map(drop),
+    };
+    reverted.map_err(|e| DbError::Migration(e.to_string()))
+}

@@ -163,17 +163,14 @@ diesel::joinable!(invitation_drafts -> invitations (invitation_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 
 diesel::table! {
-    tallies (survey_id, by_question, by_value, question_key, value) {
+    tally_sheets (survey_id, by_question) {
         survey_id -> Integer,
         by_question -> Text,
-        by_value -> Text,
-        question_key -> Text,
-        value -> Text,
-        count -> BigInt,
+        counts -> Text,
     }
 }
 
-diesel::joinable!(tallies -> surveys (survey_id));
+diesel::joinable!(tally_sheets -> surveys (survey_id));
 
 diesel::table! {
     untallied (response_id) {
@@ -198,6 +195,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitation_tokens,
     invitation_drafts,
     outbox,
-    tallies,
+    tally_sheets,
     untallied,
 );

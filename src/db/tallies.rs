@@ -1,17 +1,18 @@
 //! Tallies: counts per survey, group, question and value, kept up to date as responses are
-//! stored so that results read a few hundred rows whatever the number of responses.
-//! The layout (groups, pseudo-values) is described in the migration and in `report::tally`.
+//! stored so that results read one or two rows whatever the number of responses. Each
+//! grouping (the whole survey, or one breakdown question) is one row holding all its counts
+//! (`Sheet`), so folding a batch of responses rewrites a few rows. The layout (groups,
+//! pseudo-values) is described in the migrations and in `report::tally`.
 
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text};
 
-use super::schema::{responses, tallies, untallied};
+use super::schema::{responses, tally_sheets, untallied};
 use super::DbConnection;
 
-/// What one count is about. Ordered, so that upserts take row locks in the same order in
-/// every instance (no deadlocks between writers on PostgreSQL).
+/// What one count is about. Ordered, so that sheets are locked in the same order in every
+/// instance (no deadlocks between folding instances on PostgreSQL).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TallyKey {
     pub survey_id: i32,
@@ -33,83 +34,108 @@ pub struct TallyRow {
     pub count: i64,
 }
 
-/// SQLite allows 32,766 bound values per statement and PostgreSQL 65,535; six per row.
+/// One grouping's counts: group (`by_value`), then question, then value.
+type Sheet = BTreeMap<String, BTreeMap<String, BTreeMap<String, i64>>>;
+
+/// SQLite allows 32,766 bound values per statement; two per untallied row.
 const SQLITE_ROWS_PER_STATEMENT: usize = 5_000;
-const POSTGRES_ROWS_PER_STATEMENT: usize = 10_000;
 
-const UPSERT_HEAD: &str =
-    "INSERT INTO tallies (survey_id, by_question, by_value, question_key, value, count) VALUES ";
-const UPSERT_TAIL: &str = " ON CONFLICT (survey_id, by_question, by_value, question_key, value) \
-     DO UPDATE SET count = tallies.count + excluded.count";
+fn decode(survey_id: i32, by_question: &str, counts: &str) -> QueryResult<Sheet> {
+    serde_json::from_str(counts).map_err(|e| {
+        diesel::result::Error::DeserializationError(
+            format!("tallies of survey {survey_id} by {by_question:?}: {e}").into(),
+        )
+    })
+}
 
-/// Adds the increments, one multi-row upsert per few thousand keys; the caller provides the
-/// transaction.
-pub fn add(conn: &mut DbConnection, increments: &TallyIncrements) -> QueryResult<()> {
-    let rows: Vec<(&TallyKey, i64)> = increments
-        .iter()
-        .filter(|(_, &count)| count != 0)
-        .map(|(key, &count)| (key, count))
-        .collect();
+fn encode(sheet: &Sheet) -> QueryResult<String> {
+    serde_json::to_string(sheet).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
+}
+
+/// The stored sheet, locked until the end of the transaction on PostgreSQL (on SQLite the
+/// caller's immediate transaction already excludes other writers).
+fn read_for_update(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    by_question: &str,
+) -> QueryResult<Option<String>> {
+    let query = tally_sheets::table
+        .filter(tally_sheets::survey_id.eq(survey_id))
+        .filter(tally_sheets::by_question.eq(by_question))
+        .select(tally_sheets::counts);
     match conn {
-        // In-process SQLite: one cached prepared statement per row beats parsing a
-        // statement with thousands of VALUES each time.
-        DbConnection::Sqlite(lite) => {
-            use diesel::upsert::excluded;
-            for (key, count) in rows {
-                diesel::insert_into(tallies::table)
-                    .values((
-                        tallies::survey_id.eq(key.survey_id),
-                        tallies::by_question.eq(&key.by_question),
-                        tallies::by_value.eq(&key.by_value),
-                        tallies::question_key.eq(&key.question_key),
-                        tallies::value.eq(&key.value),
-                        tallies::count.eq(count),
-                    ))
-                    .on_conflict((
-                        tallies::survey_id,
-                        tallies::by_question,
-                        tallies::by_value,
-                        tallies::question_key,
-                        tallies::value,
-                    ))
-                    .do_update()
-                    .set(tallies::count.eq(tallies::count + excluded(tallies::count)))
-                    .execute(lite)?;
+        DbConnection::Postgres(pg) => query.for_update().first(pg).optional(),
+        DbConnection::Sqlite(lite) => query.first(lite).optional(),
+    }
+}
+
+/// Adds the increments, reading and rewriting each grouping's sheet once; the caller
+/// provides the transaction. Counts that fall to zero are dropped.
+pub fn add(conn: &mut DbConnection, increments: &TallyIncrements) -> QueryResult<()> {
+    let mut by_sheet: BTreeMap<(i32, &str), Vec<(&TallyKey, i64)>> = BTreeMap::new();
+    for (key, &count) in increments.iter().filter(|(_, &count)| count != 0) {
+        by_sheet
+            .entry((key.survey_id, key.by_question.as_str()))
+            .or_default()
+            .push((key, count));
+    }
+    for ((survey_id, by_question), changes) in by_sheet {
+        let stored = read_for_update(conn, survey_id, by_question)?;
+        let mut sheet = match &stored {
+            Some(counts) => decode(survey_id, by_question, counts)?,
+            None => Sheet::new(),
+        };
+        for (key, count) in changes {
+            let values = sheet
+                .entry(key.by_value.clone())
+                .or_default()
+                .entry(key.question_key.clone())
+                .or_default();
+            let total = values.entry(key.value.clone()).or_insert(0);
+            *total += count;
+            if *total == 0 {
+                values.remove(&key.value);
             }
         }
-        DbConnection::Postgres(pg) => {
-            for chunk in rows.chunks(POSTGRES_ROWS_PER_STATEMENT) {
-                let values = (0..chunk.len())
-                    .map(|row| {
-                        let n = row * 6;
-                        format!(
-                            "(${}, ${}, ${}, ${}, ${}, ${})",
-                            n + 1,
-                            n + 2,
-                            n + 3,
-                            n + 4,
-                            n + 5,
-                            n + 6
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let mut query = diesel::sql_query(format!("{UPSERT_HEAD}{values}{UPSERT_TAIL}"))
-                    .into_boxed::<diesel::pg::Pg>();
-                for (key, count) in chunk {
-                    query = query
-                        .bind::<Integer, _>(key.survey_id)
-                        .bind::<Text, _>(key.by_question.as_str())
-                        .bind::<Text, _>(key.by_value.as_str())
-                        .bind::<Text, _>(key.question_key.as_str())
-                        .bind::<Text, _>(key.value.as_str())
-                        .bind::<BigInt, _>(*count);
-                }
-                query.execute(pg)?;
-            }
+        let counts = encode(&sheet)?;
+        let place = tally_sheets::table
+            .filter(tally_sheets::survey_id.eq(survey_id))
+            .filter(tally_sheets::by_question.eq(by_question));
+        if stored.is_some() {
+            diesel::update(place)
+                .set(tally_sheets::counts.eq(&counts))
+                .execute(conn)?;
+        } else {
+            diesel::insert_into(tally_sheets::table)
+                .values((
+                    tally_sheets::survey_id.eq(survey_id),
+                    tally_sheets::by_question.eq(by_question),
+                    tally_sheets::counts.eq(&counts),
+                ))
+                .execute(conn)?;
         }
     }
     Ok(())
+}
+
+fn rows_of(sheets: Vec<(String, String)>, survey_id: i32) -> QueryResult<Vec<TallyRow>> {
+    let mut rows = Vec::new();
+    for (by_question, counts) in sheets {
+        for (by_value, questions) in decode(survey_id, &by_question, &counts)? {
+            for (question_key, values) in questions {
+                for (value, count) in values {
+                    rows.push(TallyRow {
+                        by_question: by_question.clone(),
+                        by_value: by_value.clone(),
+                        question_key: question_key.clone(),
+                        value,
+                        count,
+                    });
+                }
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// The survey's tallies for the whole survey (`by_question` '') and, when given, for the
@@ -120,41 +146,26 @@ pub fn load(
     breakdown: Option<&str>,
 ) -> QueryResult<Vec<TallyRow>> {
     let groupings: Vec<&str> = std::iter::once("").chain(breakdown).collect();
-    tallies::table
-        .filter(tallies::survey_id.eq(survey_id))
-        .filter(tallies::by_question.eq_any(groupings))
-        .select((
-            tallies::by_question,
-            tallies::by_value,
-            tallies::question_key,
-            tallies::value,
-            tallies::count,
-        ))
-        .load(conn)
+    let sheets = tally_sheets::table
+        .filter(tally_sheets::survey_id.eq(survey_id))
+        .filter(tally_sheets::by_question.eq_any(groupings))
+        .select((tally_sheets::by_question, tally_sheets::counts))
+        .load(conn)?;
+    rows_of(sheets, survey_id)
 }
 
 /// Every tally of a survey, in key order (for checks against a recomputation).
 pub fn all(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<TallyRow>> {
-    tallies::table
-        .filter(tallies::survey_id.eq(survey_id))
-        .order((
-            tallies::by_question,
-            tallies::by_value,
-            tallies::question_key,
-            tallies::value,
-        ))
-        .select((
-            tallies::by_question,
-            tallies::by_value,
-            tallies::question_key,
-            tallies::value,
-            tallies::count,
-        ))
-        .load(conn)
+    let sheets = tally_sheets::table
+        .filter(tally_sheets::survey_id.eq(survey_id))
+        .order(tally_sheets::by_question)
+        .select((tally_sheets::by_question, tally_sheets::counts))
+        .load(conn)?;
+    rows_of(sheets, survey_id)
 }
 
 pub fn delete_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<usize> {
-    diesel::delete(tallies::table.filter(tallies::survey_id.eq(survey_id))).execute(conn)
+    diesel::delete(tally_sheets::table.filter(tally_sheets::survey_id.eq(survey_id))).execute(conn)
 }
 
 /// Marks stored responses as not yet tallied (the caller provides the transaction).

@@ -174,14 +174,27 @@ pub fn fold_pending(conn: &mut DbConnection, limit: i64) -> Result<usize, DbErro
             }
             let increments = increments_for_claimed(conn, &claimed)?;
             let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
-            write_transaction(conn, |conn| {
+            let started = std::time::Instant::now();
+            let folded = write_transaction(conn, |conn| {
                 if tallies::unmark(conn, &ids)? != ids.len() {
                     return Err(DbError::Query(diesel::result::Error::RollbackTransaction));
                 }
+                let unmarked = started.elapsed();
                 tallies::add(conn, &increments)?;
+                tracing::debug!(
+                    responses = ids.len(),
+                    tallies = increments.len(),
+                    unmark_ms = unmarked.as_secs_f64() * 1e3,
+                    add_ms = (started.elapsed() - unmarked).as_secs_f64() * 1e3,
+                    "folding"
+                );
                 Ok(ids.len())
-            })
-            .or_else(|error| match error {
+            });
+            tracing::debug!(
+                write_lock_ms = started.elapsed().as_secs_f64() * 1e3,
+                "folded"
+            );
+            folded.or_else(|error| match error {
                 DbError::Query(diesel::result::Error::RollbackTransaction) => Ok(0),
                 other => Err(other),
             })
