@@ -170,7 +170,7 @@ on_both_backends! {
         }
         let refused = browser.post_form("/admin/signin", &[("email", "ann@example.org"), ("password", TEST_PASSWORD)]);
         assert_eq!(refused.status, 429, "the right password is refused while the limit holds");
-        assert!(refused.body.contains("too many failed attempts"));
+        assert!(refused.body.contains("too many failed attempts") && refused.body.contains("Wait 15 minutes"), "{}", refused.body);
         // Another account from the same address is not affected (separate buckets).
         let (_, other) = app.enrolled("bob@example.org", "viewer");
         app.sign_in(&other);
@@ -276,7 +276,9 @@ on_both_backends! {
         let app = TestApp::start(backend);
         let (browser, account) = app.enrolled("ann@example.org", "admin");
         app.clock.advance(Duration::minutes(29));
-        assert_eq!(browser.get("/admin/surveys").status, 200, "29 minutes idle is fine");
+        let page = browser.get("/admin/surveys");
+        assert_eq!(page.status, 200, "29 minutes idle is fine");
+        assert!(page.body.contains("signed out after 30 minutes without activity"), "{}", page.body);
         let csrf = browser.csrf();
         app.clock.advance(Duration::minutes(31));
         // A form sent after the timeout gets a warning page, not a silent loss.
@@ -285,6 +287,7 @@ on_both_backends! {
         assert_eq!(ended.status, 401, "ended after 30 minutes idle");
         assert!(ended.body.contains("You have been signed out"));
         assert!(ended.body.contains("it was not saved"));
+        assert!(ended.body.contains("for 30 minutes, or because you signed in more than 12 hours ago"), "{}", ended.body);
         assert_eq!(app.count("sessions"), 0, "ended on the server");
         assert_eq!(browser.get("/admin/surveys").location(), "/admin/signin");
 

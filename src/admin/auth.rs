@@ -31,7 +31,11 @@ pub enum AuthError {
     #[error("not signed in")]
     NotSignedIn,
     #[error("session ended")]
-    Expired { https: bool },
+    Expired {
+        https: bool,
+        idle_minutes: u32,
+        absolute_minutes: u32,
+    },
     #[error("forbidden")]
     Forbidden,
     #[error("CSRF check failed")]
@@ -75,12 +79,16 @@ impl ResponseError for AuthError {
             AuthError::NotSignedIn => HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, "/admin/signin"))
                 .finish(),
-            AuthError::Expired { https } => {
+            AuthError::Expired {
+                https,
+                idle_minutes,
+                absolute_minutes,
+            } => {
                 let mut response = render(
                     HttpResponse::Unauthorized(),
                     &super::views::SessionEndedPage {
                         title: msg::SESSION_ENDED,
-                        detail: msg::SESSION_ENDED_DETAIL,
+                        detail: &msg::session_ended_detail(*idle_minutes, *absolute_minutes),
                     },
                 );
                 let _ = response.add_removal_cookie(&session_cookie(None, *https));
@@ -170,7 +178,11 @@ async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, Au
             let (row, user) = *found;
             Ok(Some(CurrentSession { token, row, user }))
         }
-        Lookup::Expired => Err(AuthError::Expired { https }),
+        Lookup::Expired => Err(AuthError::Expired {
+            https,
+            idle_minutes: state.settings.security.session_idle_minutes,
+            absolute_minutes: state.settings.security.session_absolute_minutes,
+        }),
         Lookup::Missing => Ok(None),
     }
 }
@@ -179,6 +191,8 @@ async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, Au
 pub struct SignedIn {
     pub account: Account,
     pub session: CurrentSession,
+    /// `security.session_idle_minutes`, for the page footer.
+    pub idle_minutes: u32,
 }
 
 impl SignedIn {
@@ -197,10 +211,12 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
+            let idle_minutes = state_of(&req)?.settings.security.session_idle_minutes;
             match current_session(&req).await? {
                 Some(session) if session.row.stage == Stage::Full.as_str() => Ok(SignedIn {
                     account: session.account(),
                     session,
+                    idle_minutes,
                 }),
                 _ => Err(AuthError::NotSignedIn),
             }

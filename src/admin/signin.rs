@@ -174,14 +174,18 @@ pub async fn sign_in_form() -> HttpResponse {
     )
 }
 
-fn limited_page(email: &str) -> HttpResponse {
+fn limited_page(state: &AppState, email: &str) -> HttpResponse {
     render(
         HttpResponse::TooManyRequests(),
         &SignInPage {
             email,
-            error: Some(msg::SIGN_IN_LIMITED),
+            error: Some(&limited(state)),
         },
     )
+}
+
+fn limited(state: &AppState) -> String {
+    msg::sign_in_limited(state.settings.security.login_window_minutes)
 }
 
 pub async fn sign_in(
@@ -216,7 +220,7 @@ pub async fn sign_in(
         })
         .await?;
     if limited {
-        return Ok(limited_page(&typed_email));
+        return Ok(limited_page(&state, &typed_email));
     }
 
     let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -405,7 +409,7 @@ pub async fn second_factor(
             with_session_cookie(see_other("/admin/surveys"), &token, state.secure_cookies())
         }
         CodeOutcome::Rejected => Ok(page(HttpResponse::Ok(), msg::CODE_WRONG)),
-        CodeOutcome::Limited => Ok(page(HttpResponse::TooManyRequests(), msg::SIGN_IN_LIMITED)),
+        CodeOutcome::Limited => Ok(page(HttpResponse::TooManyRequests(), &limited(&state))),
         CodeOutcome::NotEnrolled => Ok(see_other("/admin/2fa/enrol")),
     }
 }
@@ -474,7 +478,7 @@ pub async fn enrol(
             &state,
             &who,
             HttpResponse::TooManyRequests(),
-            Some(msg::SIGN_IN_LIMITED),
+            Some(&limited(&state)),
         ),
         CodeOutcome::NotEnrolled => Ok(see_other("/admin/2fa")),
     }

@@ -11,6 +11,7 @@ pub struct Chrome {
     pub is_admin: bool,
     pub csrf: String,
     pub current: &'static str,
+    pub idle_minutes: String,
 }
 
 impl Chrome {
@@ -20,6 +21,7 @@ impl Chrome {
             is_admin: who.account.is_admin(),
             csrf: who.csrf(),
             current,
+            idle_minutes: crate::messages::accounts::duration(who.idle_minutes),
         }
     }
 }
