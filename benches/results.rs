@@ -3,7 +3,7 @@
 //! Fills a fresh database with RESPONSES (default 100,000) random responses to the shipped
 //! questionnaire through the storage layer (`respond::writer::store_batch`: the writer's
 //! batch transaction, tallies included, 128 responses per batch), then measures: results
-//! computation + page rendering with and without a breakdown (p50 over 50 runs, at 10% and at
+//! computation + comments + page rendering with and without a breakdown (p50 over 50 runs, at 10% and at
 //! 100% of the responses), CSV export of all responses (time, peak RSS growth), XLSX export
 //! of all responses and of the results.
 //!
@@ -117,7 +117,8 @@ fn measure_results(
         .map(|_| {
             let start = Instant::now();
             let results = candour::report::results(conn, id, q, breakdown).expect("results");
-            let html = candour::report::page::results_page(q, &results, None, String::new())
+            let comments = candour::report::comments(conn, id, q, &results).expect("comments");
+            let html = candour::report::page::results_page(q, &results, comments, String::new())
                 .render()
                 .expect("render");
             assert!(html.len() > 1000);

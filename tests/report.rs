@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::collections::HashSet;
+
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use candour::db::tallies;
 use candour::report::tally;
@@ -362,5 +364,50 @@ on_both_backends! {
         let refolded = candour::report::results(&mut conn, survey.id, &q, Some("agency")).unwrap();
         assert_eq!(serde_json::to_value(&refolded).unwrap(), serde_json::to_value(&folded).unwrap());
         assert_eq!(common::count_rows(&mut conn, "tally_sheets"), 2, "the whole survey and by agency");
+    };
+
+    a_large_survey_shows_a_random_hundred_comments_per_question => |backend: Backend| {
+        use candour::report::comments::COMMENTS_SHOWN;
+        use candour::respond::submission::response_row;
+        use candour::respond::writer::store_batch;
+        let db = common::TestDb::new(backend);
+        let mut conn = db.connect();
+        candour::db::migrations::run_pending(&mut conn).unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).unwrap();
+        let survey = candour::db::surveys::find_by_slug(&mut conn, &q.slug).unwrap().unwrap();
+        // 1,200 responses; every second one leaves a comment.
+        let batch: Vec<_> = (0..1200)
+            .map(|i| {
+                let mut json = json!({"agency": "council", "thresholds": "agree"});
+                if i % 2 == 0 {
+                    json["comment"] = json!(format!("Comment {i}"));
+                }
+                let answers = candour::questionnaire::validate_json_response(&q, json.as_object().unwrap()).unwrap();
+                response_row(survey.id, &answers, now.date())
+            })
+            .collect();
+        store_batch(&mut conn, &batch).unwrap();
+        let results = candour::report::results(&mut conn, survey.id, &q, None).unwrap();
+        let sample = |conn: &mut candour::db::DbConnection| {
+            let lists = candour::report::comments(conn, survey.id, &q, &results).unwrap().expect("allowed");
+            let list = lists.into_iter().find(|l| l.question == "comment").expect("the comment question");
+            assert_eq!(list.total, Some(600));
+            list.bodies
+        };
+        let first = sample(&mut conn);
+        assert_eq!(first.len(), COMMENTS_SHOWN);
+        let distinct: HashSet<&String> = first.iter().collect();
+        assert_eq!(distinct.len(), COMMENTS_SHOWN, "no comment twice");
+        assert!(first.iter().all(|body| body.strip_prefix("Comment ").and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n % 2 == 0 && n < 1200)));
+        // Another view picks another sample (the chance of the same hundred is nil).
+        let second: HashSet<String> = sample(&mut conn).into_iter().collect();
+        assert_ne!(second, first.into_iter().collect::<HashSet<String>>());
+        // The page says that it shows only some of them, and where the rest are.
+        use askama::Template;
+        let comments = candour::report::comments(&mut conn, survey.id, &q, &results).unwrap();
+        let html = candour::report::page::results_page(&q, &results, comments, String::new()).render().unwrap();
+        assert!(html.contains("100 of 600 comments, chosen at random"), "{html}");
+        assert_eq!(html.matches("<li>Comment ").count(), 100);
     };
 }

@@ -86,41 +86,6 @@ pub fn page_for_survey(
     query.load(conn)
 }
 
-/// Every answer to one question that was stored as a string (free text, for comments),
-/// extracted by the database's own JSON functions.
-pub fn string_answers(
-    conn: &mut DbConnection,
-    survey_id: i32,
-    question_key: &str,
-) -> QueryResult<Vec<String>> {
-    use diesel::sql_types::{Integer, Text};
-    #[derive(QueryableByName)]
-    struct Body {
-        #[diesel(sql_type = Text)]
-        body: String,
-    }
-    let bodies = match conn {
-        DbConnection::Sqlite(lite) => {
-            let path = format!("$.\"{}\"", question_key.replace('"', ""));
-            diesel::sql_query(
-                "SELECT json_extract(answers, ?) AS body FROM responses \
-                 WHERE survey_id = ? AND json_type(answers, ?) = 'text'",
-            )
-            .bind::<Text, _>(&path)
-            .bind::<Integer, _>(survey_id)
-            .bind::<Text, _>(&path)
-            .load::<Body>(lite)?
-        }
-        DbConnection::Postgres(pg) => diesel::sql_query(
-            "SELECT answers::jsonb ->> $1 AS body FROM responses \
-             WHERE survey_id = $2 AND jsonb_typeof(answers::jsonb -> $1) = 'string'",
-        )
-        .bind::<Text, _>(question_key)
-        .bind::<Integer, _>(survey_id)
-        .load::<Body>(pg)?,
-    };
-    Ok(bodies.into_iter().map(|b| b.body).collect())
-}
 /// How many responses arrived on each day (`submitted_on`), earliest first; days without
 /// responses are absent.
 pub fn count_per_day(

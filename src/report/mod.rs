@@ -2,6 +2,7 @@
 //! the results page, and downloads (results and k-anonymous responses).
 
 pub mod charts;
+pub mod comments;
 pub mod disclosure;
 pub mod downloads;
 pub mod export;
@@ -13,11 +14,9 @@ pub mod stats;
 pub mod stored;
 pub mod tally;
 
-use rand::seq::SliceRandom;
-use serde::Serialize;
-
 use crate::db::{DbConnection, DbError};
-use crate::questionnaire::{QuestionKind, Questionnaire};
+use crate::questionnaire::Questionnaire;
+pub use comments::{comments, Comments};
 pub use results::{Cell, Results, ResultsError};
 
 #[derive(Debug, thiserror::Error)]
@@ -47,38 +46,4 @@ pub fn results(
 ) -> Result<Results, ReportError> {
     let rows = tally::load_exact(conn, survey_id, q, breakdown)?;
     Ok(results::compute(q, breakdown, &rows)?)
-}
-
-/// The free-text answers to one question, whole survey only, in random order.
-#[derive(Debug, Clone, Serialize)]
-pub struct Comments {
-    pub question: String,
-    pub text: String,
-    pub bodies: Vec<String>,
-}
-
-/// Free-text answers per text question, or nothing while the survey has fewer responses
-/// than its comments threshold (checked on `results`, the same figures the page shows).
-pub fn comments(
-    conn: &mut DbConnection,
-    survey_id: i32,
-    q: &Questionnaire,
-    results: &Results,
-) -> Result<Option<Vec<Comments>>, ReportError> {
-    if !results.comments_allowed {
-        return Ok(None);
-    }
-    let mut all = Vec::new();
-    for question in q.questions() {
-        if matches!(question.kind, QuestionKind::Text { .. }) {
-            let mut bodies = crate::db::responses::string_answers(conn, survey_id, &question.key)?;
-            bodies.shuffle(&mut rand::rng());
-            all.push(Comments {
-                question: question.key.clone(),
-                text: question.text.clone(),
-                bodies,
-            });
-        }
-    }
-    Ok(Some(all))
 }

@@ -1,0 +1,120 @@
+//! Free-text comments for the results page: whole survey only, in random order, and only
+//! once the survey has reached its comments threshold. The page shows at most
+//! `COMMENTS_SHOWN` per question, gathered from a bounded run of responses that starts at a
+//! random identifier, so its cost does not grow with the number of responses; the responses
+//! download with free text holds every comment.
+
+use std::collections::HashMap;
+
+use rand::seq::SliceRandom;
+use serde::Serialize;
+
+use super::{Cell, ReportError, Results};
+use crate::db::{responses, DbConnection, DbError};
+use crate::questionnaire::{QuestionKind, Questionnaire};
+use crate::secrets::random_id;
+
+/// Comments shown per question.
+pub const COMMENTS_SHOWN: usize = 100;
+/// Responses read per query, and at most in all, while gathering them.
+const PAGE: i64 = 500;
+const MOST_READ: usize = 4_000;
+
+/// The free-text answers to one question, whole survey only, in random order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comments {
+    pub question: String,
+    pub text: String,
+    pub bodies: Vec<String>,
+    /// How many answered the question (when that figure is published), so the page can say
+    /// when it shows only some of them.
+    pub total: Option<u64>,
+}
+
+/// Free-text answers per text question, or nothing while the survey has fewer responses
+/// than its comments threshold (checked on `results`, the same figures the page shows).
+pub fn comments(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    q: &Questionnaire,
+    results: &Results,
+) -> Result<Option<Vec<Comments>>, ReportError> {
+    if !results.comments_allowed {
+        return Ok(None);
+    }
+    let mut lists: Vec<Comments> = q
+        .questions()
+        .filter(|question| matches!(question.kind, QuestionKind::Text { .. }))
+        .map(|question| Comments {
+            question: question.key.clone(),
+            text: question.text.clone(),
+            bodies: Vec::new(),
+            total: answered(results, &question.key),
+        })
+        .collect();
+    if !lists.is_empty() {
+        gather(conn, survey_id, &mut lists)?;
+    }
+    for list in &mut lists {
+        list.bodies.shuffle(&mut rand::rng());
+    }
+    Ok(Some(lists))
+}
+
+/// Reads responses in identifier order from a random point, wrapping round once, until
+/// every list is full, every response is read, or `MOST_READ` responses are read.
+fn gather(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    lists: &mut [Comments],
+) -> Result<(), ReportError> {
+    let slot: HashMap<String, usize> = lists
+        .iter()
+        .enumerate()
+        .map(|(i, list)| (list.question.clone(), i))
+        .collect();
+    let start = random_id();
+    let mut after = Some(start.clone());
+    let mut wrapped = false;
+    let mut read = 0;
+    while read < MOST_READ && lists.iter().any(|l| l.bodies.len() < COMMENTS_SHOWN) {
+        let page = responses::page_for_survey(conn, survey_id, after.as_deref(), PAGE)?;
+        for row in &page {
+            if wrapped && row.id > start {
+                return Ok(());
+            }
+            read += 1;
+            let answers: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&row.answers)
+                    .map_err(|e| DbError::Corrupt(format!("stored answers: {e}")))?;
+            for (key, value) in answers {
+                if let (Some(&i), serde_json::Value::String(body)) = (slot.get(&key), value) {
+                    if lists[i].bodies.len() < COMMENTS_SHOWN {
+                        lists[i].bodies.push(body);
+                    }
+                }
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() as i64 == PAGE => after = Some(last.id.clone()),
+            _ if !wrapped => {
+                wrapped = true;
+                after = None;
+            }
+            _ => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+fn answered(results: &Results, key: &str) -> Option<u64> {
+    let question = results
+        .sections
+        .iter()
+        .flat_map(|section| &section.questions)
+        .find(|question| question.key == key)?;
+    match question.cells.first()? {
+        Cell::Shown(figures) => Some(figures.answered),
+        Cell::Suppressed { .. } => None,
+    }
+}
