@@ -38,6 +38,29 @@ fn answer_everything(browser: &common::Browser, slug: &str) {
     assert_eq!(reply.status, 303, "{}", reply.body);
 }
 
+/// One invitee, invited by mail, who has answered the first page on their phone through the
+/// invitation's link: (sink, app, survey slug, that link, the phone).
+fn draft_started_by_link(
+    backend: Backend,
+    extra: &[(&str, &str)],
+) -> (SmtpSink, TestApp, String, String, common::Browser) {
+    let sink = SmtpSink::start();
+    let app = TestApp::start_with_smtp(backend, &sink, extra);
+    let slug = app.import_and_open(&invitation_only(2));
+    app.import_invitees(&slug, "email\nann@example.org\n");
+    app.cli_ok(&["invite", "send", &slug]);
+    let first = sink.wait_for(1, 20)[0].link("i");
+    let phone = app.browser();
+    assert_eq!(phone.get(&first).status, 303);
+    assert_eq!(
+        phone
+            .post_form(&format!("/s/{slug}/page/1"), &[("agency", "police")])
+            .status,
+        303
+    );
+    (sink, app, slug, first, phone)
+}
+
 fn outbox_status(app: &TestApp) -> Vec<(String, i32, bool)> {
     use candour::db::schema::outbox;
     use diesel::prelude::*;
@@ -314,18 +337,8 @@ on_both_backends! {
     };
 
     a_reminder_link_continues_a_draft_started_through_an_earlier_link => |backend: Backend| {
-        let sink = SmtpSink::start();
         let key = "5e".repeat(32);
-        let app = TestApp::start_with_smtp(backend, &sink, &[("security.secret_key", key.as_str())]);
-        let slug = app.import_and_open(&invitation_only(2));
-        app.import_invitees(&slug, "email\nann@example.org\n");
-        app.cli_ok(&["invite", "send", &slug]);
-        let first = sink.wait_for(1, 20)[0].link("i");
-
-        // Started on the phone through the invitation's link.
-        let phone = app.browser();
-        assert_eq!(phone.get(&first).status, 303);
-        assert_eq!(phone.post_form(&format!("/s/{slug}/page/1"), &[("agency", "police")]).status, 303);
+        let (sink, app, slug, first, phone) = draft_started_by_link(backend, &[("security.secret_key", key.as_str())]);
         let stored = common::text_lines(&mut app.db.connect(), "SELECT sealed || ' ' || COALESCE(server_sealed_key, 'none') AS line FROM invitation_drafts");
         assert_eq!(stored.len(), 1);
         assert!(!stored[0].contains("police") && !stored[0].contains("none"), "{stored:?}");
@@ -353,15 +366,7 @@ on_both_backends! {
     };
 
     without_a_secret_key_a_reminder_link_starts_afresh_and_nothing_is_readable => |backend: Backend| {
-        let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
-        let slug = app.import_and_open(&invitation_only(2));
-        app.import_invitees(&slug, "email\nann@example.org\n");
-        app.cli_ok(&["invite", "send", &slug]);
-        let first = sink.wait_for(1, 20)[0].link("i");
-        let phone = app.browser();
-        assert_eq!(phone.get(&first).status, 303);
-        assert_eq!(phone.post_form(&format!("/s/{slug}/page/1"), &[("agency", "police")]).status, 303);
+        let (sink, app, slug, _first, _phone) = draft_started_by_link(backend, &[]);
         let stored = common::text_lines(&mut app.db.connect(), "SELECT COALESCE(server_sealed_key, 'none') AS line FROM invitation_drafts");
         assert_eq!(stored, ["none"]);
 

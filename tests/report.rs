@@ -266,6 +266,28 @@ on_both_backends! {
     };
 }
 
+/// A migrated database holding the small questionnaire, with no responses yet: (the database,
+/// a connection, the questionnaire, the survey's id, now).
+fn small_survey_in_storage(
+    backend: Backend,
+) -> (
+    common::TestDb,
+    candour::db::DbConnection,
+    candour::questionnaire::Questionnaire,
+    i32,
+    chrono::NaiveDateTime,
+) {
+    let db = common::TestDb::new(backend);
+    let mut conn = db.connect();
+    candour::db::migrations::run_pending(&mut conn).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).unwrap();
+    let survey = candour::db::surveys::find_by_slug(&mut conn, &q.slug)
+        .unwrap()
+        .unwrap();
+    (db, conn, q, survey.id, now)
+}
+
 fn page(app: &TestApp, slug: &str, breakdown: Option<&str>) -> String {
     use askama::Template;
     let mut conn = app.db.connect();
@@ -323,12 +345,7 @@ on_both_backends! {
     results_are_exact_before_and_after_folding => |backend: Backend| {
         use candour::respond::submission::response_row;
         use candour::respond::writer::store_batch;
-        let db = common::TestDb::new(backend);
-        let mut conn = db.connect();
-        candour::db::migrations::run_pending(&mut conn).unwrap();
-        let now = chrono::Utc::now().naive_utc();
-        let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).unwrap();
-        let survey = candour::db::surveys::find_by_slug(&mut conn, &q.slug).unwrap().unwrap();
+        let (_db, mut conn, q, survey_id, now) = small_survey_in_storage(backend);
         let answers = |agency: &str, thresholds: &str| {
             let json = json!({"agency": agency, "thresholds": thresholds});
             candour::questionnaire::validate_json_response(&q, json.as_object().unwrap()).unwrap()
@@ -337,7 +354,7 @@ on_both_backends! {
             .map(|i| {
                 let agency = if i % 2 == 0 { "council" } else { "police" };
                 let thresholds = ["agree", "disagree", "dont-know"][i % 3];
-                response_row(survey.id, &answers(agency, thresholds), now.date())
+                response_row(survey_id, &answers(agency, thresholds), now.date())
             })
             .collect();
         store_batch(&mut conn, &batch[..7]).unwrap();
@@ -345,10 +362,10 @@ on_both_backends! {
         store_batch(&mut conn, &batch[7..]).unwrap();
         assert_eq!(common::count_rows(&mut conn, "untallied"), 5, "the last five are pending");
 
-        let pending = candour::report::results(&mut conn, survey.id, &q, Some("agency")).unwrap();
+        let pending = candour::report::results(&mut conn, survey_id, &q, Some("agency")).unwrap();
         tally::fold_all(&mut conn).unwrap();
         assert_eq!(common::count_rows(&mut conn, "untallied"), 0);
-        let folded = candour::report::results(&mut conn, survey.id, &q, Some("agency")).unwrap();
+        let folded = candour::report::results(&mut conn, survey_id, &q, Some("agency")).unwrap();
         assert_eq!(serde_json::to_value(&pending).unwrap(), serde_json::to_value(&folded).unwrap());
         assert_eq!(serde_json::to_value(&folded).unwrap()["responses"], 12);
 
@@ -358,10 +375,10 @@ on_both_backends! {
         assert_eq!(common::count_rows(&mut conn, "untallied"), 12);
         assert_eq!(candour::db::migrations::run_pending(&mut conn).unwrap(), 1);
         assert_eq!(common::count_rows(&mut conn, "untallied"), 12);
-        let migrated = candour::report::results(&mut conn, survey.id, &q, Some("agency")).unwrap();
+        let migrated = candour::report::results(&mut conn, survey_id, &q, Some("agency")).unwrap();
         assert_eq!(serde_json::to_value(&migrated).unwrap(), serde_json::to_value(&folded).unwrap());
         tally::fold_all(&mut conn).unwrap();
-        let refolded = candour::report::results(&mut conn, survey.id, &q, Some("agency")).unwrap();
+        let refolded = candour::report::results(&mut conn, survey_id, &q, Some("agency")).unwrap();
         assert_eq!(serde_json::to_value(&refolded).unwrap(), serde_json::to_value(&folded).unwrap());
         assert_eq!(common::count_rows(&mut conn, "tally_sheets"), 2, "the whole survey and by agency");
     };
@@ -370,12 +387,7 @@ on_both_backends! {
         use candour::report::comments::COMMENTS_SHOWN;
         use candour::respond::submission::response_row;
         use candour::respond::writer::store_batch;
-        let db = common::TestDb::new(backend);
-        let mut conn = db.connect();
-        candour::db::migrations::run_pending(&mut conn).unwrap();
-        let now = chrono::Utc::now().naive_utc();
-        let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).unwrap();
-        let survey = candour::db::surveys::find_by_slug(&mut conn, &q.slug).unwrap().unwrap();
+        let (_db, mut conn, q, survey_id, now) = small_survey_in_storage(backend);
         // 1,200 responses; every second one leaves a comment.
         let batch: Vec<_> = (0..1200)
             .map(|i| {
@@ -384,13 +396,13 @@ on_both_backends! {
                     json["comment"] = json!(format!("Comment {i}"));
                 }
                 let answers = candour::questionnaire::validate_json_response(&q, json.as_object().unwrap()).unwrap();
-                response_row(survey.id, &answers, now.date())
+                response_row(survey_id, &answers, now.date())
             })
             .collect();
         store_batch(&mut conn, &batch).unwrap();
-        let results = candour::report::results(&mut conn, survey.id, &q, None).unwrap();
+        let results = candour::report::results(&mut conn, survey_id, &q, None).unwrap();
         let sample = |conn: &mut candour::db::DbConnection| {
-            let lists = candour::report::comments(conn, survey.id, &q, &results).unwrap().expect("allowed");
+            let lists = candour::report::comments(conn, survey_id, &q, &results).unwrap().expect("allowed");
             let list = lists.into_iter().find(|l| l.question == "comment").expect("the comment question");
             assert_eq!(list.total, Some(600));
             list.bodies
@@ -405,7 +417,7 @@ on_both_backends! {
         assert_ne!(second, first.into_iter().collect::<HashSet<String>>());
         // The page says that it shows only some of them, and where the rest are.
         use askama::Template;
-        let comments = candour::report::comments(&mut conn, survey.id, &q, &results).unwrap();
+        let comments = candour::report::comments(&mut conn, survey_id, &q, &results).unwrap();
         let html = candour::report::page::results_page(&q, &results, comments, String::new()).render().unwrap();
         assert!(html.contains("100 of 600 comments, chosen at random"), "{html}");
         assert_eq!(html.matches("<li>Comment ").count(), 100);
