@@ -12,7 +12,7 @@ use crate::invite::{self, rates::Counts, InviteImportError, Links, ReminderScope
 use crate::messages::invitations as msg;
 use crate::web::AppState;
 
-use super::auth::{check_csrf, AuthError, RequireAdmin};
+use super::auth::{check_csrf, AuthError, RequireAdmin, SignedIn};
 use super::forms::{self, see_other};
 use super::surveys::{read_checked_upload, survey_page_with, uploaded_file, Done, Feedback};
 use super::views::{DayLine, InvitationsPanel, RateFigures, RateLine};
@@ -98,18 +98,7 @@ pub async fn upload(
     let limit = state.settings.invitations.max_upload_bytes;
     let upload = read_checked_upload(&state, &req, &who, form, limit).await?;
     let Some(data) = uploaded_file(upload) else {
-        let feedback = Feedback {
-            error: Some(msg::LIST_MISSING.to_owned()),
-            ..Feedback::default()
-        };
-        return survey_page_with(
-            &state,
-            &who,
-            slug,
-            HttpResponse::UnprocessableEntity(),
-            feedback,
-        )
-        .await;
+        return refused(&state, &who, slug, Feedback::error(msg::LIST_MISSING)).await;
     };
     let actor = who.account.email.clone();
     let target = slug.clone();
@@ -144,16 +133,26 @@ pub async fn upload(
                     .collect(),
                 ..Feedback::default()
             };
-            survey_page_with(
-                &state,
-                &who,
-                slug,
-                HttpResponse::UnprocessableEntity(),
-                feedback,
-            )
-            .await
+            refused(&state, &who, slug, feedback).await
         }
     }
+}
+
+/// The survey page again, saying why the form was refused.
+async fn refused(
+    state: &AppState,
+    who: &SignedIn,
+    slug: String,
+    feedback: Feedback,
+) -> Result<HttpResponse, AuthError> {
+    survey_page_with(
+        state,
+        who,
+        slug,
+        HttpResponse::UnprocessableEntity(),
+        feedback,
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -202,18 +201,7 @@ async fn queue(
         })
         .await?;
     let Some(count) = outcome else {
-        let feedback = Feedback {
-            error: Some(msg::NOT_OPEN.to_owned()),
-            ..Feedback::default()
-        };
-        return survey_page_with(
-            &state,
-            &who,
-            slug,
-            HttpResponse::UnprocessableEntity(),
-            feedback,
-        )
-        .await;
+        return refused(&state, &who, slug, Feedback::error(msg::NOT_OPEN)).await;
     };
     let done = match mailing {
         Mailing::Invitations => Done::invitations(count),

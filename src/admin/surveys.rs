@@ -200,6 +200,15 @@ pub(super) struct Feedback {
     pub invitee_problems: Vec<String>,
 }
 
+impl Feedback {
+    pub fn error(text: &str) -> Self {
+        Self {
+            error: Some(text.to_owned()),
+            ..Self::default()
+        }
+    }
+}
+
 pub(super) async fn survey_page_with(
     state: &AppState,
     who: &SignedIn,
