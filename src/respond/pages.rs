@@ -89,6 +89,23 @@ async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Vis
         .await
 }
 
+/// A respondent with a draft in a survey that takes their answers, or the page to send
+/// instead: the refusal, or the start page when there is no draft yet.
+async fn with_draft(
+    state: &AppState,
+    slug: String,
+    req: &HttpRequest,
+) -> Result<Result<(LiveSurvey, Draft), HttpResponse>, AppError> {
+    let visit = visit(state, slug, draft::pass_from(req)).await?;
+    if let Some(refused) = visit.turned_away(state.today()) {
+        return Ok(Err(refused));
+    }
+    Ok(match visit.draft {
+        Some(draft) => Ok((visit.survey, draft)),
+        None => Err(see_other(format!("/s/{}", visit.survey.slug))),
+    })
+}
+
 /// Every link of a completed invitation shows this, and accepts nothing.
 pub fn already_responded(survey: &LiveSurvey) -> HttpResponse {
     render(
@@ -287,15 +304,12 @@ async fn show_section(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    let visit = visit(&state, slug, draft::pass_from(&req)).await?;
-    if let Some(refused) = visit.turned_away(state.today()) {
-        return Ok(refused);
-    }
-    let survey = &visit.survey;
-    let index = section_index(&survey.questionnaire, number)?;
-    let Some(draft) = visit.draft else {
-        return Ok(see_other(format!("/s/{}", survey.slug)));
+    let (survey, draft) = match with_draft(&state, slug, &req).await? {
+        Ok(found) => found,
+        Err(instead) => return Ok(instead),
     };
+    let survey = &survey;
+    let index = section_index(&survey.questionnaire, number)?;
     let visible = questionnaire::visible_sections(&survey.questionnaire, &draft.answers);
     if !visible.contains(&index) {
         return Ok(see_other(next_after(survey, &visible, index)));
@@ -354,17 +368,13 @@ async fn save_section(
     let (slug, number) = path.into_inner();
     let mut fields = form_fields(&state, &req, payload).await?;
     let going_back = take_action(&mut fields) == Some("back".to_owned());
-    let visit = visit(&state, slug, draft::pass_from(&req)).await?;
     let today = state.today();
-    if let Some(refused) = visit.turned_away(today) {
-        return Ok(refused);
-    }
-    let survey = visit.survey;
+    let (survey, mut draft) = match with_draft(&state, slug, &req).await? {
+        Ok(found) => found,
+        Err(instead) => return Ok(instead),
+    };
     let q = survey.questionnaire.clone();
     let index = section_index(&q, number)?;
-    let Some(mut draft) = visit.draft else {
-        return Ok(see_other(format!("/s/{}", survey.slug)));
-    };
     let visible = questionnaire::visible_sections(&q, &draft.answers);
     let parsed = questionnaire::parse_section_form(&q, index, &fields, &draft.answers);
     let section_answers = match parsed {
@@ -446,17 +456,14 @@ async fn check(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req)).await?;
-    if let Some(refused) = visit.turned_away(state.today()) {
-        return Ok(refused);
-    }
-    let Some(draft) = visit.draft else {
-        return Ok(see_other(format!("/s/{}", visit.survey.slug)));
+    let (survey, draft) = match with_draft(&state, slug.into_inner(), &req).await? {
+        Ok(found) => found,
+        Err(instead) => return Ok(instead),
     };
-    let problems = questionnaire::check_complete(&visit.survey.questionnaire, &draft.answers);
+    let problems = questionnaire::check_complete(&survey.questionnaire, &draft.answers);
     Ok(render(
         HttpResponse::Ok(),
-        &check_page(&visit.survey, &draft.answers, &problems),
+        &check_page(&survey, &draft.answers, &problems),
     ))
 }
 
@@ -467,14 +474,10 @@ async fn submit(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     form_fields(&state, &req, payload).await?;
-    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req)).await?;
     let today = state.today();
-    if let Some(refused) = visit.turned_away(today) {
-        return Ok(refused);
-    }
-    let survey = visit.survey;
-    let Some(mut draft) = visit.draft else {
-        return Ok(see_other(format!("/s/{}", survey.slug)));
+    let (survey, mut draft) = match with_draft(&state, slug.into_inner(), &req).await? {
+        Ok(found) => found,
+        Err(instead) => return Ok(instead),
     };
     questionnaire::prune_hidden(&survey.questionnaire, &mut draft.answers);
     let problems = questionnaire::check_complete(&survey.questionnaire, &draft.answers);
