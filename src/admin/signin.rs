@@ -228,34 +228,31 @@ pub async fn sign_in(
         .passwords
         .verify(Password::new(field(&fields, "password")), stored)
         .await;
-    let user = user.filter(|u| password_ok && !u.disabled);
     let key = state.secret_key.clone();
-    let Some(user) = user else {
-        let actor = if password_ok {
-            email.clone()
-        } else {
-            String::new()
-        };
-        state
-            .db
-            .run(move |conn| -> Result<_, AppError> {
-                rate_limit::record_failure(conn, &limits, &buckets, now)?;
-                let actor = match users::find_by_email(conn, &email)? {
-                    Some(known) if actor.is_empty() => (known.email, "wrong password"),
-                    Some(known) => (known.email, "account disabled"),
-                    None => (UNKNOWN_ACCOUNT.to_owned(), "no such account"),
-                };
-                audit::record(conn, &actor.0, "sign-in.failed", actor.1)?;
-                Ok(())
-            })
-            .await?;
-        return Ok(render(
-            HttpResponse::Ok(),
-            &SignInPage {
-                email: &typed_email,
-                error: Some(msg::SIGN_IN_FAILED),
-            },
-        ));
+    let user = match user {
+        Some(user) if password_ok && !user.disabled => user,
+        refused => {
+            let (actor, reason) = match refused {
+                None => (UNKNOWN_ACCOUNT.to_owned(), "no such account"),
+                Some(known) if !password_ok => (known.email, "wrong password"),
+                Some(known) => (known.email, "account disabled"),
+            };
+            state
+                .db
+                .run(move |conn| -> Result<_, AppError> {
+                    rate_limit::record_failure(conn, &limits, &buckets, now)?;
+                    audit::record(conn, &actor, "sign-in.failed", reason)?;
+                    Ok(())
+                })
+                .await?;
+            return Ok(render(
+                HttpResponse::Ok(),
+                &SignInPage {
+                    email: &typed_email,
+                    error: Some(msg::SIGN_IN_FAILED),
+                },
+            ));
+        }
     };
 
     let enrolled = user.totp_confirmed;
