@@ -654,6 +654,8 @@ pub enum SmtpMode {
     Temporary,
     /// Connections are closed before the greeting.
     Down,
+    /// Each connection is closed, without a word, after the message it carried.
+    HangUpAfterMessage,
 }
 
 /// One message as the SMTP server received it.
@@ -705,6 +707,8 @@ struct SinkState {
     messages: Vec<Received>,
     reject: Vec<String>,
     rejected: usize,
+    connections: usize,
+    quits: usize,
 }
 
 /// A real SMTP server on loopback, in threads: it speaks enough ESMTP for lettre, keeps
@@ -756,6 +760,16 @@ impl SmtpSink {
         self.state.lock().unwrap().messages.clone()
     }
 
+    /// Connections accepted so far (including those closed at once in `Down` mode).
+    pub fn connections(&self) -> usize {
+        self.state.lock().unwrap().connections
+    }
+
+    /// QUIT commands received so far.
+    pub fn quits(&self) -> usize {
+        self.state.lock().unwrap().quits
+    }
+
     /// Waits until at least `count` messages arrived (or panics after `seconds`).
     pub fn wait_for(&self, count: usize, seconds: u64) -> Vec<Received> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
@@ -779,7 +793,11 @@ fn serve_smtp(
     state: &std::sync::Mutex<SinkState>,
 ) -> std::io::Result<()> {
     use std::io::{BufRead, BufReader, Write};
-    let mode = state.lock().unwrap().mode.unwrap_or(SmtpMode::Accept);
+    let mode = {
+        let mut state = state.lock().unwrap();
+        state.connections += 1;
+        state.mode.unwrap_or(SmtpMode::Accept)
+    };
     if mode == SmtpMode::Down {
         return Ok(());
     }
@@ -846,7 +864,11 @@ fn serve_smtp(
                 data,
             });
             writer.write_all(b"250 queued\r\n")?;
+            if mode == SmtpMode::HangUpAfterMessage {
+                return Ok(());
+            }
         } else if command == "QUIT" {
+            state.lock().unwrap().quits += 1;
             writer.write_all(b"221 bye\r\n")?;
             return Ok(());
         } else {
