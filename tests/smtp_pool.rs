@@ -1,6 +1,7 @@
 //! The SMTP connection pool against a real SMTP server on loopback: connections are reused
-//! and never more than the pool's size, one the server dropped is replaced, a 5xx is
-//! permanent, a 4xx and a refused connection are temporary, closing says QUIT.
+//! and never more than the pool's size, one the server dropped is replaced, a 5xx to a
+//! message is permanent, a 4xx, a refused session and a refused connection are temporary,
+//! closing says QUIT.
 
 mod common;
 
@@ -128,6 +129,21 @@ fn a_4xx_reply_and_a_silent_server_are_temporary() {
         pool.send(&message("a@example.org")).await.unwrap();
     });
     assert_eq!(sink.messages().len(), 1);
+}
+
+/// A 5xx before any message (greeting, EHLO, AUTH) is about the server or our settings: a
+/// wrong password must not mark every invitee undeliverable.
+#[test]
+fn a_session_refused_at_the_greeting_is_temporary() {
+    let sink = SmtpSink::start();
+    sink.set_mode(SmtpMode::RefuseSession);
+    let pool = SmtpPool::new(&sink.url(), 1, TIMEOUT).unwrap();
+    runtime().block_on(async {
+        let error = pool.send(&message("a@example.org")).await.unwrap_err();
+        assert!(matches!(error, SmtpError::Open { .. }), "{error:?}");
+        assert!(!error.is_permanent(), "{error}");
+        assert!(error.to_string().contains("no service here"), "{error}");
+    });
 }
 
 #[test]

@@ -44,6 +44,13 @@ pub enum SmtpError {
     },
     #[error("the SMTP server did not answer within {} s", .0.as_secs())]
     Timeout(Duration),
+    /// Refused while opening the session (greeting, EHLO, STARTTLS, AUTH): a matter of the
+    /// server or our settings, never of one message, so never permanent.
+    #[error("cannot open an SMTP session with {server}: {source}")]
+    Open {
+        server: String,
+        source: lettre::transport::smtp::Error,
+    },
     #[error("the SMTP connection pool is closed")]
     Closed,
     #[error(transparent)]
@@ -51,7 +58,7 @@ pub enum SmtpError {
 }
 
 impl SmtpError {
-    /// A 5xx reply: the server will never accept this message.
+    /// A 5xx reply to this message: the server will never accept it.
     pub fn is_permanent(&self) -> bool {
         matches!(self, Self::Smtp(error) if error.is_permanent())
     }
@@ -303,8 +310,13 @@ impl SmtpPool {
             )),
             Security::None | Security::StartTls { .. } => Box::new(tcp),
         };
-        let mut connection =
-            AsyncSmtpConnection::connect_with_transport(stream, &endpoint.hello).await?;
+        let open_error = |source| SmtpError::Open {
+            server: endpoint.server(),
+            source,
+        };
+        let mut connection = AsyncSmtpConnection::connect_with_transport(stream, &endpoint.hello)
+            .await
+            .map_err(open_error)?;
         if let Security::StartTls {
             parameters,
             required,
@@ -313,11 +325,15 @@ impl SmtpPool {
             if *required || connection.can_starttls() {
                 connection
                     .starttls(parameters.clone(), &endpoint.hello)
-                    .await?;
+                    .await
+                    .map_err(open_error)?;
             }
         }
         if let Some(credentials) = &endpoint.credentials {
-            connection.auth(DEFAULT_MECHANISMS, credentials).await?;
+            connection
+                .auth(DEFAULT_MECHANISMS, credentials)
+                .await
+                .map_err(open_error)?;
         }
         Ok(connection)
     }

@@ -656,6 +656,8 @@ pub enum SmtpMode {
     Down,
     /// Each connection is closed, without a word, after the message it carried.
     HangUpAfterMessage,
+    /// Sessions are refused at the greeting with a permanent 554 reply.
+    RefuseSession,
 }
 
 /// One message as the SMTP server received it.
@@ -802,6 +804,9 @@ fn serve_smtp(
         return Ok(());
     }
     let mut writer = stream.try_clone()?;
+    if mode == SmtpMode::RefuseSession {
+        return writer.write_all(b"554 5.3.2 no service here\r\n");
+    }
     let mut reader = BufReader::new(stream);
     writer.write_all(b"220 sink.test ESMTP\r\n")?;
     let mut recipients = Vec::new();
