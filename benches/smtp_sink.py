@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """A counting SMTP sink on loopback for benches/mail: accepts every message, counts them and
 their distinct Message-IDs, and writes a JSON summary to the file named by argv[2] whenever
-asked with SIGUSR1 and on exit. Usage: smtp_sink.py PORT SUMMARY.json"""
+asked with SIGUSR1 and on exit. Usage: smtp_sink.py PORT SUMMARY.json
+
+The listen backlog is large: with asyncio's default of 100, a sender opening a few hundred
+connections at once overflows the accept queue, the kernel answers with SYN cookies and then
+drops the final ACKs, and the sender is left with connections it thinks are open that wait
+for a greeting that never comes."""
 import asyncio, json, signal, sys, time
 
 PORT, SUMMARY = int(sys.argv[1]), sys.argv[2]
@@ -28,7 +33,9 @@ async def session(reader, writer):
                 mid = None
                 while True:
                     data = await reader.readline()
-                    if data in (b".\r\n", b""):
+                    if data == b"":
+                        return  # cut off mid-message: not counted
+                    if data == b".\r\n":
                         break
                     if mid is None and data.lower().startswith(b"message-id:"):
                         mid = data.split(b":", 1)[1].strip()
@@ -44,6 +51,8 @@ async def session(reader, writer):
             else:
                 writer.write(b"250 ok\r\n")
             await writer.drain()
+    except (ConnectionError, asyncio.CancelledError):
+        pass  # a sender that went away, or the sink stopping with connections open
     finally:
         writer.close()
 
@@ -52,7 +61,7 @@ async def main():
     loop.add_signal_handler(signal.SIGUSR1, write_summary)
     stop = loop.create_future()
     loop.add_signal_handler(signal.SIGTERM, lambda: stop.done() or stop.set_result(None))
-    server = await asyncio.start_server(session, "127.0.0.1", PORT)
+    server = await asyncio.start_server(session, "127.0.0.1", PORT, backlog=1024)
     async with server:
         await stop
     write_summary()

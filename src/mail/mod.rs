@@ -4,6 +4,7 @@
 pub mod message;
 pub mod scheduler;
 pub mod sender;
+pub mod smtp_pool;
 pub mod transport;
 
 pub use sender::Sender;

@@ -60,12 +60,15 @@ impl Sender {
     }
 
     /// Sends until `stop` fires (or its sender is dropped); a batch under way is finished and
-    /// recorded first, and the transport is closed inside the runtime.
+    /// recorded first, then the transport's connections are closed (SMTP QUIT).
     pub async fn run_until(self, mut stop: tokio::sync::oneshot::Receiver<()>) {
         let idle = Duration::from_millis(self.settings.poll_ms);
         loop {
             let wait = match self.pass().await {
-                Ok(0) => idle,
+                Ok(0) => {
+                    self.transport.close_idle().await;
+                    idle
+                }
                 Ok(_) => Duration::ZERO,
                 Err(error) => {
                     tracing::warn!(%error, "the mail sender could not reach the outbox");
@@ -73,10 +76,11 @@ impl Sender {
                 }
             };
             tokio::select! {
-                _ = &mut stop => return,
+                _ = &mut stop => break,
                 _ = tokio::time::sleep(wait) => {}
             }
         }
+        self.transport.close().await;
     }
 
     /// One batch: claim, send, record. Returns how many messages were attempted.

@@ -1,12 +1,14 @@
 //! How mail leaves: pooled async SMTP (`smtp://`, `smtps://`, STARTTLS with `?tls=required`
-//! or `?tls=opportunistic`, credentials in the URL), or `.eml` files in a folder.
+//! or `?tls=opportunistic`, credentials in the URL; see [`SmtpPool`]), or `.eml` files in a
+//! folder.
 
 use std::time::Duration;
 
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{MailSettings, MailTransport};
+
+use super::smtp_pool::SmtpPool;
 
 /// How long one SMTP conversation may take before it counts as a temporary failure.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,7 +35,7 @@ pub enum SendFailure {
 
 /// One reused transport for the whole process.
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Box<SmtpPool>),
     File(AsyncFileTransport<Tokio1Executor>),
 }
 
@@ -41,15 +43,9 @@ impl Transport {
     pub fn from_settings(mail: &MailSettings) -> Result<Self, TransportError> {
         match mail.transport {
             MailTransport::Smtp => {
-                let builder =
-                    AsyncSmtpTransport::<Tokio1Executor>::from_url(mail.smtp_url.expose())
-                        .map_err(|e| TransportError::Url(e.to_string()))?;
-                Ok(Self::Smtp(
-                    builder
-                        .timeout(Some(SMTP_TIMEOUT))
-                        .pool_config(PoolConfig::new().max_size(mail.connections))
-                        .build(),
-                ))
+                SmtpPool::new(mail.smtp_url.expose(), mail.connections, SMTP_TIMEOUT)
+                    .map(|pool| Self::Smtp(Box::new(pool)))
+                    .map_err(|e| TransportError::Url(e.to_string()))
             }
             MailTransport::File => {
                 std::fs::create_dir_all(&mail.file_dir).map_err(|source| {
@@ -65,7 +61,7 @@ impl Transport {
 
     pub async fn send(&self, message: Message) -> Result<(), SendFailure> {
         match self {
-            Self::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|error| {
+            Self::Smtp(smtp) => smtp.send(&message).await.map_err(|error| {
                 if error.is_permanent() {
                     SendFailure::Permanent(error.to_string())
                 } else {
@@ -77,6 +73,20 @@ impl Transport {
                 .await
                 .map(drop)
                 .map_err(|error| SendFailure::Temporary(error.to_string())),
+        }
+    }
+
+    /// Closes SMTP connections that have been idle a while (nothing to do for files).
+    pub async fn close_idle(&self) {
+        if let Self::Smtp(smtp) = self {
+            smtp.close_idle().await;
+        }
+    }
+
+    /// Closes every SMTP connection politely; later messages are refused.
+    pub async fn close(&self) {
+        if let Self::Smtp(smtp) = self {
+            smtp.close().await;
         }
     }
 }

@@ -670,6 +670,10 @@ pub enum SmtpMode {
     Temporary,
     /// Connections are closed before the greeting.
     Down,
+    /// Each connection is closed, without a word, after the message it carried.
+    HangUpAfterMessage,
+    /// Sessions are refused at the greeting with a permanent 554 reply.
+    RefuseSession,
 }
 
 /// One message as the SMTP server received it.
@@ -721,6 +725,8 @@ struct SinkState {
     messages: Vec<Received>,
     reject: Vec<String>,
     rejected: usize,
+    connections: usize,
+    quits: usize,
 }
 
 /// A real SMTP server on loopback, in threads: it speaks enough ESMTP for lettre, keeps
@@ -772,6 +778,16 @@ impl SmtpSink {
         self.state.lock().unwrap().messages.clone()
     }
 
+    /// Connections accepted so far (including those closed at once in `Down` mode).
+    pub fn connections(&self) -> usize {
+        self.state.lock().unwrap().connections
+    }
+
+    /// QUIT commands received so far.
+    pub fn quits(&self) -> usize {
+        self.state.lock().unwrap().quits
+    }
+
     /// Waits until at least `count` messages arrived (or panics after `seconds`).
     pub fn wait_for(&self, count: usize, seconds: u64) -> Vec<Received> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
@@ -795,11 +811,18 @@ fn serve_smtp(
     state: &std::sync::Mutex<SinkState>,
 ) -> std::io::Result<()> {
     use std::io::{BufRead, BufReader, Write};
-    let mode = state.lock().unwrap().mode.unwrap_or(SmtpMode::Accept);
+    let mode = {
+        let mut state = state.lock().unwrap();
+        state.connections += 1;
+        state.mode.unwrap_or(SmtpMode::Accept)
+    };
     if mode == SmtpMode::Down {
         return Ok(());
     }
     let mut writer = stream.try_clone()?;
+    if mode == SmtpMode::RefuseSession {
+        return writer.write_all(b"554 5.3.2 no service here\r\n");
+    }
     let mut reader = BufReader::new(stream);
     writer.write_all(b"220 sink.test ESMTP\r\n")?;
     let mut recipients = Vec::new();
@@ -862,7 +885,11 @@ fn serve_smtp(
                 data,
             });
             writer.write_all(b"250 queued\r\n")?;
+            if mode == SmtpMode::HangUpAfterMessage {
+                return Ok(());
+            }
         } else if command == "QUIT" {
+            state.lock().unwrap().quits += 1;
             writer.write_all(b"221 bye\r\n")?;
             return Ok(());
         } else {
