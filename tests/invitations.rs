@@ -379,3 +379,34 @@ on_both_backends! {
         assert_eq!(app.count("invitation_drafts"), 0, "the draft nobody can open is deleted");
     };
 }
+
+on_both_backends! {
+    one_invitation_answers_once_even_when_its_token_arrives_many_times_at_once => |backend: Backend| {
+        let sink = SmtpSink::start();
+        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let slug = app.import_and_open(&invitation_only(2));
+        app.import_invitees(&slug, "email\nann@example.org\nbob@example.org\n");
+        app.cli_ok(&["invite", "send", &slug]);
+        let mail = sink.wait_for(2, 20);
+        let tokens: Vec<String> = mail.iter().map(|m| m.link("i")[3..].to_owned()).collect();
+        // Eight copies of each invitation's response, sent together, land in the writer's
+        // batches together: each invitation is stored once, every other copy is refused.
+        let statuses: Vec<u16> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..16)
+                .map(|i| {
+                    let (app, slug, token) = (&app, &slug, &tokens[i % 2]);
+                    scope.spawn(move || {
+                        let body = serde_json::json!({"token": token, "answers": {"agency": "council", "thresholds": "agree"}});
+                        app.browser().post_json(&format!("/api/v1/surveys/{slug}/responses"), &body).status
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(statuses.iter().filter(|&&s| s == 201).count(), 2, "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|&&s| s == 409).count(), 14, "{statuses:?}");
+        assert_eq!(app.count("responses"), 2);
+        let status = app.cli_ok(&["survey", "status", &slug]);
+        assert!(status.contains("invited 2, completed 2"), "{status}");
+    };
+}

@@ -1,5 +1,7 @@
 //! Unfinished responses on the open link, found by the hash of a random cookie value.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -57,6 +59,29 @@ pub fn delete(conn: &mut DbConnection, id_hash: &str) -> QueryResult<bool> {
     diesel::delete(drafts::table.find(id_hash))
         .execute(conn)
         .map(|n| n > 0)
+}
+
+/// Deletes these open-link drafts; returns the hashes of those that existed (the caller
+/// provides the transaction).
+pub fn delete_all(conn: &mut DbConnection, id_hashes: &[&str]) -> QueryResult<HashSet<String>> {
+    if id_hashes.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let chosen = drafts::table.filter(drafts::id_hash.eq_any(id_hashes));
+    let deleted: Vec<String> = match conn {
+        // Two instances deleting one draft: the second waits for the first and gets nothing.
+        DbConnection::Postgres(pg) => diesel::delete(chosen)
+            .returning(drafts::id_hash)
+            .get_results(pg)?,
+        // The caller's immediate transaction already excludes other writers.
+        DbConnection::Sqlite(lite) => {
+            let existing: Vec<String> = chosen.select(drafts::id_hash).load(lite)?;
+            diesel::delete(drafts::table.filter(drafts::id_hash.eq_any(&existing)))
+                .execute(lite)?;
+            existing
+        }
+    };
+    Ok(deleted.into_iter().collect())
 }
 
 pub fn delete_older_than(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<usize> {

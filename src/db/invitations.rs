@@ -17,7 +17,7 @@ use super::DbConnection;
 /// PostgreSQL allows 65,535 bound values per statement; invitation rows carry thirteen.
 const ROWS_PER_STATEMENT: usize = 4_000;
 
-/// Other invitations rewritten with every completion on PostgreSQL.
+/// Other invitations of a survey rewritten with each batch of completions on PostgreSQL.
 pub const COVER_REWRITES: i64 = 32;
 
 #[derive(Debug, Clone, Insertable)]
@@ -218,6 +218,18 @@ pub fn save_draft(
     })
 }
 
+/// Deletes the sealed drafts of these invitations (once their responses are stored).
+pub fn delete_drafts(conn: &mut DbConnection, invitation_ids: &[&str]) -> QueryResult<()> {
+    if invitation_ids.is_empty() {
+        return Ok(());
+    }
+    diesel::delete(
+        invitation_drafts::table.filter(invitation_drafts::invitation_id.eq_any(invitation_ids)),
+    )
+    .execute(conn)
+    .map(drop)
+}
+
 pub fn delete_draft(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<()> {
     diesel::delete(invitation_drafts::table.find(invitation_id))
         .execute(conn)
@@ -230,57 +242,70 @@ pub fn delete_drafts_older_than(conn: &mut DbConnection, day: NaiveDate) -> Quer
         .execute(conn)
 }
 
-/// Marks an invitation completed (a flag, never a time); false when it already was.
-/// On PostgreSQL the completion is written by one statement that also rewrites (unchanged)
-/// a run of other invitations of the survey starting at a random id, so the completed row's
-/// new version lands among them in their existing physical order, not at a position that
-/// follows the order of completions.
-pub fn complete(conn: &mut DbConnection, invitation_id: &str, survey_id: i32) -> QueryResult<bool> {
-    let DbConnection::Postgres(pg) = conn else {
-        let claimed = diesel::update(
-            invitations::table
-                .filter(invitations::id.eq(invitation_id))
-                .filter(invitations::completed.eq(false)),
-        )
-        .set(invitations::completed.eq(true))
-        .execute(conn)?;
-        return Ok(claimed > 0);
-    };
-    let completed: Option<bool> = invitations::table
-        .find(invitation_id)
-        .select(invitations::completed)
-        .for_update()
-        .first(pg)
-        .optional()?;
-    if completed != Some(false) {
-        return Ok(false);
+/// Marks invitations completed (a flag, never a time) and returns those that were not
+/// completed before; the caller provides the transaction. On PostgreSQL the completions are
+/// written by one statement that also rewrites (unchanged) a run of other invitations of each
+/// survey starting at a random id, so the completed rows' new versions land among them in
+/// their existing physical order, not at positions that follow the order of completions.
+/// The run is claimed with SKIP LOCKED, so instances completing at once never wait on (or
+/// deadlock over) each other's cover rows.
+pub fn complete_all(
+    conn: &mut DbConnection,
+    claimed: &[(&str, i32)],
+) -> QueryResult<HashSet<String>> {
+    let ids: Vec<&str> = claimed.iter().map(|(id, _)| *id).collect();
+    if ids.is_empty() {
+        return Ok(HashSet::new());
     }
-    let start = crate::secrets::random_id();
-    let mut batch: Vec<String> = invitations::table
-        .filter(invitations::survey_id.eq(survey_id))
-        .filter(invitations::id.ge(&start))
+    let open = invitations::table
+        .filter(invitations::id.eq_any(&ids))
+        .filter(invitations::completed.eq(false))
         .order(invitations::id.asc())
-        .limit(COVER_REWRITES)
-        .select(invitations::id)
-        .load(pg)?;
-    if (batch.len() as i64) < COVER_REWRITES {
-        batch.extend(
-            invitations::table
-                .filter(invitations::survey_id.eq(survey_id))
-                .filter(invitations::id.lt(&start))
-                .order(invitations::id.asc())
-                .limit(COVER_REWRITES - batch.len() as i64)
-                .select(invitations::id)
-                .load::<String>(pg)?,
-        );
+        .select(invitations::id);
+    let DbConnection::Postgres(pg) = conn else {
+        // SQLite: the caller's immediate transaction already excludes other writers.
+        let fresh: Vec<String> = open.load(conn)?;
+        diesel::update(invitations::table.filter(invitations::id.eq_any(&fresh)))
+            .set(invitations::completed.eq(true))
+            .execute(conn)?;
+        return Ok(fresh.into_iter().collect());
+    };
+    let fresh: Vec<String> = open.for_update().load(pg)?;
+    if fresh.is_empty() {
+        return Ok(HashSet::new());
     }
-    batch.push(invitation_id.to_owned());
-    diesel::update(invitations::table.filter(invitations::id.eq_any(&batch)))
-        .set(
-            invitations::completed.eq(invitations::completed.or(invitations::id.eq(invitation_id))),
-        )
+    let surveys: HashSet<i32> = claimed
+        .iter()
+        .filter(|(id, _)| fresh.iter().any(|f| f == id))
+        .map(|(_, survey)| *survey)
+        .collect();
+    let mut rewritten = fresh.clone();
+    for survey_id in surveys {
+        let start = crate::secrets::random_id();
+        let run = |pg: &mut diesel::PgConnection, after_start: bool, limit: i64| {
+            let query = invitations::table
+                .filter(invitations::survey_id.eq(survey_id))
+                .order(invitations::id.asc())
+                .limit(limit)
+                .select(invitations::id)
+                .for_update()
+                .skip_locked();
+            if after_start {
+                query.filter(invitations::id.ge(&start)).load::<String>(pg)
+            } else {
+                query.filter(invitations::id.lt(&start)).load::<String>(pg)
+            }
+        };
+        let mut cover = run(pg, true, COVER_REWRITES)?;
+        if (cover.len() as i64) < COVER_REWRITES {
+            cover.extend(run(pg, false, COVER_REWRITES - cover.len() as i64)?);
+        }
+        rewritten.extend(cover);
+    }
+    diesel::update(invitations::table.filter(invitations::id.eq_any(&rewritten)))
+        .set(invitations::completed.eq(invitations::completed.or(invitations::id.eq_any(&fresh))))
         .execute(pg)?;
-    Ok(true)
+    Ok(fresh.into_iter().collect())
 }
 
 /// Opts an invitation out of reminders; false for an unknown id.

@@ -2,6 +2,7 @@
 //! commit for many responses (group commit). With `synchronous=FULL` each commit waits for
 //! the disk, so batching is what lets one SQLite file accept thousands of responses a second.
 
+use std::collections::HashSet;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -157,21 +158,38 @@ fn store_all(
     conn: &mut DbConnection,
     submissions: &[&Submission],
 ) -> Result<Vec<Result<(), WriteError>>, DbError> {
+    let draft_hashes: Vec<&str> = submissions
+        .iter()
+        .filter_map(|s| match &s.claim {
+            Claim::Draft(hash) => Some(hash.as_str()),
+            _ => None,
+        })
+        .collect();
+    let invitation_claims: Vec<(&str, i32)> = submissions
+        .iter()
+        .filter_map(|s| match &s.claim {
+            Claim::Invitation {
+                invitation_id,
+                survey_id,
+            } => Some((invitation_id.as_str(), *survey_id)),
+            _ => None,
+        })
+        .collect();
+    let live_drafts = drafts::delete_all(conn, &draft_hashes)?;
+    let completed = invitations::complete_all(conn, &invitation_claims)?;
+    let completed_ids: Vec<&str> = completed.iter().map(String::as_str).collect();
+    invitations::delete_drafts(conn, &completed_ids)?;
+
+    // Each draft or invitation answers once, also when it comes twice in one batch.
+    let mut taken: HashSet<&str> = HashSet::new();
     let mut outcomes = Vec::with_capacity(submissions.len());
     let mut accepted = Vec::with_capacity(submissions.len());
     for submission in submissions {
         let fresh = match &submission.claim {
-            Claim::Draft(hash) => drafts::delete(conn, hash)?,
             Claim::Nothing => true,
-            Claim::Invitation {
-                invitation_id,
-                survey_id,
-            } => {
-                let fresh = invitations::complete(conn, invitation_id, *survey_id)?;
-                if fresh {
-                    invitations::delete_draft(conn, invitation_id)?;
-                }
-                fresh
+            Claim::Draft(hash) => live_drafts.contains(hash) && taken.insert(hash),
+            Claim::Invitation { invitation_id, .. } => {
+                completed.contains(invitation_id) && taken.insert(invitation_id)
             }
         };
         if fresh {
