@@ -12,7 +12,7 @@ use rust_xlsxwriter::Workbook;
 
 use super::slots::{Layout, Slots};
 use super::Format;
-use crate::db::responses::page_for_survey;
+use crate::db::responses::SurveyPages;
 use crate::db::DbConnection;
 use crate::messages::report as msg;
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
@@ -130,7 +130,8 @@ impl ResponsesExport<'_> {
         out: impl Write + Send,
     ) -> Result<u64, ReportError> {
         let breakdowns = self.breakdowns();
-        let counts = self.combination_counts(conn, &breakdowns)?;
+        let pages = SurveyPages::new(conn, self.survey_id)?;
+        let counts = self.combination_counts(conn, &pages, &breakdowns)?;
         let plan = kanon::plan(&counts, self.questionnaire.min_group_size).ok_or_else(|| {
             ReportError::Refused(msg::too_few_for_rows(self.questionnaire.min_group_size))
         })?;
@@ -140,7 +141,7 @@ impl ResponsesExport<'_> {
                     writer: csv::Writer::from_writer(out),
                     number: String::new(),
                 };
-                let written = self.rows(conn, &breakdowns, &plan, &mut rows)?;
+                let written = self.rows(conn, &pages, &breakdowns, &plan, &mut rows)?;
                 rows.writer.flush()?;
                 Ok(written)
             }
@@ -153,7 +154,7 @@ impl ResponsesExport<'_> {
                     row: 0,
                     column: 0,
                 };
-                let written = self.rows(conn, &breakdowns, &plan, &mut rows)?;
+                let written = self.rows(conn, &pages, &breakdowns, &plan, &mut rows)?;
                 workbook.save_to_writer(out)?;
                 Ok(written)
             }
@@ -166,13 +167,13 @@ impl ResponsesExport<'_> {
     /// Calls `each` with every response's stored answers, a page at a time in random-id
     /// order.
     fn each_response(
-        &self,
         conn: &mut DbConnection,
+        pages: &SurveyPages,
         mut each: impl FnMut(&str) -> Result<(), ReportError>,
     ) -> Result<(), ReportError> {
         let mut after: Option<String> = None;
         loop {
-            let page = page_for_survey(conn, self.survey_id, after.as_deref(), PAGE)?;
+            let page = pages.after(conn, after.as_deref(), PAGE)?;
             let Some(last) = page.last() else {
                 return Ok(());
             };
@@ -188,6 +189,7 @@ impl ResponsesExport<'_> {
     fn combination_counts(
         &self,
         conn: &mut DbConnection,
+        pages: &SurveyPages,
         breakdowns: &[&Question],
     ) -> Result<HashMap<Combination, u64>, ReportError> {
         let layout = Layout::new(breakdowns);
@@ -195,7 +197,7 @@ impl ResponsesExport<'_> {
         let breakdown_slots: Vec<usize> = (0..breakdowns.len()).collect();
         let mut combination: Combination = vec![String::new(); breakdowns.len()];
         let mut counts: HashMap<Combination, u64> = HashMap::new();
-        self.each_response(conn, |answers| {
+        Self::each_response(conn, pages, |answers| {
             slots.decode(answers)?;
             combination_of(&slots, &breakdown_slots, &mut combination);
             match counts.get_mut(&combination) {
@@ -212,6 +214,7 @@ impl ResponsesExport<'_> {
     fn rows(
         &self,
         conn: &mut DbConnection,
+        pages: &SurveyPages,
         breakdowns: &[&Question],
         plan: &Plan,
         sink: &mut dyn Rows,
@@ -243,7 +246,7 @@ impl ResponsesExport<'_> {
         let mut combination: Combination = vec![String::new(); breakdowns.len()];
         let mut labels = String::new();
         let mut written = 0;
-        self.each_response(conn, |answers| {
+        Self::each_response(conn, pages, |answers| {
             slots.decode(answers)?;
             combination_of(&slots, &breakdown_slots, &mut combination);
             let published = plan.published(&combination);
