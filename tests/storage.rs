@@ -166,4 +166,53 @@ on_both_backends! {
         assert!(invitations::find_draft(&mut conn, &ids[1]).unwrap().is_none(), "old@ draft expired");
         assert!(invitations::find_draft(&mut conn, &ids[0]).unwrap().is_some(), "new@ draft kept");
     };
+
+    survey_pages_read_each_response_once_in_id_order => |backend: Backend| {
+        use candour::db::responses::{insert_all, NewResponse, SurveyPages};
+        let db = TestDb::new(backend);
+        let mut conn = db.connect();
+        migrations::run_pending(&mut conn).unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let other = SMALL_QUESTIONNAIRE.replace("slug = \"test-survey\"", "slug = \"other-survey\"");
+        assert_ne!(other, SMALL_QUESTIONNAIRE);
+        let (big, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).unwrap();
+        let (small, _) = candour::survey::import(&mut conn, &other, now).unwrap();
+        let id_of = |conn: &mut candour::db::DbConnection, slug: &str| {
+            candour::db::surveys::find_by_slug(conn, slug).unwrap().unwrap().id
+        };
+        let (big, small) = (id_of(&mut conn, &big.slug), id_of(&mut conn, &small.slug));
+        // 40 responses and 2: on SQLite the first survey is read by walking the table, the
+        // second (under a sixteenth of the table) through the index.
+        let mut rows = Vec::new();
+        for (survey_id, n) in [(big, 40), (small, 2)] {
+            for _ in 0..n {
+                rows.push(NewResponse {
+                    id: candour::secrets::random_id(),
+                    survey_id,
+                    submitted_on: now.date(),
+                    answers: "{}".to_owned(),
+                });
+            }
+        }
+        insert_all(&mut conn, &rows).unwrap();
+        for survey_id in [big, small] {
+            let mut expected: Vec<&str> = rows
+                .iter()
+                .filter(|r| r.survey_id == survey_id)
+                .map(|r| r.id.as_str())
+                .collect();
+            expected.sort_unstable();
+            let pages = SurveyPages::new(&mut conn, survey_id).unwrap();
+            let mut read = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let page = pages.after(&mut conn, after.as_deref(), 3).unwrap();
+                assert!(page.len() <= 3);
+                let Some(last) = page.last() else { break };
+                after = Some(last.id.clone());
+                read.extend(page.into_iter().map(|r| r.id));
+            }
+            assert_eq!(read, expected, "survey {survey_id}");
+        }
+    };
 }

@@ -66,24 +66,65 @@ pub fn count_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<
         .get_result(conn)
 }
 
-/// One page of a survey's responses in random-id order (never submission order), after
-/// `after` (keyset paging: memory stays flat however many responses there are).
-pub fn page_for_survey(
-    conn: &mut DbConnection,
+/// A survey's responses read a page at a time in random-id order (never submission order),
+/// each page after the last id of the one before (keyset paging: memory stays flat however
+/// many responses there are).
+///
+/// On SQLite the table is `WITHOUT ROWID` and its rows (over a kilobyte of answers) spill
+/// into overflow pages, so reaching each row through `responses_by_survey` costs a seek
+/// whose key comparisons read whole rows, overflow pages included; walking the table itself
+/// in id order and passing over other surveys' rows reads each page once instead, and is
+/// the faster way unless the survey holds only a small part of the table (measured with
+/// 100,000 responses: twice as fast for the whole table, faster still when the survey is a
+/// twentieth of the table, slower when it is a hundredth).
+/// PostgreSQL always reads through the index.
+#[derive(Debug, Clone, Copy)]
+pub struct SurveyPages {
     survey_id: i32,
-    after: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<StoredResponse>> {
-    let mut query = responses::table
-        .filter(responses::survey_id.eq(survey_id))
-        .order(responses::id.asc())
-        .select(StoredResponse::as_select())
-        .limit(limit)
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(responses::id.gt(after.to_owned()));
+    walk_table: bool,
+}
+
+/// On SQLite, the table is walked when the survey holds at least 1/WALK_SHARE of it.
+const WALK_SHARE: i64 = 16;
+
+impl SurveyPages {
+    pub fn new(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Self> {
+        let walk_table = match conn {
+            DbConnection::Postgres(_) => false,
+            DbConnection::Sqlite(_) => {
+                let all: i64 = responses::table.count().get_result(conn)?;
+                count_for_survey(conn, survey_id)? * WALK_SHARE >= all
+            }
+        };
+        Ok(Self {
+            survey_id,
+            walk_table,
+        })
     }
-    query.load(conn)
+
+    /// The next page: up to `limit` responses with ids after `after`.
+    pub fn after(
+        &self,
+        conn: &mut DbConnection,
+        after: Option<&str>,
+        limit: i64,
+    ) -> QueryResult<Vec<StoredResponse>> {
+        let mut query = responses::table
+            .order(responses::id.asc())
+            .select(StoredResponse::as_select())
+            .limit(limit)
+            .into_boxed();
+        query = if self.walk_table {
+            // `survey_id + 0` is no column, so SQLite cannot pick the index for it.
+            query.filter((responses::survey_id + 0).eq(self.survey_id))
+        } else {
+            query.filter(responses::survey_id.eq(self.survey_id))
+        };
+        if let Some(after) = after {
+            query = query.filter(responses::id.gt(after.to_owned()));
+        }
+        query.load(conn)
+    }
 }
 
 /// How many responses arrived on each day (`submitted_on`), earliest first; days without

@@ -152,20 +152,25 @@ impl Question {
     /// The question's possible values in display order: the options of a single or multi
     /// question; a Likert scale's points then its "don't know"; nothing for text and number.
     pub fn choices(&self) -> Vec<&Choice> {
+        self.each_choice().collect()
+    }
+
+    /// As `choices`, without collecting them (lookups run once per exported cell).
+    fn each_choice(
+        &self,
+    ) -> std::iter::Chain<std::slice::Iter<'_, Choice>, std::option::IntoIter<&Choice>> {
         match &self.kind {
             QuestionKind::Single { options } | QuestionKind::Multi { options, .. } => {
-                options.iter().collect()
+                options.iter().chain(None)
             }
-            QuestionKind::Likert { scale } => scale.choices().collect(),
-            QuestionKind::Text { .. } | QuestionKind::Number { .. } => Vec::new(),
+            QuestionKind::Likert { scale } => scale.points.iter().chain(scale.dont_know.as_ref()),
+            QuestionKind::Text { .. } | QuestionKind::Number { .. } => [].iter().chain(None),
         }
     }
 
     /// The choice with this value, if the question has one.
     pub fn choice(&self, value: &str) -> Option<&Choice> {
-        self.choices()
-            .into_iter()
-            .find(|choice| choice.value == value)
+        self.each_choice().find(|choice| choice.value == value)
     }
 
     /// The label shown for a value of a single, multi or Likert question.

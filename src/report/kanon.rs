@@ -25,10 +25,15 @@ pub struct Plan {
 
 impl Plan {
     pub fn publish(&self, combination: &Combination) -> Published {
-        self.map
-            .get(combination)
+        self.published(combination)
             .cloned()
             .unwrap_or_else(|| vec![None; combination.len()])
+    }
+
+    /// As `publish` without copying; `None` for a combination the plan was not made for,
+    /// of which nothing is published.
+    pub fn published(&self, combination: &Combination) -> Option<&Published> {
+        self.map.get(combination)
     }
 }
 

@@ -1,22 +1,12 @@
-//! Stored responses as the reports read them: a page at a time in random-id order (which
-//! says nothing about submission order), each response's answers decoded into rows of
-//! (question, value), so exports and recomputations never hold a whole survey in memory.
+//! Stored answers as the tallies read them: each response's answers decoded into rows of
+//! (question, value). (The responses export decodes into reused slots instead:
+//! `export::slots`.)
 
 use std::collections::HashMap;
 
-use crate::db::responses;
-use crate::db::{DbConnection, DbError};
+use crate::db::DbError;
 use crate::questionnaire::{QuestionKind, Questionnaire};
 use crate::respond::submission::format_number;
-
-/// One chosen option (or number) of one response.
-#[derive(Debug, Clone)]
-pub struct StoredAnswer {
-    pub response_id: String,
-    pub question_key: String,
-    pub value: String,
-    pub number: Option<f64>,
-}
 
 /// A response's answers: option values and numbers as rows, free text apart.
 #[derive(Debug, Default)]
@@ -75,49 +65,6 @@ pub fn decode_with(index: &QuestionIndex<'_>, json: &str) -> Result<Decoded, DbE
         .sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     decoded.texts.sort();
     Ok(decoded)
-}
-
-/// One page of a survey's responses, decoded in one read: their ids in order, their
-/// answers (only to the questions `keys` when given) and, when asked, their free text.
-#[derive(Debug, Default)]
-pub struct Page {
-    pub ids: Vec<String>,
-    pub answers: Vec<StoredAnswer>,
-    pub texts: Vec<(String, String, String)>,
-}
-
-pub fn page(
-    conn: &mut DbConnection,
-    q: &Questionnaire,
-    survey_id: i32,
-    after: Option<&str>,
-    limit: i64,
-    keys: Option<&[String]>,
-    with_text: bool,
-) -> Result<Page, DbError> {
-    let mut page = Page::default();
-    let index = QuestionIndex::new(q);
-    for row in responses::page_for_survey(conn, survey_id, after, limit)? {
-        let decoded = decode_with(&index, &row.answers)?;
-        for (question_key, value, number) in decoded.values {
-            if keys.is_some_and(|keys| !keys.contains(&question_key)) {
-                continue;
-            }
-            page.answers.push(StoredAnswer {
-                response_id: row.id.clone(),
-                question_key,
-                value,
-                number,
-            });
-        }
-        if with_text {
-            for (key, body) in decoded.texts {
-                page.texts.push((row.id.clone(), key, body));
-            }
-        }
-        page.ids.push(row.id);
-    }
-    Ok(page)
 }
 
 #[cfg(test)]

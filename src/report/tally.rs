@@ -313,9 +313,10 @@ pub fn recompute(
     q: &Questionnaire,
 ) -> Result<TallyIncrements, DbError> {
     let mut increments = TallyIncrements::new();
+    let pages = crate::db::responses::SurveyPages::new(conn, survey_id)?;
     let mut after: Option<String> = None;
     loop {
-        let page = crate::db::responses::page_for_survey(conn, survey_id, after.as_deref(), PAGE)?;
+        let page = pages.after(conn, after.as_deref(), PAGE)?;
         let Some(last) = page.last().map(|row| row.id.clone()) else {
             return Ok(increments);
         };

@@ -5,17 +5,18 @@
 //! responses at a time: the combination counts, then the rows.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::Write;
 
 use rust_xlsxwriter::Workbook;
 
-use super::table::Value;
-use super::{write_row, Format};
+use super::slots::{Layout, Slots};
+use super::Format;
+use crate::db::responses::SurveyPages;
 use crate::db::DbConnection;
 use crate::messages::report as msg;
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
 use crate::report::kanon::{self, Combination, Plan};
-use crate::report::stored;
 use crate::report::{neutralise, tally, ReportError};
 
 /// Responses read per page.
@@ -27,32 +28,81 @@ pub struct ResponsesExport<'q> {
     pub with_text: bool,
 }
 
-/// Where rows go.
+/// Where rows go, a cell at a time; text is neutralised here.
 trait Rows {
-    fn row(&mut self, values: &[Value]) -> Result<(), ReportError>;
+    fn text(&mut self, text: &str) -> Result<(), ReportError>;
+    fn number(&mut self, number: f64) -> Result<(), ReportError>;
+    fn empty(&mut self) -> Result<(), ReportError>;
+    fn end_row(&mut self) -> Result<(), ReportError>;
 }
 
-struct CsvRows<W: Write>(csv::Writer<W>);
+struct CsvRows<W: Write> {
+    writer: csv::Writer<W>,
+    /// Reused for numbers, written as `f64`'s `Display` writes them.
+    number: String,
+}
 
 impl<W: Write> Rows for CsvRows<W> {
-    fn row(&mut self, values: &[Value]) -> Result<(), ReportError> {
-        let cells: Vec<String> = values.iter().map(Value::to_text).collect();
-        self.0
-            .write_record(cells.iter().map(|c| neutralise::cell(c).into_owned()))?;
-        Ok(())
+    fn text(&mut self, text: &str) -> Result<(), ReportError> {
+        Ok(self.writer.write_field(neutralise::cell(text).as_bytes())?)
+    }
+
+    fn number(&mut self, number: f64) -> Result<(), ReportError> {
+        self.number.clear();
+        let _ = write!(self.number, "{number}");
+        // Neutralised like any cell: a negative number starts with '-'.
+        let cell = neutralise::cell(&self.number);
+        Ok(self.writer.write_field(cell.as_bytes())?)
+    }
+
+    fn empty(&mut self) -> Result<(), ReportError> {
+        Ok(self.writer.write_field(b"")?)
+    }
+
+    fn end_row(&mut self) -> Result<(), ReportError> {
+        Ok(self.writer.write_record(None::<&[u8]>)?)
     }
 }
 
 struct SheetRows<'w> {
     sheet: &'w mut rust_xlsxwriter::Worksheet,
-    next: u32,
+    row: u32,
+    column: u16,
 }
 
 impl Rows for SheetRows<'_> {
-    fn row(&mut self, values: &[Value]) -> Result<(), ReportError> {
-        write_row(self.sheet, self.next, values)?;
-        self.next += 1;
+    fn text(&mut self, text: &str) -> Result<(), ReportError> {
+        self.sheet
+            .write_string(self.row, self.column, neutralise::cell(text))?;
+        self.column += 1;
         Ok(())
+    }
+
+    fn number(&mut self, number: f64) -> Result<(), ReportError> {
+        self.sheet.write_number(self.row, self.column, number)?;
+        self.column += 1;
+        Ok(())
+    }
+
+    fn empty(&mut self) -> Result<(), ReportError> {
+        self.column += 1;
+        Ok(())
+    }
+
+    fn end_row(&mut self) -> Result<(), ReportError> {
+        self.row += 1;
+        self.column = 0;
+        Ok(())
+    }
+}
+
+/// The breakdown answers of the decoded response, into `combination` (reused).
+fn combination_of(slots: &Slots<'_, '_>, breakdown_slots: &[usize], combination: &mut Combination) {
+    for (value, slot) in combination.iter_mut().zip(breakdown_slots) {
+        value.clear();
+        if let Some(least) = slots.least_value(*slot) {
+            value.push_str(least);
+        }
     }
 }
 
@@ -64,6 +114,14 @@ impl ResponsesExport<'_> {
             .collect()
     }
 
+    fn breakdowns(&self) -> Vec<&Question> {
+        let keys = tally::breakdown_keys(self.questionnaire);
+        self.questionnaire
+            .questions()
+            .filter(|q| keys.contains(&q.key))
+            .collect()
+    }
+
     /// Writes every response; returns how many rows were written.
     pub fn write(
         &self,
@@ -71,24 +129,32 @@ impl ResponsesExport<'_> {
         format: Format,
         out: impl Write + Send,
     ) -> Result<u64, ReportError> {
-        let breakdowns = tally::breakdown_keys(self.questionnaire);
-        let counts = self.combination_counts(conn, &breakdowns)?;
+        let breakdowns = self.breakdowns();
+        let pages = SurveyPages::new(conn, self.survey_id)?;
+        let counts = self.combination_counts(conn, &pages, &breakdowns)?;
         let plan = kanon::plan(&counts, self.questionnaire.min_group_size).ok_or_else(|| {
             ReportError::Refused(msg::too_few_for_rows(self.questionnaire.min_group_size))
         })?;
         match format {
             Format::Csv => {
-                let mut rows = CsvRows(csv::Writer::from_writer(out));
-                let written = self.rows(conn, &breakdowns, &plan, &mut rows)?;
-                rows.0.flush()?;
+                let mut rows = CsvRows {
+                    writer: csv::Writer::from_writer(out),
+                    number: String::new(),
+                };
+                let written = self.rows(conn, &pages, &breakdowns, &plan, &mut rows)?;
+                rows.writer.flush()?;
                 Ok(written)
             }
             Format::Xlsx => {
                 let mut workbook = Workbook::new();
                 let sheet = workbook.add_worksheet_with_constant_memory();
                 sheet.set_name("Responses")?;
-                let mut rows = SheetRows { sheet, next: 0 };
-                let written = self.rows(conn, &breakdowns, &plan, &mut rows)?;
+                let mut rows = SheetRows {
+                    sheet,
+                    row: 0,
+                    column: 0,
+                };
+                let written = self.rows(conn, &pages, &breakdowns, &plan, &mut rows)?;
                 workbook.save_to_writer(out)?;
                 Ok(written)
             }
@@ -98,157 +164,156 @@ impl ResponsesExport<'_> {
         }
     }
 
+    /// Calls `each` with every response's stored answers, a page at a time in random-id
+    /// order.
+    fn each_response(
+        conn: &mut DbConnection,
+        pages: &SurveyPages,
+        mut each: impl FnMut(&str) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
+        let mut after: Option<String> = None;
+        loop {
+            let page = pages.after(conn, after.as_deref(), PAGE)?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            for response in &page {
+                each(&response.answers)?;
+            }
+            after = Some(last.id.clone());
+        }
+    }
+
+    /// How many responses give each combination of breakdown answers (only the breakdown
+    /// answers are decoded).
     fn combination_counts(
         &self,
         conn: &mut DbConnection,
-        breakdowns: &[String],
+        pages: &SurveyPages,
+        breakdowns: &[&Question],
     ) -> Result<HashMap<Combination, u64>, ReportError> {
+        let layout = Layout::new(breakdowns);
+        let mut slots = Slots::new(&layout);
+        let breakdown_slots: Vec<usize> = (0..breakdowns.len()).collect();
+        let mut combination: Combination = vec![String::new(); breakdowns.len()];
         let mut counts: HashMap<Combination, u64> = HashMap::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = stored::page(
-                conn,
-                self.questionnaire,
-                self.survey_id,
-                after.as_deref(),
-                PAGE,
-                Some(breakdowns),
-                false,
-            )?;
-            let (ids, answers) = (page.ids, page.answers);
-            if ids.is_empty() {
-                break;
-            }
-            let mut a = 0;
-            for id in &ids {
-                let mut combination = vec![String::new(); breakdowns.len()];
-                while a < answers.len() && answers[a].response_id == *id {
-                    if let Some(i) = breakdowns
-                        .iter()
-                        .position(|k| *k == answers[a].question_key)
-                    {
-                        combination[i] = answers[a].value.clone();
-                    }
-                    a += 1;
+        Self::each_response(conn, pages, |answers| {
+            slots.decode(answers)?;
+            combination_of(&slots, &breakdown_slots, &mut combination);
+            match counts.get_mut(&combination) {
+                Some(count) => *count += 1,
+                None => {
+                    counts.insert(combination.clone(), 1);
                 }
-                *counts.entry(combination).or_insert(0) += 1;
             }
-            after = ids.last().cloned();
-        }
+            Ok(())
+        })?;
         Ok(counts)
     }
 
     fn rows(
         &self,
         conn: &mut DbConnection,
-        breakdowns: &[String],
+        pages: &SurveyPages,
+        breakdowns: &[&Question],
         plan: &Plan,
         sink: &mut dyn Rows,
     ) -> Result<u64, ReportError> {
         let columns = self.columns();
-        let header: Vec<Value> = columns.iter().map(|q| Value::Text(q.key.clone())).collect();
-        sink.row(&header)?;
-        let mut written = 0;
-        let mut after: Option<String> = None;
-        loop {
-            let page = stored::page(
-                conn,
-                self.questionnaire,
-                self.survey_id,
-                after.as_deref(),
-                PAGE,
-                None,
-                self.with_text,
-            )?;
-            let (ids, answers, texts) = (page.ids, page.answers, page.texts);
-            if ids.is_empty() {
-                break;
-            }
-            let (mut a, mut t) = (0, 0);
-            for id in &ids {
-                let mut given: HashMap<&str, Vec<&str>> = HashMap::new();
-                let mut numbers: HashMap<&str, f64> = HashMap::new();
-                while a < answers.len() && answers[a].response_id == *id {
-                    let answer = &answers[a];
-                    given
-                        .entry(answer.question_key.as_str())
-                        .or_default()
-                        .push(answer.value.as_str());
-                    if let Some(n) = answer.number {
-                        numbers.insert(answer.question_key.as_str(), n);
-                    }
-                    a += 1;
-                }
-                let mut bodies: HashMap<&str, &str> = HashMap::new();
-                while t < texts.len() && texts[t].0 == *id {
-                    bodies.insert(texts[t].1.as_str(), texts[t].2.as_str());
-                    t += 1;
-                }
-                let combination: Combination = breakdowns
-                    .iter()
-                    .map(|k| {
-                        given
-                            .get(k.as_str())
-                            .and_then(|v| v.first())
-                            .map(|v| (*v).to_owned())
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                let published = plan.publish(&combination);
-                let row: Vec<Value> = columns
-                    .iter()
-                    .map(|question| {
-                        if let Some(i) = breakdowns.iter().position(|k| *k == question.key) {
-                            return match &published[i] {
-                                None => Value::Text(msg::SUPPRESSED.to_owned()),
-                                Some(v) if v.is_empty() => Value::Empty,
-                                Some(v) => Value::Text(label(question, v)),
-                            };
-                        }
-                        cell(
-                            question,
-                            given.get(question.key.as_str()),
-                            numbers.get(question.key.as_str()),
-                            bodies.get(question.key.as_str()),
-                        )
-                    })
-                    .collect();
-                sink.row(&row)?;
-                written += 1;
-            }
-            after = ids.last().cloned();
+        for question in &columns {
+            sink.text(&question.key)?;
         }
+        sink.end_row()?;
+        // Slots: the columns, then any breakdown question that is not one.
+        let mut wanted = columns.clone();
+        for question in breakdowns {
+            if !wanted.iter().any(|w| w.key == question.key) {
+                wanted.push(question);
+            }
+        }
+        let slot_of = |key: &str| wanted.iter().position(|w| w.key == key);
+        let breakdown_slots: Vec<usize> = breakdowns
+            .iter()
+            .filter_map(|question| slot_of(&question.key))
+            .collect();
+        // For each column, its place among the breakdowns, if it is one.
+        let breakdown_of: Vec<Option<usize>> = columns
+            .iter()
+            .map(|column| breakdowns.iter().position(|b| b.key == column.key))
+            .collect();
+        let layout = Layout::new(&wanted);
+        let mut slots = Slots::new(&layout);
+        let mut combination: Combination = vec![String::new(); breakdowns.len()];
+        let mut labels = String::new();
+        let mut written = 0;
+        Self::each_response(conn, pages, |answers| {
+            slots.decode(answers)?;
+            combination_of(&slots, &breakdown_slots, &mut combination);
+            let published = plan.published(&combination);
+            for (slot, question) in columns.iter().enumerate() {
+                match breakdown_of[slot] {
+                    Some(i) => match published.and_then(|p| p[i].as_deref()) {
+                        None => sink.text(msg::SUPPRESSED)?,
+                        Some("") => sink.empty()?,
+                        Some(value) => sink.text(label(question, value))?,
+                    },
+                    None => cell(question, &slots, slot, &mut labels, sink)?,
+                }
+            }
+            sink.end_row()?;
+            written += 1;
+            Ok(())
+        })?;
         Ok(written)
     }
 }
 
-fn label(question: &Question, value: &str) -> String {
-    question.label_for(value).unwrap_or(value).to_owned()
+fn label<'a>(question: &'a Question, value: &'a str) -> &'a str {
+    question.label_for(value).unwrap_or(value)
 }
 
+/// Writes the cell of a question that is not a breakdown; `labels` is reused for the
+/// chosen options of a multi question.
 fn cell(
     question: &Question,
-    values: Option<&Vec<&str>>,
-    number: Option<&f64>,
-    body: Option<&&str>,
-) -> Value {
+    slots: &Slots<'_, '_>,
+    slot: usize,
+    labels: &mut String,
+    sink: &mut dyn Rows,
+) -> Result<(), ReportError> {
     match &question.kind {
-        QuestionKind::Number { .. } => number.map_or(Value::Empty, |n| Value::Number(*n)),
-        QuestionKind::Text { .. } => body.map_or(Value::Empty, |b| Value::Text((*b).to_owned())),
-        QuestionKind::Multi { options, .. } => match values {
-            // In the options' order, whatever order they were stored in.
-            Some(chosen) => Value::Text(
-                options
-                    .iter()
-                    .filter(|o| chosen.contains(&o.value.as_str()))
-                    .map(|o| o.label.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            None => Value::Empty,
+        QuestionKind::Number { .. } => match slots.number(slot) {
+            Some(number) => sink.number(number),
+            None => sink.empty(),
         },
-        QuestionKind::Single { .. } | QuestionKind::Likert { .. } => values
-            .and_then(|v| v.first())
-            .map_or(Value::Empty, |v| Value::Text(label(question, v))),
+        QuestionKind::Text { .. } => match slots.body(slot) {
+            Some(body) => sink.text(body),
+            None => sink.empty(),
+        },
+        QuestionKind::Multi { options, .. } => {
+            if !slots.has_values(slot) {
+                return sink.empty();
+            }
+            // In the options' order, whatever order they were stored in.
+            labels.clear();
+            let chosen = slots.values(slot);
+            let mut first = true;
+            for option in options {
+                if chosen.clone().any(|value| value == option.value) {
+                    if !first {
+                        labels.push_str("; ");
+                    }
+                    labels.push_str(&option.label);
+                    first = false;
+                }
+            }
+            sink.text(labels)
+        }
+        QuestionKind::Single { .. } | QuestionKind::Likert { .. } => {
+            match slots.least_value(slot) {
+                Some(value) => sink.text(label(question, value)),
+                None => sink.empty(),
+            }
+        }
     }
 }
