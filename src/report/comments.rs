@@ -77,8 +77,9 @@ fn gather(
     let mut after = Some(start.clone());
     let mut wrapped = false;
     let mut read = 0;
+    let pages = responses::SurveyPages::by_index(survey_id);
     while read < MOST_READ && lists.iter().any(|l| l.bodies.len() < COMMENTS_SHOWN) {
-        let page = responses::page_for_survey(conn, survey_id, after.as_deref(), PAGE)?;
+        let page = pages.after(conn, after.as_deref(), PAGE)?;
         for row in &page {
             if wrapped && row.id > start {
                 return Ok(());
