@@ -4,21 +4,20 @@
 //! random identifier, so its cost does not grow with the number of responses; the responses
 //! download with free text holds every comment.
 
-use std::collections::HashMap;
-
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
+use super::export::slots::{Layout, Slots};
 use super::{Cell, ReportError, Results};
-use crate::db::{responses, DbConnection, DbError};
-use crate::questionnaire::{QuestionKind, Questionnaire};
+use crate::db::{responses, DbConnection};
+use crate::questionnaire::{Question, QuestionKind, Questionnaire};
 use crate::secrets::random_id;
 
 /// Comments shown per question.
 pub const COMMENTS_SHOWN: usize = 100;
 /// Responses read per query, and at most in all, while gathering them.
 const PAGE: i64 = 500;
-const MOST_READ: usize = 4_000;
+const MOST_READ: usize = 2_000;
 
 /// The free-text answers to one question, whole survey only, in random order.
 #[derive(Debug, Clone, Serialize)]
@@ -53,7 +52,7 @@ pub fn comments(
         })
         .collect();
     if !lists.is_empty() {
-        gather(conn, survey_id, &mut lists)?;
+        gather(conn, survey_id, q, &mut lists)?;
     }
     for list in &mut lists {
         list.bodies.shuffle(&mut rand::rng());
@@ -66,13 +65,16 @@ pub fn comments(
 fn gather(
     conn: &mut DbConnection,
     survey_id: i32,
+    q: &Questionnaire,
     lists: &mut [Comments],
 ) -> Result<(), ReportError> {
-    let slot: HashMap<String, usize> = lists
-        .iter()
-        .enumerate()
-        .map(|(i, list)| (list.question.clone(), i))
+    // Only the text answers are read out of each response; the rest is skipped unread.
+    let texts: Vec<&Question> = q
+        .questions()
+        .filter(|question| matches!(question.kind, QuestionKind::Text { .. }))
         .collect();
+    let layout = Layout::new(&texts);
+    let mut slots = Slots::new(&layout);
     let start = random_id();
     let mut after = Some(start.clone());
     let mut wrapped = false;
@@ -85,13 +87,11 @@ fn gather(
                 return Ok(());
             }
             read += 1;
-            let answers: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(&row.answers)
-                    .map_err(|e| DbError::Corrupt(format!("stored answers: {e}")))?;
-            for (key, value) in answers {
-                if let (Some(&i), serde_json::Value::String(body)) = (slot.get(&key), value) {
-                    if lists[i].bodies.len() < COMMENTS_SHOWN {
-                        lists[i].bodies.push(body);
+            slots.decode(&row.answers)?;
+            for (slot, list) in lists.iter_mut().enumerate() {
+                if let Some(body) = slots.body(slot) {
+                    if list.bodies.len() < COMMENTS_SHOWN {
+                        list.bodies.push(body.to_owned());
                     }
                 }
             }
