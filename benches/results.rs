@@ -128,6 +128,33 @@ fn measure_results(
     p50(times)
 }
 
+fn export_responses(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    q: &Questionnaire,
+    format: Format,
+    path: &std::path::Path,
+    name: &str,
+) {
+    let mut rows = 0;
+    let (elapsed, grew) = timed_with_memory(|| {
+        let file = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+        let export = ResponsesExport {
+            survey_id,
+            questionnaire: q,
+            with_text: false,
+        };
+        rows = export.write(conn, format, file).expect("export");
+    });
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "responses export {name}: {rows} rows, {:.2} s, {:.1} MB file, peak RSS +{:.1} MB",
+        elapsed.as_secs_f64(),
+        size as f64 / 1e6,
+        grew as f64 / 1024.0
+    );
+}
+
 fn status_kb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -210,23 +237,26 @@ fn main() {
     );
 
     for (format, name) in [(Format::Csv, "csv"), (Format::Xlsx, "xlsx")] {
-        let path = dir.path().join(format!("responses.{name}"));
-        let mut rows = 0;
-        let (elapsed, grew) = timed_with_memory(|| {
-            let file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-            let export = ResponsesExport {
-                survey_id: live.id,
-                questionnaire: &q,
-                with_text: false,
-            };
-            rows = export.write(&mut conn, format, file).expect("export");
-        });
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        println!(
-            "responses export {name}: {rows} rows, {:.2} s, {:.1} MB file, peak RSS +{:.1} MB",
-            elapsed.as_secs_f64(),
-            size as f64 / 1e6,
-            grew as f64 / 1024.0
+        export_responses(
+            &mut conn,
+            live.id,
+            &q,
+            format,
+            &dir.path().join(format!("responses.{name}")),
+            name,
+        );
+    }
+    if matches!(conn, DbConnection::Postgres(_)) {
+        // In service the scheduler re-clusters responses by id every few minutes, which puts
+        // the export's reading order on disk in order.
+        candour::db::invitations::reshuffle(&mut conn).expect("re-cluster");
+        export_responses(
+            &mut conn,
+            live.id,
+            &q,
+            Format::Csv,
+            &dir.path().join("responses-clustered.csv"),
+            "csv after the scheduler's re-clustering",
         );
     }
     let (elapsed, grew) = timed_with_memory(|| {
