@@ -1,6 +1,20 @@
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
 use super::DbConnection;
+
+/// This process's SQLite writers (the response writer, the tally fold, the outbox, admin
+/// forms) queue here for their turn rather than in SQLite's busy handler, which polls with
+/// sleeps of up to 100 ms: a waiting writer starts the moment the previous one commits, and a
+/// busy response writer cannot starve the fold. Other processes still wait on `busy_timeout`.
+static SQLITE_WRITE_TURN: Mutex<()> = Mutex::new(());
+
+fn sqlite_write_turn() -> MutexGuard<'static, ()> {
+    SQLITE_WRITE_TURN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite, so the write lock is taken
 /// up front and waits on `busy_timeout` instead of failing when a reader upgrades; a plain
@@ -12,12 +26,17 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    match conn {
+    let _turn = match conn {
         DbConnection::Sqlite(inner) => {
-            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
+            let turn = sqlite_write_turn();
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            Some(turn)
         }
-        DbConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction(inner)?,
-    }
+        DbConnection::Postgres(inner) => {
+            AnsiTransactionManager::begin_transaction(inner)?;
+            None
+        }
+    };
     match work(conn) {
         Ok(value) => {
             <DbConnection as diesel::Connection>::TransactionManager::commit_transaction(conn)?;
