@@ -155,20 +155,24 @@ async fn refused(
     .await
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Mailing {
+/// What `POST /admin/surveys/{slug}/{mailing}/send` queues.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mailing {
     Invitations,
     Reminders,
 }
 
-async fn queue(
+/// Queues the invitation of every invitee not yet sent one, or a reminder now for every
+/// invitation still eligible (as `candour invite send` and `candour remind`).
+pub async fn queue(
     state: web::Data<AppState>,
     req: HttpRequest,
     who: RequireAdmin,
-    slug: String,
+    path: web::Path<(String, Mailing)>,
     payload: web::Payload,
-    mailing: Mailing,
 ) -> Result<HttpResponse, AuthError> {
+    let (slug, mailing) = path.into_inner();
     let who = who.0;
     let fields = forms::read(&state, &req, payload).await?;
     check_csrf(&req, &state, &who.session, &fields)?;
@@ -208,44 +212,6 @@ async fn queue(
         Mailing::Reminders => Done::reminders(count),
     };
     Ok(see_other(format!("/admin/surveys/{slug}{done}")))
-}
-
-/// Queues the invitation of every invitee not yet sent one.
-pub async fn send_invitations(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    who: RequireAdmin,
-    slug: web::Path<String>,
-    payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
-    queue(
-        state,
-        req,
-        who,
-        slug.into_inner(),
-        payload,
-        Mailing::Invitations,
-    )
-    .await
-}
-
-/// Queues a reminder now for every invitation still eligible (as `candour remind`).
-pub async fn send_reminders(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    who: RequireAdmin,
-    slug: web::Path<String>,
-    payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
-    queue(
-        state,
-        req,
-        who,
-        slug.into_inner(),
-        payload,
-        Mailing::Reminders,
-    )
-    .await
 }
 
 #[cfg(test)]

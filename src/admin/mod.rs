@@ -123,10 +123,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/surveys/{slug}/responses.{format}",
             web::get().to(results::responses_download),
         )
-        .route("/admin/surveys/{slug}/open", web::post().to(surveys::open))
         .route(
-            "/admin/surveys/{slug}/close",
-            web::post().to(surveys::close),
+            "/admin/surveys/{slug}/{change:open|close}",
+            web::post().to(surveys::change_status),
         )
         .route(
             "/admin/surveys/{slug}/settings",
@@ -137,12 +136,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(invitations::upload),
         )
         .route(
-            "/admin/surveys/{slug}/invitations/send",
-            web::post().to(invitations::send_invitations),
-        )
-        .route(
-            "/admin/surveys/{slug}/reminders/send",
-            web::post().to(invitations::send_reminders),
+            "/admin/surveys/{slug}/{mailing:invitations|reminders}/send",
+            web::post().to(invitations::queue),
         )
         .route("/admin/accounts", web::get().to(accounts::list))
         .route("/admin/accounts", web::post().to(accounts::add))

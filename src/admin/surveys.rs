@@ -401,20 +401,23 @@ pub async fn preview_section(
     ))
 }
 
-#[derive(Clone, Copy)]
-enum StatusChange {
+/// What `POST /admin/surveys/{slug}/{change}` does.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusChange {
     Open,
     Close,
 }
 
-async fn change_status(
+/// Opens or closes a survey.
+pub async fn change_status(
     state: web::Data<AppState>,
     req: HttpRequest,
     who: RequireAdmin,
-    slug: String,
+    path: web::Path<(String, StatusChange)>,
     payload: web::Payload,
-    change: StatusChange,
 ) -> Result<HttpResponse, AuthError> {
+    let (slug, change) = path.into_inner();
     let who = who.0;
     let fields = forms::read(&state, &req, payload).await?;
     check_csrf(&req, &state, &who.session, &fields)?;
@@ -439,42 +442,6 @@ async fn change_status(
         })
         .await?;
     Ok(see_other(format!("/admin/surveys/{slug}")))
-}
-
-pub async fn open(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    who: RequireAdmin,
-    slug: web::Path<String>,
-    payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
-    change_status(
-        state,
-        req,
-        who,
-        slug.into_inner(),
-        payload,
-        StatusChange::Open,
-    )
-    .await
-}
-
-pub async fn close(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    who: RequireAdmin,
-    slug: web::Path<String>,
-    payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
-    change_status(
-        state,
-        req,
-        who,
-        slug.into_inner(),
-        payload,
-        StatusChange::Close,
-    )
-    .await
 }
 
 fn parse_settings(fields: &forms::Fields) -> Result<SettingsChange, &'static str> {
