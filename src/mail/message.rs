@@ -65,94 +65,64 @@ pub fn single_line(value: &str) -> String {
 #[derive(Template)]
 #[template(path = "mail/invitation/subject.txt", escape = "none")]
 struct InvitationSubject<'a> {
-    survey_title: &'a str,
+    m: &'a MailContext<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "mail/invitation/body.txt", escape = "none")]
 struct InvitationText<'a> {
-    name: Option<&'a str>,
-    survey_title: &'a str,
-    closes_on: Option<&'a str>,
-    link: &'a str,
-    opt_out_link: &'a str,
+    m: &'a MailContext<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "mail/invitation/body.html", escape = "html")]
 struct InvitationHtml<'a> {
-    name: Option<&'a str>,
-    survey_title: &'a str,
-    closes_on: Option<&'a str>,
-    link: &'a str,
-    opt_out_link: &'a str,
+    m: &'a MailContext<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "mail/reminder/subject.txt", escape = "none")]
 struct ReminderSubject<'a> {
-    survey_title: &'a str,
+    m: &'a MailContext<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "mail/reminder/body.txt", escape = "none")]
 struct ReminderText<'a> {
-    name: Option<&'a str>,
-    survey_title: &'a str,
-    closes_on: Option<&'a str>,
-    link: &'a str,
-    opt_out_link: &'a str,
+    m: &'a MailContext<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "mail/reminder/body.html", escape = "html")]
 struct ReminderHtml<'a> {
-    name: Option<&'a str>,
-    survey_title: &'a str,
-    closes_on: Option<&'a str>,
-    link: &'a str,
-    opt_out_link: &'a str,
+    m: &'a MailContext<'a>,
 }
 
-macro_rules! render_with {
-    ($ctx:expr, $subject:ident, $text:ident, $html:ident) => {{
-        let ctx = $ctx;
-        let name = ctx.name.as_deref();
-        let closes_on = ctx.closes_on.as_deref();
-        Rendered {
-            subject: single_line(
-                &$subject {
-                    survey_title: &ctx.survey_title,
-                }
-                .render()?,
-            ),
-            text: $text {
-                name,
-                survey_title: &ctx.survey_title,
-                closes_on,
-                link: ctx.link,
-                opt_out_link: ctx.opt_out_link,
-            }
-            .render()?,
-            html: $html {
-                name,
-                survey_title: &ctx.survey_title,
-                closes_on,
-                link: ctx.link,
-                opt_out_link: ctx.opt_out_link,
-            }
-            .render()?,
-        }
-    }};
-}
-
-pub fn render(kind: MailKind, ctx: &MailContext<'_>) -> Result<Rendered, askama::Error> {
-    Ok(match kind {
-        MailKind::Invitation => {
-            render_with!(ctx, InvitationSubject, InvitationText, InvitationHtml)
-        }
-        MailKind::Reminder => render_with!(ctx, ReminderSubject, ReminderText, ReminderHtml),
+fn rendered(
+    subject: impl Template,
+    text: impl Template,
+    html: impl Template,
+) -> Result<Rendered, askama::Error> {
+    Ok(Rendered {
+        subject: single_line(&subject.render()?),
+        text: text.render()?,
+        html: html.render()?,
     })
+}
+
+pub fn render(kind: MailKind, m: &MailContext<'_>) -> Result<Rendered, askama::Error> {
+    match kind {
+        MailKind::Invitation => rendered(
+            InvitationSubject { m },
+            InvitationText { m },
+            InvitationHtml { m },
+        ),
+        MailKind::Reminder => rendered(
+            ReminderSubject { m },
+            ReminderText { m },
+            ReminderHtml { m },
+        ),
+    }
 }
 
 #[cfg(test)]
