@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::messages::accounts as msg;
 use crate::web::{render, AppState};
 
-use super::auth::{check_csrf, AuthError, RequireAdmin, SignedIn};
+use super::auth::{AuthError, RequireAdmin, SignedIn};
 use super::forms::{self, field, see_other};
 use super::signin::insert_user;
 use super::views::{AccountLine, AccountsPage, Chrome, PasswordPage};
@@ -64,8 +64,7 @@ pub async fn add(
     payload: web::Payload,
 ) -> Result<HttpResponse, AuthError> {
     let who = who.0;
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.session, &fields)?;
+    let fields = forms::read_checked(&state, &req, &who.session, payload).await?;
     let typed_email = field(&fields, "email").to_owned();
     let checked = normalise_email(&typed_email)
         .ok_or(msg::EMAIL_INVALID)
@@ -152,8 +151,7 @@ async fn change_account(
     action: &'static str,
 ) -> Result<HttpResponse, AuthError> {
     let who = who.0;
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.session, &fields)?;
+    let fields = forms::read_checked(&state, &req, &who.session, payload).await?;
     let now = state.clock.now();
     let actor = who.account.email.clone();
     let outcome = state
@@ -309,8 +307,7 @@ pub async fn change_password(
     who: SignedIn,
     payload: web::Payload,
 ) -> Result<HttpResponse, AuthError> {
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.session, &fields)?;
+    let fields = forms::read_checked(&state, &req, &who.session, payload).await?;
     let current_ok = state
         .passwords
         .verify(

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpRequest};
 
+use super::auth::{check_csrf, AuthError, CurrentSession};
 use crate::error::AppError;
 use crate::messages;
 use crate::respond::form::parse_form;
@@ -9,6 +10,18 @@ use crate::web::body::{declared_too_large, has_media_type, read_limited};
 use crate::web::AppState;
 
 pub type Fields = Vec<(String, String)>;
+
+/// Reads a form sent from a signed-in page, checking its origin and CSRF token.
+pub async fn read_checked(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &CurrentSession,
+    payload: web::Payload,
+) -> Result<Fields, AuthError> {
+    let fields = read(state, req, payload).await?;
+    check_csrf(req, state, session, &fields)?;
+    Ok(fields)
+}
 
 /// An urlencoded form body, size-limited and strict about UTF-8.
 pub async fn read(

@@ -12,7 +12,7 @@ use crate::invite::{self, rates::Counts, InviteImportError, Links, ReminderScope
 use crate::messages::invitations as msg;
 use crate::web::AppState;
 
-use super::auth::{check_csrf, AuthError, RequireAdmin, SignedIn};
+use super::auth::{AuthError, RequireAdmin, SignedIn};
 use super::forms::{self, see_other};
 use super::surveys::{read_checked_upload, survey_page_with, uploaded_file, Done, Feedback};
 use super::views::{DayLine, InvitationsPanel, RateFigures, RateLine};
@@ -174,8 +174,7 @@ pub async fn queue(
 ) -> Result<HttpResponse, AuthError> {
     let (slug, mailing) = path.into_inner();
     let who = who.0;
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.session, &fields)?;
+    forms::read_checked(&state, &req, &who.session, payload).await?;
     let links = Links::new(&state.settings.server.public_url);
     // The outbox and its sender run on the wall clock, as `candour invite send` does.
     let now = chrono::Utc::now().naive_utc();

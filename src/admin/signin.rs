@@ -17,7 +17,7 @@ use crate::secrets::Token;
 use crate::web::{render, AppState, ErrorPage};
 
 use super::auth::{
-    check_csrf, check_origin, client_address, session_cookie, AuthError, PartlySignedIn, SignedIn,
+    check_origin, client_address, session_cookie, AuthError, PartlySignedIn, SignedIn,
 };
 use super::forms::{self, field, see_other};
 use super::views::{EnrolPage, RecoveryCodesPage, SecondFactorPage, SetupPage, SignInPage};
@@ -388,8 +388,7 @@ pub async fn second_factor(
     who: PartlySignedIn,
     payload: web::Payload,
 ) -> Result<HttpResponse, AuthError> {
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.0, &fields)?;
+    let fields = forms::read_checked(&state, &req, &who.0, payload).await?;
     let code = field(&fields, "code").to_owned();
     let csrf = who.0.csrf();
     let page = |status: actix_web::HttpResponseBuilder, error| {
@@ -454,8 +453,7 @@ pub async fn enrol(
     who: PartlySignedIn,
     payload: web::Payload,
 ) -> Result<HttpResponse, AuthError> {
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.0, &fields)?;
+    let fields = forms::read_checked(&state, &req, &who.0, payload).await?;
     let code = field(&fields, "code").to_owned();
     match check_code(&state, &req, &who, code, true).await? {
         CodeOutcome::Accepted(token, codes) => with_session_cookie(
@@ -487,8 +485,7 @@ pub async fn sign_out(
     who: SignedIn,
     payload: web::Payload,
 ) -> Result<HttpResponse, AuthError> {
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.session, &fields)?;
+    forms::read_checked(&state, &req, &who.session, payload).await?;
     let hash = who.session.row.id_hash.clone();
     let email = who.account.email.clone();
     state

@@ -419,8 +419,7 @@ pub async fn change_status(
 ) -> Result<HttpResponse, AuthError> {
     let (slug, change) = path.into_inner();
     let who = who.0;
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.session, &fields)?;
+    forms::read_checked(&state, &req, &who.session, payload).await?;
     let now = state.clock.now();
     let actor = who.account.email.clone();
     let target = slug.clone();
@@ -482,8 +481,7 @@ pub async fn settings(
 ) -> Result<HttpResponse, AuthError> {
     let who = who.0;
     let slug = slug.into_inner();
-    let fields = forms::read(&state, &req, payload).await?;
-    check_csrf(&req, &state, &who.session, &fields)?;
+    let fields = forms::read_checked(&state, &req, &who.session, payload).await?;
     let change = match parse_settings(&fields) {
         Ok(change) => change,
         Err(error) => {
