@@ -151,11 +151,16 @@ fn load_invited(
         return Ok(Found::Completed);
     }
     let id = found.invitation_id;
-    let stored = invitations::find_draft(conn, &id)?;
     let by_token = found
         .wrapped_key
         .as_deref()
         .and_then(|wrapped| DraftKey::unwrap(wrapped, token, &id));
+    // Without a key from this token or the server, no stored draft can be opened: not read.
+    let stored = if by_token.is_some() || server.is_some() {
+        invitations::find_draft(conn, &id)?
+    } else {
+        None
+    };
     let key = match by_token {
         Some(key) => key,
         None => match key_from_server(stored.as_ref(), server, &id) {
