@@ -154,6 +154,7 @@ pub fn start_with_clock(
         App::new()
             .app_data(app_state.clone())
             .wrap(http::security_headers(https))
+            .wrap(actix_web::middleware::from_fn(http::referrer_policy))
             .wrap(RequestLog)
             .configure(http::routes)
             .default_service(web::to(http::not_found))

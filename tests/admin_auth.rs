@@ -47,8 +47,14 @@ on_both_backends! {
         assert!(weak.body.contains("at least 15 characters"));
         assert_eq!(app.count("users"), 0);
 
-        let made = browser.post_form("/setup", &[("token", &token), ("email", "Lead@Example.org"),
-            ("password", TEST_PASSWORD), ("password_again", TEST_PASSWORD)]);
+        // What another site's page would send is refused; what Chromium sends from the set-up
+        // page itself (its no-referrer policy makes the Origin "null") is accepted.
+        let fields = [("token", token.as_str()), ("email", "Lead@Example.org"),
+            ("password", TEST_PASSWORD), ("password_again", TEST_PASSWORD)];
+        let forged = browser.post_form_with("/setup", &[("Sec-Fetch-Site", "cross-site"), ("Origin", "null")], &fields);
+        assert_eq!(forged.status, 403);
+        assert_eq!(app.count("users"), 0);
+        let made = browser.post_form_with("/setup", &[("Sec-Fetch-Site", "same-origin"), ("Origin", "null")], &fields);
         assert_eq!(made.status, 303, "{}", made.body);
         assert_eq!(made.location(), "/admin/signin");
         assert_eq!(app.count("users"), 1);
@@ -230,6 +236,16 @@ on_both_backends! {
         assert_eq!(browser.post_form(&close, &[("_csrf", &others)]).status, 403);
         assert_eq!(survey_status(&app, &slug), "open");
 
+        // What browsers send from another site, with or without Fetch Metadata.
+        for headers in [
+            &[("Sec-Fetch-Site", "cross-site"), ("Origin", "https://evil.example")][..],
+            &[("Sec-Fetch-Site", "same-site"), ("Origin", "http://127.0.0.1:8080")][..],
+            &[("Origin", "null")][..],
+        ] {
+            assert_eq!(browser.post_form_with(&close, headers, &[("_csrf", &csrf)]).status, 403, "{headers:?}");
+        }
+        assert_eq!(survey_status(&app, &slug), "open");
+
         let same_site = browser.post_form_with(&close, &[("Origin", "http://127.0.0.1:8080")], &[("_csrf", &csrf)]);
         assert_eq!(same_site.status, 303);
         assert_eq!(survey_status(&app, &slug), "closed");
@@ -327,7 +343,8 @@ on_both_backends! {
                 && csp.contains("base-uri 'none'") && csp.contains("frame-ancestors 'none'"), "{method} {path}: {csp}");
             assert!(!csp.contains("unsafe-inline"));
             assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{method} {path}");
-            assert_eq!(reply.header("referrer-policy"), Some("no-referrer"), "{method} {path}");
+            let referrer = if path.starts_with("/admin") { "same-origin" } else { "no-referrer" };
+            assert_eq!(reply.header("referrer-policy"), Some(referrer), "{method} {path}");
             if path != "/assets/candour.css" {
                 assert_eq!(reply.header("cache-control"), Some("no-store"), "{method} {path}");
             }

@@ -291,13 +291,30 @@ impl FromRequest for BearerAccount {
     }
 }
 
-/// Refuses a request whose `Origin` names another site (a browser always sends it on a
-/// cross-site POST).
+/// Refuses a form POST that a browser says came from another site.
+///
+/// Current browsers send `Sec-Fetch-Site` with every request, and no page can forge it:
+/// only `same-origin` is accepted. Older browsers send `Origin` instead, which must be the
+/// public URL's origin; under `Referrer-Policy: no-referrer` (the set-up page, whose URL holds
+/// a token) a browser sends `Origin: null`, so `Sec-Fetch-Site` is what lets that form
+/// through. A request with neither header is not from a browser's form and still needs the
+/// session's CSRF token where there is a session.
 pub fn check_origin(req: &HttpRequest, state: &AppState) -> Result<(), AuthError> {
-    match req.headers().get(header::ORIGIN) {
-        None => Ok(()),
-        Some(origin) if origin.as_bytes() == state.settings.public_origin().as_bytes() => Ok(()),
-        Some(_) => Err(AuthError::Csrf),
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
+    let origin = headers.get(header::ORIGIN).map(|v| v.as_bytes());
+    if from_own_pages(fetch_site, origin, state.settings.public_origin().as_bytes()) {
+        Ok(())
+    } else {
+        Err(AuthError::Csrf)
+    }
+}
+
+fn from_own_pages(fetch_site: Option<&[u8]>, origin: Option<&[u8]>, public_origin: &[u8]) -> bool {
+    match (fetch_site, origin) {
+        (Some(site), _) => site.eq_ignore_ascii_case(b"same-origin"),
+        (None, Some(origin)) => origin == public_origin,
+        (None, None) => true,
     }
 }
 
@@ -375,5 +392,29 @@ mod tests {
             Some("198.51.100.7".parse().unwrap()),
             "the last address that is not a trusted proxy"
         );
+    }
+    const PUBLIC: &[u8] = b"https://survey.example.org";
+
+    #[test]
+    fn a_browser_saying_same_origin_is_accepted_whatever_its_origin_header() {
+        assert!(from_own_pages(Some(b"same-origin"), Some(b"null"), PUBLIC));
+        assert!(from_own_pages(Some(b"same-origin"), None, PUBLIC));
+        assert!(from_own_pages(Some(b"Same-Origin"), Some(PUBLIC), PUBLIC));
+    }
+
+    #[test]
+    fn a_browser_saying_another_site_is_refused_even_with_our_origin() {
+        for site in [&b"cross-site"[..], b"same-site", b"none", b""] {
+            assert!(!from_own_pages(Some(site), Some(PUBLIC), PUBLIC), "{site:?}");
+        }
+    }
+
+    #[test]
+    fn without_fetch_metadata_the_origin_must_be_ours() {
+        assert!(from_own_pages(None, Some(PUBLIC), PUBLIC));
+        assert!(!from_own_pages(None, Some(b"null"), PUBLIC));
+        assert!(!from_own_pages(None, Some(b"https://evil.example"), PUBLIC));
+        assert!(!from_own_pages(None, Some(b"https://survey.example.org.evil.example"), PUBLIC));
+        assert!(from_own_pages(None, None, PUBLIC), "not a browser form: the CSRF token decides");
     }
 }

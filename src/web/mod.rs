@@ -4,6 +4,7 @@ pub mod body;
 mod error;
 mod health;
 mod logging;
+mod referrer;
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ use crate::survey::Catalog;
 
 pub use error::ErrorPage;
 pub use logging::RequestLog;
+pub use referrer::referrer_policy;
 
 /// Everything a handler may use; one per server, shared by every worker.
 pub struct AppState {
@@ -61,11 +63,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(respond::api::routes);
 }
 
-/// Headers on every response: no referrer (tokens must never leak), a strict CSP with no
-/// inline script or style, and no caching of pages that may hold answers.
+/// Headers on every response: a strict CSP with no inline script or style, and no caching of
+/// pages that may hold answers. The referrer policy depends on the page (`referrer_policy`).
 pub fn security_headers(https: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
-        .add((header::REFERRER_POLICY, "no-referrer"))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((
