@@ -303,7 +303,11 @@ pub fn check_origin(req: &HttpRequest, state: &AppState) -> Result<(), AuthError
     let headers = req.headers();
     let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
     let origin = headers.get(header::ORIGIN).map(|v| v.as_bytes());
-    if from_own_pages(fetch_site, origin, state.settings.public_origin().as_bytes()) {
+    if from_own_pages(
+        fetch_site,
+        origin,
+        state.settings.public_origin().as_bytes(),
+    ) {
         Ok(())
     } else {
         Err(AuthError::Csrf)
@@ -405,7 +409,10 @@ mod tests {
     #[test]
     fn a_browser_saying_another_site_is_refused_even_with_our_origin() {
         for site in [&b"cross-site"[..], b"same-site", b"none", b""] {
-            assert!(!from_own_pages(Some(site), Some(PUBLIC), PUBLIC), "{site:?}");
+            assert!(
+                !from_own_pages(Some(site), Some(PUBLIC), PUBLIC),
+                "{site:?}"
+            );
         }
     }
 
@@ -414,7 +421,14 @@ mod tests {
         assert!(from_own_pages(None, Some(PUBLIC), PUBLIC));
         assert!(!from_own_pages(None, Some(b"null"), PUBLIC));
         assert!(!from_own_pages(None, Some(b"https://evil.example"), PUBLIC));
-        assert!(!from_own_pages(None, Some(b"https://survey.example.org.evil.example"), PUBLIC));
-        assert!(from_own_pages(None, None, PUBLIC), "not a browser form: the CSRF token decides");
+        assert!(!from_own_pages(
+            None,
+            Some(b"https://survey.example.org.evil.example"),
+            PUBLIC
+        ));
+        assert!(
+            from_own_pages(None, None, PUBLIC),
+            "not a browser form: the CSRF token decides"
+        );
     }
 }

@@ -41,7 +41,15 @@ mod tests {
     fn only_the_review_teams_pages_send_a_same_origin_referrer() {
         assert_eq!(policy_for("/admin"), "same-origin");
         assert_eq!(policy_for("/admin/surveys/x/results"), "same-origin");
-        for path in ["/setup", "/i/abc", "/o/abc", "/s/survey", "/", "/administrator", "/api/v1/x"] {
+        for path in [
+            "/setup",
+            "/i/abc",
+            "/o/abc",
+            "/s/survey",
+            "/",
+            "/administrator",
+            "/api/v1/x",
+        ] {
             assert_eq!(policy_for(path), "no-referrer", "{path}");
         }
     }

@@ -17,6 +17,8 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use figment::providers::Serialized;
 
+pub mod chromium;
+
 pub const POSTGRES_ENV: &str = "CANDOUR_TEST_POSTGRES_URL";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
