@@ -311,7 +311,7 @@ on_both_backends! {
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         fill(&app, &slug);
         let html = page(&app, &slug, Some("agency"));
-        assert!(html.contains("<svg class=\"results-chart\" aria-hidden=\"true\""));
+        assert!(html.contains("<div class=\"chart chart-labelled\" aria-hidden=\"true\">"));
         assert!(html.contains("<th scope=\"col\">Council (10)</th>"));
         assert!(html.contains("<th scope=\"col\">Police (suppressed)</th>"));
         assert!(html.contains("<th scope=\"row\">Agree</th><td>8 (40%)</td><td>4 (40%)</td><td>suppressed</td>"), "{html}");

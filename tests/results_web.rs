@@ -113,7 +113,7 @@ on_both_backends! {
         assert!(html.contains("<th scope=\"row\">Strongly disagree</th><td>0 (0%)</td></tr>"), "{html}");
         assert!(html.contains("Figures about fewer than 5 people are not shown"));
         assert!(html.contains("<li>Supervision helps</li>"), "15 responses: comments are listed");
-        assert!(html.contains("<svg class=\"results-chart\""));
+        assert!(html.contains("<div class=\"chart\" aria-hidden=\"true\">"));
         // In the review team's frame, with its navigation, and no inline style (CSP).
         assert!(html.contains("aria-label=\"Review team\""));
         assert!(!html.contains("style=") && !html.contains("<script"));

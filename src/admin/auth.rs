@@ -20,7 +20,7 @@ use crate::db::DbError;
 use crate::error::AppError;
 use crate::messages::accounts as msg;
 use crate::secrets::Token;
-use crate::web::{render, AppState, ErrorPage};
+use crate::web::{render, AppState};
 
 /// The hidden form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "_csrf";
@@ -69,12 +69,7 @@ impl ResponseError for AuthError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let page = |title, detail| {
-            render(
-                HttpResponse::build(self.status_code()),
-                &ErrorPage { title, detail },
-            )
-        };
+        let page = |title, detail| super::views::error_page(self.status_code(), title, detail);
         match self {
             AuthError::NotSignedIn => HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, "/admin/signin"))
@@ -99,7 +94,11 @@ impl ResponseError for AuthError {
             AuthError::BadToken => HttpResponse::Unauthorized()
                 .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
                 .json(serde_json::json!({ "error": "a valid API token is required" })),
-            AuthError::App(inner) => inner.error_response(),
+            AuthError::App(inner) => {
+                inner.log_if_internal();
+                let (title, detail) = inner.page_text();
+                page(title, detail)
+            }
         }
     }
 }

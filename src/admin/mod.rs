@@ -42,6 +42,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/admin/2fa/enrol", Access::Partly),
     ("POST", "/admin/signout", Access::SignedIn),
     ("GET", "/admin", Access::SignedIn),
+    ("GET", "/admin/", Access::SignedIn),
     ("GET", "/admin/surveys", Access::SignedIn),
     ("POST", "/admin/surveys/import", Access::Admin),
     ("GET", "/admin/surveys/{slug}", Access::SignedIn),
@@ -100,6 +101,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/2fa/enrol", web::post().to(signin::enrol))
         .route("/admin/signout", web::post().to(signin::sign_out))
         .route("/admin", web::get().to(surveys::home))
+        .route("/admin/", web::get().to(surveys::home))
         .route("/admin/surveys", web::get().to(surveys::list))
         .route("/admin/surveys/import", web::post().to(surveys::import))
         .route("/admin/surveys/{slug}", web::get().to(surveys::show))

@@ -18,7 +18,7 @@ use crate::report::downloads::{self, Body, Download, DownloadError, What};
 use crate::report::export::Format;
 use crate::report::page::results_page;
 use crate::report::{self, ReportError};
-use crate::web::{render, AppState, ErrorPage};
+use crate::web::{render, AppState};
 
 use super::auth::{AuthError, RequireAdmin, SignedIn};
 use super::views::{Chrome, Link, ResultsFrame};
@@ -91,7 +91,7 @@ fn chunks(file: std::fs::File) -> impl Stream<Item = Result<web::Bytes, std::io:
 }
 
 fn error_page(status: StatusCode, title: &str, detail: &str) -> HttpResponse {
-    render(HttpResponse::build(status), &ErrorPage { title, detail })
+    super::views::error_page(status, title, detail)
 }
 
 /// How a refused or failed download or results page looks in the browser.

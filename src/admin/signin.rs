@@ -14,7 +14,7 @@ use crate::db::{sessions, write_transaction, DbConnection};
 use crate::error::AppError;
 use crate::messages::accounts as msg;
 use crate::secrets::Token;
-use crate::web::{render, AppState, ErrorPage};
+use crate::web::{render, AppState};
 
 use super::auth::{
     check_origin, client_address, session_cookie, AuthError, PartlySignedIn, SignedIn,
@@ -43,12 +43,10 @@ pub struct SetupQuery {
 }
 
 fn setup_link_dead() -> HttpResponse {
-    render(
-        HttpResponse::NotFound(),
-        &ErrorPage {
-            title: crate::messages::NOT_FOUND,
-            detail: msg::SETUP_LINK_DEAD,
-        },
+    super::views::error_page(
+        actix_web::http::StatusCode::NOT_FOUND,
+        crate::messages::NOT_FOUND,
+        msg::SETUP_LINK_DEAD,
     )
 }
 

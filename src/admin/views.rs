@@ -1,6 +1,10 @@
 //! What the review team pages show: template structs.
 
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
 use askama::Template;
+
+use crate::web::render;
 
 use crate::respond::views::QuestionView;
 
@@ -31,6 +35,22 @@ impl Chrome {
 pub struct SessionEndedPage<'a> {
     pub title: &'a str,
     pub detail: &'a str,
+}
+
+/// An error in the review team's area: its header and footer, not the respondents'.
+#[derive(Template)]
+#[template(path = "admin/error.html")]
+pub struct AdminErrorPage<'a> {
+    pub title: &'a str,
+    pub detail: &'a str,
+}
+
+/// Renders the review team's error page with this status.
+pub fn error_page(status: StatusCode, title: &str, detail: &str) -> HttpResponse {
+    render(
+        HttpResponse::build(status),
+        &AdminErrorPage { title, detail },
+    )
 }
 
 #[derive(Template)]

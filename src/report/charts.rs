@@ -1,46 +1,47 @@
-//! Server-rendered bar charts: geometry only; the template draws the SVG. Each chart is
-//! hidden from screen readers (the table beside it carries the same numbers).
+//! Bar charts of each option's percentage: data only; `report/results_body.html` lays them out
+//! in HTML (the option's label on its own line, then one bar per column with its figure at a
+//! fixed right column) and draws each bar as a small SVG that scales to the width it is given.
+//! When more than one column is drawn, every bar is labelled with its column's name, so colour
+//! is never the only way to tell them apart. The chart is hidden from screen readers: the table
+//! after it carries the same numbers.
 
-use super::results::QuestionResults;
+use super::results::{Column, Figures, QuestionResults};
 
-/// Width of the bar area in SVG units, and the height of one bar and of the gap after a row.
-const BAR_AREA: f64 = 300.0;
-const BAR_HEIGHT: u32 = 18;
-const ROW_GAP: u32 = 10;
-const LABEL_WIDTH: u32 = 190;
+/// How many colours the stylesheet has for series (`chart-series-0` … `-7`); further series
+/// reuse the last one (their direct labels still tell them apart).
+const SERIES_COLOURS: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct Chart {
-    pub width: u32,
-    pub height: u32,
-    pub label_width: u32,
-    pub bars: Vec<Bar>,
-    pub labels: Vec<RowLabel>,
+    /// Whether each bar carries its column's name (more than one column drawn).
+    pub labelled: bool,
+    pub rows: Vec<ChartRow>,
 }
 
+/// One option: its label, then a bar per drawn column.
 #[derive(Debug, Clone)]
-pub struct RowLabel {
-    pub y: u32,
-    pub text: String,
+pub struct ChartRow {
+    pub label: String,
+    pub bars: Vec<Bar>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Bar {
-    pub x: u32,
-    pub y: u32,
-    pub width: u32,
-    pub height: u32,
     /// Which column the bar is for: 0 the whole survey, then the groups (for CSS colours).
     pub series: usize,
-    pub value_x: u32,
-    pub value_y: u32,
+    /// The column's name, shown beside the bar when the chart is `labelled`.
+    pub name: String,
+    /// The bar's length as an SVG percentage, e.g. `46.7%`.
+    pub length: String,
+    /// The figure shown at the bar's end, e.g. `46.7%`.
     pub value: String,
 }
 
 /// Bars of each option's percentage, one per published column; `None` for questions without
-/// options or with nothing published.
-pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
-    let shown: Vec<(usize, &super::results::Figures)> = question
+/// options or with nothing published. `columns` names the columns, in the same order as the
+/// question's cells.
+pub fn option_bars(question: &QuestionResults, columns: &[Column]) -> Option<Chart> {
+    let shown: Vec<(usize, &Figures)> = question
         .cells
         .iter()
         .enumerate()
@@ -49,54 +50,38 @@ pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
     if shown.is_empty() || question.options.is_empty() {
         return None;
     }
-    let mut rows: Vec<(String, Vec<(usize, f64)>)> = question
+    let bar = |column: usize, percent: f64| Bar {
+        series: column.min(SERIES_COLOURS - 1),
+        name: columns
+            .get(column)
+            .map(|c| c.label.clone())
+            .unwrap_or_default(),
+        length: format!("{}%", percent.clamp(0.0, 100.0)),
+        value: format!("{percent}%"),
+    };
+    let mut rows: Vec<ChartRow> = question
         .options
         .iter()
         .enumerate()
-        .map(|(i, label)| {
-            let values = shown
+        .map(|(i, label)| ChartRow {
+            label: label.clone(),
+            bars: shown
                 .iter()
-                .map(|(c, f)| (*c, f.options.get(i).map_or(0.0, |o| o.percent)))
-                .collect();
-            (label.clone(), values)
+                .map(|(c, f)| bar(*c, f.options.get(i).map_or(0.0, |o| o.percent)))
+                .collect(),
         })
         .collect();
     if let Some(label) = &question.dont_know {
-        let values = shown
-            .iter()
-            .map(|(c, f)| (*c, f.dont_know.as_ref().map_or(0.0, |o| o.percent)))
-            .collect();
-        rows.push((label.clone(), values));
-    }
-    let mut bars = Vec::new();
-    let mut labels = Vec::new();
-    let mut y = 0;
-    for (label, values) in rows {
-        labels.push(RowLabel {
-            y: y + BAR_HEIGHT - 5,
-            text: label,
+        rows.push(ChartRow {
+            label: label.clone(),
+            bars: shown
+                .iter()
+                .map(|(c, f)| bar(*c, f.dont_know.as_ref().map_or(0.0, |o| o.percent)))
+                .collect(),
         });
-        for (series, percent) in values {
-            let width = (percent / 100.0 * BAR_AREA).round() as u32;
-            bars.push(Bar {
-                x: LABEL_WIDTH,
-                y,
-                width,
-                height: BAR_HEIGHT - 2,
-                series: series.min(7),
-                value_x: LABEL_WIDTH + width + 4,
-                value_y: y + BAR_HEIGHT - 5,
-                value: format!("{percent}%"),
-            });
-            y += BAR_HEIGHT;
-        }
-        y += ROW_GAP;
     }
     Some(Chart {
-        width: LABEL_WIDTH + BAR_AREA as u32 + 60,
-        height: y,
-        label_width: LABEL_WIDTH,
-        bars,
-        labels,
+        labelled: shown.len() > 1,
+        rows,
     })
 }

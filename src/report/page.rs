@@ -98,7 +98,7 @@ pub fn results_page(
                 .map(|question| QuestionView {
                     id: format!("q-{}", question.key),
                     text: question.text.clone(),
-                    chart: charts::option_bars(question),
+                    chart: charts::option_bars(question, &results.columns),
                     rows: table::question_rows(question)
                         .into_iter()
                         .map(|row| {

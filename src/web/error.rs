@@ -38,7 +38,20 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (title, detail) = match self {
+        self.log_if_internal();
+        let (title, detail) = self.page_text();
+        render(
+            HttpResponse::build(self.status_code()),
+            &ErrorPage { title, detail },
+        )
+    }
+}
+
+impl AppError {
+    /// The title and explanation an error page shows for this error (respondents' pages and
+    /// the review team's alike).
+    pub fn page_text(&self) -> (&str, &str) {
+        match self {
             AppError::NotFound => (messages::NOT_FOUND, messages::NOT_FOUND_DETAIL),
             AppError::SurveyNotFound => (messages::SURVEY_NOT_FOUND, messages::NOT_FOUND_DETAIL),
             AppError::InvitationNotFound => (
@@ -55,14 +68,14 @@ impl ResponseError for AppError {
             AppError::InvalidAnswers(_) => (messages::BAD_REQUEST, messages::INVALID_ANSWERS),
             AppError::Import(_) | AppError::Refused(_) => (messages::BAD_REQUEST, ""),
             AppError::Busy => (messages::INTERNAL, messages::BUSY),
-            AppError::Db(error) => {
-                tracing::error!(%error, "storage failed");
-                (messages::INTERNAL, messages::INTERNAL_DETAIL)
-            }
-        };
-        render(
-            HttpResponse::build(self.status_code()),
-            &ErrorPage { title, detail },
-        )
+            AppError::Db(_) => (messages::INTERNAL, messages::INTERNAL_DETAIL),
+        }
+    }
+
+    /// Storage failures are logged where they are turned into a page.
+    pub fn log_if_internal(&self) {
+        if let AppError::Db(error) = self {
+            tracing::error!(%error, "storage failed");
+        }
     }
 }

@@ -9,8 +9,9 @@ mod referrer;
 use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 use chrono::NaiveDate;
 
@@ -126,8 +127,17 @@ async fn home() -> HttpResponse {
     )
 }
 
-/// Unknown addresses get the same page as an unknown survey.
-pub async fn not_found() -> HttpResponse {
+/// Unknown addresses get the same page as an unknown survey; in the review team's area, in
+/// its frame.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let path = req.path();
+    if path == "/admin" || path.starts_with("/admin/") || path == "/setup" {
+        return crate::admin::views::error_page(
+            StatusCode::NOT_FOUND,
+            crate::messages::NOT_FOUND,
+            crate::messages::NOT_FOUND_DETAIL,
+        );
+    }
     render(
         HttpResponse::NotFound(),
         &ErrorPage {
