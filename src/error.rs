@@ -17,6 +17,9 @@ pub enum AppError {
     OpenLinkOff,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// A JSON body names the same key twice in one object.
+    #[error("duplicate key {0:?}")]
+    DuplicateKey(String),
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported content type")]

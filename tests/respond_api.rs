@@ -139,3 +139,61 @@ on_both_backends! {
         assert!(stored.iter().all(|a| a["thresholds"] == "neither"));
     };
 }
+
+/// Hostile and ambiguous bodies, each refused with nothing stored (a bounded corpus).
+on_both_backends! {
+    a_key_given_twice_is_refused_and_named => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let browser = app.browser();
+        for (body, key) in [
+            (r#"{"answers": {"agency": "council", "agency": "police", "thresholds": "agree"}}"#, "agency"),
+            (r#"{"answers": {"agency": "council", "thresholds": "agree"}, "answers": {"agency": "police", "thresholds": "agree"}}"#, "answers"),
+            (r#"{"token": null, "answers": {"agency": "police", "thresholds": "agree", "training": ["Neglect"], "thr\u0065sholds": "disagree"}}"#, "thresholds"),
+        ] {
+            let reply = browser.post_raw(&path(&slug), "application/json", body.as_bytes());
+            assert_eq!(reply.status, 400, "{body}: {}", reply.body);
+            let error = reply.json()["error"].as_str().unwrap_or_default().to_owned();
+            assert!(error.contains(&format!("\"{key}\"")), "{error}");
+        }
+        assert!(app.stored_answers().is_empty(), "nothing stored");
+    };
+
+    json_is_read_only_as_utf8 => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let browser = app.browser();
+        let body = br#"{"answers": {"agency": "council", "thresholds": "agree"}}"#;
+        for content_type in ["application/json; charset=latin1", "application/json; charset=utf-16",
+            "text/json", "text/plain", "application/x-www-form-urlencoded"] {
+            let reply = browser.post_raw(&path(&slug), content_type, body);
+            assert_eq!(reply.status, 415, "{content_type}: {}", reply.body);
+        }
+        assert!(app.stored_answers().is_empty(), "nothing stored");
+        for content_type in ["Application/JSON; Charset=UTF-8", "application/json"] {
+            let reply = browser.post_raw(&path(&slug), content_type, body);
+            assert_eq!(reply.status, 201, "{content_type}: {}", reply.body);
+        }
+    };
+
+    malformed_bodies_are_refused_without_a_server_error => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let browser = app.browser();
+        let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+        let corpus: Vec<Vec<u8>> = vec![
+            b"".to_vec(), b"{".to_vec(), b"null".to_vec(), b"[]".to_vec(), b"\"answers\"".to_vec(),
+            br#"{"answers": []}"#.to_vec(), br#"{"answers": {"agency": "council"}, "extra": 1}"#.to_vec(),
+            br#"{"answers": {"agency": "council"}} trailing"#.to_vec(), b"\xff\xfe{}".to_vec(),
+            br#"{"answers": {"agency": "\ud800"}}"#.to_vec(), deep.into_bytes(),
+            format!(r#"{{"answers": {{"{}": 1}}}}"#, "k".repeat(10_000)).into_bytes(),
+        ];
+        for body in corpus {
+            let reply = browser.post_raw(&path(&slug), "application/json", &body);
+            assert!((400..500).contains(&reply.status), "{:?}: {} {}",
+                String::from_utf8_lossy(&body[..body.len().min(60)]), reply.status, reply.body);
+            assert!(reply.json()["error"].is_string());
+        }
+        assert!(app.stored_answers().is_empty(), "nothing stored");
+    };
+}

@@ -19,8 +19,12 @@ pub const OPEN_LINK_OFF: &str =
     "This survey only accepts responses through personal invitation links";
 pub const BAD_REQUEST: &str = "Something was wrong with that request";
 pub const PAYLOAD_TOO_LARGE: &str = "the request body is too large";
-pub const UNSUPPORTED_MEDIA_TYPE: &str = "send the body as application/json";
+pub const UNSUPPORTED_MEDIA_TYPE: &str = "send the body as application/json in UTF-8";
 pub const MALFORMED_JSON: &str = "the body is not valid JSON of the expected shape";
+
+pub fn duplicate_json_key(key: &str) -> String {
+    format!("the key {key:?} appears twice in one object; send each key once")
+}
 pub const INVALID_UTF8: &str = "the request is not valid UTF-8";
 pub const INVALID_ANSWERS: &str = "some answers are not valid";
 pub const ALREADY_SUBMITTED: &str = "this response has already been submitted";

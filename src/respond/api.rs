@@ -10,7 +10,8 @@ use crate::error::AppError;
 use crate::messages;
 use crate::questionnaire::{self, Problem};
 use crate::secrets::Token;
-use crate::web::body::{declared_too_large, has_media_type, read_limited};
+use crate::web::body::{declared_too_large, read_limited};
+use crate::web::json::{duplicate_key, is_utf8_json};
 use crate::web::AppState;
 
 use super::submission::response_row;
@@ -33,7 +34,7 @@ struct ResponseBody {
 
 #[derive(Serialize)]
 struct ErrorBody<'a> {
-    error: &'a str,
+    error: std::borrow::Cow<'a, str>,
     problems: &'a [Problem],
 }
 
@@ -57,6 +58,13 @@ impl ResponseError for ApiError {
             AppError::OpenLinkOff => (messages::OPEN_LINK_OFF, &[]),
             AppError::AlreadySubmitted => (messages::ALREADY_SUBMITTED, &[]),
             AppError::BadRequest(reason) => (reason, &[]),
+            AppError::DuplicateKey(key) => {
+                let error = messages::duplicate_json_key(key).into();
+                return HttpResponse::build(self.status_code()).json(ErrorBody {
+                    error,
+                    problems: &[],
+                });
+            }
             AppError::PayloadTooLarge => (messages::PAYLOAD_TOO_LARGE, &[]),
             AppError::UnsupportedMediaType => (messages::UNSUPPORTED_MEDIA_TYPE, &[]),
             AppError::InvalidAnswers(problems) => (messages::INVALID_ANSWERS, problems),
@@ -67,7 +75,10 @@ impl ResponseError for ApiError {
                 ("internal error", &[])
             }
         };
-        HttpResponse::build(self.status_code()).json(ErrorBody { error, problems })
+        HttpResponse::build(self.status_code()).json(ErrorBody {
+            error: error.into(),
+            problems,
+        })
     }
 }
 
@@ -78,13 +89,16 @@ async fn submit_response(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.settings.server.max_body_bytes;
-    if !has_media_type(&req, "application/json") {
+    if !is_utf8_json(&req) {
         return Err(AppError::UnsupportedMediaType.into());
     }
     if declared_too_large(&req, limit) {
         return Err(AppError::PayloadTooLarge.into());
     }
     let body = read_limited(payload, limit).await?;
+    if let Some(key) = duplicate_key(&body) {
+        return Err(AppError::DuplicateKey(key).into());
+    }
     let body: ResponseBody = serde_json::from_slice(&body)
         .map_err(|_| AppError::BadRequest(messages::MALFORMED_JSON))?;
     let token = match body.token.as_deref() {

@@ -26,9 +26,10 @@ impl ResponseError for AppError {
             AppError::SurveyNotOpen | AppError::OpenLinkOff | AppError::AlreadySubmitted => {
                 StatusCode::CONFLICT
             }
-            AppError::BadRequest(_) | AppError::Import(_) | AppError::Refused(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            AppError::BadRequest(_)
+            | AppError::DuplicateKey(_)
+            | AppError::Import(_)
+            | AppError::Refused(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::InvalidAnswers(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -63,6 +64,7 @@ impl AppError {
             }
             AppError::AlreadySubmitted => (messages::ALREADY_SUBMITTED, ""),
             AppError::BadRequest(reason) => (messages::BAD_REQUEST, *reason),
+            AppError::DuplicateKey(_) => (messages::BAD_REQUEST, messages::MALFORMED_JSON),
             AppError::PayloadTooLarge => (messages::BAD_REQUEST, messages::PAYLOAD_TOO_LARGE),
             AppError::UnsupportedMediaType => (messages::BAD_REQUEST, messages::BAD_REQUEST),
             AppError::InvalidAnswers(_) => (messages::BAD_REQUEST, messages::INVALID_ANSWERS),

@@ -3,6 +3,7 @@
 pub mod body;
 mod error;
 mod health;
+pub mod json;
 mod logging;
 mod referrer;
 
