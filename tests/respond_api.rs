@@ -140,7 +140,7 @@ on_both_backends! {
     };
 }
 
-/// Hostile and ambiguous bodies, each refused with nothing stored (a bounded corpus).
+// Hostile and ambiguous bodies, each refused with nothing stored (a bounded corpus).
 on_both_backends! {
     a_key_given_twice_is_refused_and_named => |backend: Backend| {
         let app = TestApp::start(backend);
