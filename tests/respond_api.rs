@@ -197,3 +197,21 @@ on_both_backends! {
         assert!(app.stored_answers().is_empty(), "nothing stored");
     };
 }
+
+on_both_backends! {
+    control_characters_in_text_are_refused_by_question => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let browser = app.browser();
+        for hostile in ["\u{0}=1+1", "bell\u{7}", "escape \u{1b}[31m", "del\u{7f}", "c1\u{85}c1"] {
+            let reply = browser.post_json(&path(&slug), &json!({"answers": {
+                "agency": "council", "thresholds": "agree", "comment": hostile}}));
+            assert_eq!(reply.status, 422, "{hostile:?}: {}", reply.body);
+            assert_eq!(problems_for(&reply), ["comment"], "{hostile:?}");
+        }
+        assert!(app.stored_answers().is_empty(), "nothing stored");
+        let reply = browser.post_json(&path(&slug), &json!({"answers": {
+            "agency": "council", "thresholds": "agree", "comment": "line one\r\n\tline two\rthree"}}));
+        assert_eq!(reply.status, 201, "a long answer keeps tabs and line breaks: {}", reply.body);
+    };
+}

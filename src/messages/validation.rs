@@ -139,6 +139,11 @@ pub mod answer {
         }
     }
 
+    pub const CONTROL_CHARACTERS: &str =
+        "Your answer contains characters that cannot be stored, such as NUL or other control characters: remove them";
+    pub const CONTROL_CHARACTERS_SHORT: &str =
+        "Your answer must be on one line, without tabs or control characters such as NUL";
+
     pub fn too_long(max_chars: u32) -> String {
         format!("Your answer must be {max_chars} characters or fewer")
     }

@@ -264,9 +264,9 @@ fn only_value<'v>(values: &[&'v str]) -> Result<Option<&'v str>, String> {
     }
 }
 
-/// Trimmed, with Windows line endings made plain; blank is unanswered.
+/// Trimmed, with Windows and old Mac line endings made plain; blank is unanswered.
 fn text_answer(text: &str) -> Option<AnswerValue> {
-    let text = text.trim().replace("\r\n", "\n");
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
     (!text.is_empty()).then_some(AnswerValue::Text(text))
 }
 
@@ -304,8 +304,18 @@ fn check_value(question: &Question, value: &AnswerValue) -> Result<(), String> {
             },
             AnswerValue::Choices(chosen),
         ) => check_choices(options, *max_choices, chosen),
-        (QuestionKind::Text { max_length, .. }, AnswerValue::Text(text)) => {
-            if text.chars().count() > *max_length as usize {
+        (QuestionKind::Text { max_length, long }, AnswerValue::Text(text)) => {
+            // Control characters break spreadsheets and the tools that read downloads; a
+            // long answer may keep its tabs and line breaks.
+            let allowed = |c: char| *long && (c == '\n' || c == '\t');
+            if text.chars().any(|c| c.is_control() && !allowed(c)) {
+                Err(if *long {
+                    msg::CONTROL_CHARACTERS
+                } else {
+                    msg::CONTROL_CHARACTERS_SHORT
+                }
+                .to_string())
+            } else if text.chars().count() > *max_length as usize {
                 Err(msg::too_long(*max_length))
             } else {
                 Ok(())
@@ -808,12 +818,21 @@ show_if = { question = "roles", any_of = ["manager"] }
     }
 
     #[test]
+    fn short_text_is_one_line_without_control_characters() {
+        for hostile in ["hello\r\nyou", "a\tb", "\u{0}=1"] {
+            let parsed = practice_page(&[("comment", hostile)]);
+            let problems = parsed.expect_err(hostile);
+            assert_eq!(problems[0].question, "comment");
+        }
+    }
+
+    #[test]
     fn form_likert_text_and_numbers() {
         let parsed = practice_page(&[
             ("statement", "dont-know"),
             ("caseload", " 12 "),
             ("hours", "7.5"),
-            ("comment", "  hello\r\nyou "),
+            ("comment", "  hello you "),
             ("team", ""),
         ]);
         assert_eq!(
@@ -822,7 +841,7 @@ show_if = { question = "roles", any_of = ["manager"] }
                 ("statement", choice("dont-know")),
                 ("caseload", AnswerValue::Number(12.0)),
                 ("hours", AnswerValue::Number(7.5)),
-                ("comment", text("hello\nyou")),
+                ("comment", text("hello you")),
             ]))
         );
     }

@@ -32,7 +32,14 @@ mod tests {
 
     #[test]
     fn the_guard_looks_past_leading_spaces_and_control_characters() {
-        for text in ["\u{0}=1+1", " =1+1", "\n\n@cmd", "\u{7}\u{1b}-2", "\u{a0}+1", "\r\n=A1"] {
+        for text in [
+            "\u{0}=1+1",
+            " =1+1",
+            "\n\n@cmd",
+            "\u{7}\u{1b}-2",
+            "\u{a0}+1",
+            "\r\n=A1",
+        ] {
             assert_eq!(cell(text), format!("'{text}"), "{text:?}");
         }
     }
