@@ -389,3 +389,81 @@ fn dump_audit(conn: &mut candour::db::DbConnection) -> String {
         .map(|r| format!("{} {} {}\n", r.actor, r.action, r.detail))
         .collect()
 }
+
+fn count_action(app: &TestApp, action: &str) -> usize {
+    audit_actions(app).iter().filter(|a| *a == action).count()
+}
+
+/// Sends `attempts` wrong-password sign-ins at once, each from its own connection.
+fn concurrent_wrong_sign_ins(app: &TestApp, attempts: usize, email_of: fn(usize) -> String) {
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(attempts));
+    let threads: Vec<_> = (0..attempts)
+        .map(|i| {
+            let browser = app.browser();
+            let barrier = barrier.clone();
+            let email = email_of(i);
+            std::thread::spawn(move || {
+                barrier.wait();
+                browser
+                    .post_form(
+                        "/admin/signin",
+                        &[("email", &email), ("password", "wrong wrong wrong wrong")],
+                    )
+                    .status
+            })
+        })
+        .collect();
+    for thread in threads {
+        let status = thread.join().expect("an attempt");
+        assert!(status == 200 || status == 429, "{status}");
+    }
+}
+
+on_both_backends! {
+    concurrent_attempts_never_exceed_the_account_limit => |backend: Backend| {
+        let app = TestApp::start(backend);
+        app.add_user("ann@example.org", "admin");
+        concurrent_wrong_sign_ins(&app, 100, |_| "ann@example.org".to_owned());
+        let evaluated = count_action(&app, "sign-in.failed");
+        assert_eq!(evaluated, 10, "exactly the per-account limit was evaluated");
+        assert_eq!(count_action(&app, "sign-in.refused"), 1, "refusals from one address: one audit row");
+    };
+
+    concurrent_attempts_never_exceed_the_address_limit => |backend: Backend| {
+        let app = TestApp::start(backend);
+        concurrent_wrong_sign_ins(&app, 100, |i| format!("user{i}@example.org"));
+        assert_eq!(count_action(&app, "sign-in.failed"), 50, "exactly the per-address limit");
+    };
+
+    an_attacker_cannot_keep_the_owner_out => |backend: Backend| {
+        let app = TestApp::start_with_toml(backend, "[security]\ntrusted_proxies = [\"127.0.0.1\"]");
+        let (_, account) = app.enrolled("ann@example.org", "admin");
+        let attacker = app.browser();
+        let from = |address: &'static str| [("X-Forwarded-For", address)];
+        for _ in 0..12 {
+            attacker.post_form_with("/admin/signin", &from("198.51.100.66"),
+                &[("email", "ann@example.org"), ("password", "wrong wrong wrong wrong")]);
+        }
+        // The attacker's address is refused even with the right password.
+        let refused = attacker.post_form_with("/admin/signin", &from("198.51.100.66"),
+            &[("email", "ann@example.org"), ("password", TEST_PASSWORD)]);
+        assert_eq!(refused.status, 429);
+        // The owner, from an address that has not failed, signs in with password and code.
+        let owner = app.browser();
+        let reply = owner.post_form_with("/admin/signin", &from("203.0.113.7"),
+            &[("email", "ann@example.org"), ("password", TEST_PASSWORD)]);
+        assert_eq!(reply.location(), "/admin/2fa", "{}", reply.body);
+        let page = owner.get_with("/admin/2fa", &from("203.0.113.7"));
+        let csrf = hidden_field(&page.body, "_csrf");
+        let done = owner.post_form_with("/admin/2fa", &from("203.0.113.7"),
+            &[("_csrf", &csrf), ("code", &account.code(&app))]);
+        assert_eq!(done.status, 303, "{}", done.body);
+        // A fresh address gets one try while the account is under attack, not more.
+        let other = app.browser();
+        for (attempt, expected) in [(1, 200), (2, 429)] {
+            let reply = other.post_form_with("/admin/signin", &from("192.0.2.44"),
+                &[("email", "ann@example.org"), ("password", "wrong wrong wrong wrong")]);
+            assert_eq!(reply.status, expected, "attempt {attempt}");
+        }
+    };
+}

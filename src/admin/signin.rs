@@ -4,7 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use crate::accounts::rate_limit::{self, Buckets, Limits};
+use crate::accounts::rate_limit::{self, Admission, Buckets, Limits};
 use crate::accounts::session::{self, Stage};
 use crate::accounts::totp::TotpSecret;
 use crate::accounts::{normalise_email, password, recovery, Password, Role};
@@ -202,19 +202,24 @@ pub async fn sign_in(
     let limits = Limits::from_settings(&state.settings.security);
     let now = state.clock.now();
 
-    let (lookup_email, lookup_limits) = (email.clone(), limits.clone());
+    let (lookup_email, lookup_limits) = (email.clone(), limits);
     let buckets = std::sync::Arc::new(buckets);
     let lookup_buckets = buckets.clone();
     let (limited, user) = state
         .db
-        .run(move |conn| -> Result<_, AppError> {
-            if rate_limit::is_limited(conn, &lookup_limits, &lookup_buckets, now)? {
-                let actor = users::find_by_email(conn, &lookup_email)?
-                    .map_or(UNKNOWN_ACCOUNT.to_owned(), |u| u.email);
-                audit::record(conn, &actor, "sign-in.refused", "too many recent failures")?;
-                return Ok((true, None));
-            }
-            Ok((false, users::find_by_email(conn, &lookup_email)?))
+        .run(move |conn| {
+            write_transaction(conn, |conn| -> Result<_, AppError> {
+                let admission = rate_limit::reserve(conn, &lookup_limits, &lookup_buckets, now)?;
+                if let Admission::Refused { first } = admission {
+                    if first {
+                        let actor = users::find_by_email(conn, &lookup_email)?
+                            .map_or(UNKNOWN_ACCOUNT.to_owned(), |u| u.email);
+                        audit::record(conn, &actor, "sign-in.refused", msg::REFUSALS_AUDITED_ONCE)?;
+                    }
+                    return Ok((true, None));
+                }
+                Ok((false, users::find_by_email(conn, &lookup_email)?))
+            })
         })
         .await?;
     if limited {
@@ -230,6 +235,7 @@ pub async fn sign_in(
     let user = match user {
         Some(user) if password_ok && !user.disabled => user,
         refused => {
+            // The failure was counted when the attempt was admitted.
             let (actor, reason) = match refused {
                 None => (UNKNOWN_ACCOUNT.to_owned(), "no such account"),
                 Some(known) if !password_ok => (known.email, "wrong password"),
@@ -238,9 +244,7 @@ pub async fn sign_in(
             state
                 .db
                 .run(move |conn| -> Result<_, AppError> {
-                    rate_limit::record_failure(conn, &limits, &buckets, now)?;
-                    audit::record(conn, &actor, "sign-in.failed", reason)?;
-                    Ok(())
+                    Ok(audit::record(conn, &actor, "sign-in.failed", reason)?)
                 })
                 .await?;
             return Ok(render(
@@ -262,6 +266,7 @@ pub async fn sign_in(
                     let secret = TotpSecret::generate().seal(key.as_ref(), user.id);
                     users::set_totp_secret(conn, user.id, Some(&secret), now)?;
                 }
+                rate_limit::release(conn, &buckets, now)?;
                 let token = session::start(conn, user.id, Stage::Password, now)?;
                 audit::record(conn, &user.email, "sign-in.password-accepted", "")?;
                 Ok(token)
@@ -323,13 +328,17 @@ async fn check_code(
                 if user.totp_confirmed == enrolling {
                     return Ok(CodeOutcome::NotEnrolled);
                 }
-                if rate_limit::is_limited(conn, &limits, &buckets, now)? {
-                    audit::record(
-                        conn,
-                        &user.email,
-                        "sign-in.refused",
-                        "too many recent failures",
-                    )?;
+                if let Admission::Refused { first } =
+                    rate_limit::admit(conn, &limits, &buckets, now)?
+                {
+                    if first {
+                        audit::record(
+                            conn,
+                            &user.email,
+                            "sign-in.refused",
+                            msg::REFUSALS_AUDITED_ONCE,
+                        )?;
+                    }
                     return Ok(CodeOutcome::Limited);
                 }
                 let secret = user
@@ -350,7 +359,7 @@ async fn check_code(
                     && recovery::looks_like_code(&code)
                     && users::use_recovery_code(conn, user.id, &recovery::hash(&code), now)?;
                 if !by_app && !by_recovery {
-                    rate_limit::record_failure(conn, &limits, &buckets, now)?;
+                    rate_limit::record_failure(conn, &buckets, now)?;
                     audit::record(conn, &user.email, "sign-in.second-factor-failed", "")?;
                     return Ok(CodeOutcome::Rejected);
                 }

@@ -13,6 +13,9 @@ pub const ROLE_INVALID: &str = "Choose admin or viewer";
 pub const NO_SUCH_ACCOUNT: &str = "there is no active account with that email address";
 pub const LAST_ADMIN: &str = "This is the only active admin account: add another admin first";
 pub const SIGN_IN_FAILED: &str = "The email address or password is not right";
+/// The audit detail of the first refused sign-in from an address in a window.
+pub const REFUSALS_AUDITED_ONCE: &str =
+    "too many recent failures; further refusals from this address in this window are not recorded one by one";
 pub fn sign_in_limited(window_minutes: u32) -> String {
     format!(
         "There have been too many failed attempts to sign in. Wait {}, then try again.",
