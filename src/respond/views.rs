@@ -13,6 +13,7 @@ pub struct IntroPage<'a> {
     pub slug: &'a str,
     pub introduction: Vec<&'a str>,
     pub privacy: Vec<&'a str>,
+    pub contact: Option<&'a crate::questionnaire::Contact>,
     pub continue_href: Option<String>,
 }
 
