@@ -50,7 +50,7 @@ on_both_backends! {
         let made = browser.post_form("/setup", &[("token", &token), ("email", "Lead@Example.org"),
             ("password", TEST_PASSWORD), ("password_again", TEST_PASSWORD)]);
         assert_eq!(made.status, 303, "{}", made.body);
-        assert_eq!(made.location(), "/admin/signin");
+        assert_eq!(made.location(), "/admin/signin?created=1");
         assert_eq!(app.count("users"), 1);
 
         // Used up: neither the page nor the form works again.

@@ -58,6 +58,7 @@ pub fn error_page(status: StatusCode, title: &str, detail: &str) -> HttpResponse
 pub struct SignInPage<'a> {
     pub email: &'a str,
     pub error: Option<&'a str>,
+    pub notice: Option<&'a str>,
 }
 
 #[derive(Template)]
