@@ -229,6 +229,9 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
             let source = source.unwrap_or_default();
             match survey::import(&mut conn, &source, now()) {
                 Ok((questionnaire, _)) => {
+                    for warning in crate::questionnaire::contact::warnings(&questionnaire) {
+                        eprintln!("{warning}");
+                    }
                     println!("{}", questionnaire.slug);
                     Ok(())
                 }

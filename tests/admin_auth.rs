@@ -56,7 +56,7 @@ on_both_backends! {
         assert_eq!(app.count("users"), 0);
         let made = browser.post_form_with("/setup", &[("Sec-Fetch-Site", "same-origin"), ("Origin", "null")], &fields);
         assert_eq!(made.status, 303, "{}", made.body);
-        assert_eq!(made.location(), "/admin/signin");
+        assert_eq!(made.location(), "/admin/signin?created=1");
         assert_eq!(app.count("users"), 1);
 
         // Used up: neither the page nor the form works again.

@@ -178,3 +178,75 @@ fn contrast(a: &str, b: &str) -> f64 {
     let (x, y) = (luminance(a), luminance(b));
     (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }
+
+on_both_backends! {
+    long_answers_state_their_limit_and_count_as_people_type => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(&SMALL_QUESTIONNAIRE.replace("max_length = 200", "max_length = 2000"));
+        let browser = app.browser();
+        assert_eq!(browser.post_form(&format!("/s/{slug}/start"), &[]).status, 303);
+        assert_eq!(browser.post_form(&format!("/s/{slug}/page/1"), &[("agency", "council")]).status, 303);
+        let page = browser.get(&format!("/s/{slug}/page/2"));
+        assert_eq!(page.status, 200, "{}", page.body);
+        let html = &page.body;
+        // Without JavaScript: the limit is in the hint, tied to the field.
+        assert!(html.contains("<p class=\"hint\" id=\"q-comment-limit\">You can enter up to 2,000 characters.</p>"), "{html}");
+        assert!(html.contains("id=\"q-comment\" name=\"comment\" rows=\"6\" data-max-length=\"2000\" aria-describedby=\"q-comment-limit\""), "{html}");
+        // With it: a count that the script shows, and a polite live status for screen readers.
+        assert!(html.contains("<p class=\"hint character-count\" id=\"q-comment-count\" aria-hidden=\"true\" hidden></p>"));
+        assert!(html.contains("<p class=\"visually-hidden\" id=\"q-comment-count-status\" aria-live=\"polite\"></p>"));
+        assert!(html.contains("<script src=\"/assets/character-count.js\" defer></script>"));
+        assert!(!html.contains("<script>"), "no inline script (CSP)");
+        // Whole numbers get the numeric keypad.
+        assert!(html.contains("inputmode=\"numeric\" id=\"q-caseload\""), "{html}");
+
+        let script = browser.get("/assets/character-count.js");
+        assert_eq!(script.status, 200);
+        assert!(script.header("content-type").unwrap_or_default().starts_with("text/javascript"));
+        assert!(script.body.contains("data-max-length") && script.body.contains("-count-status"));
+        assert!(script.header("content-security-policy").is_some());
+
+        // Over the limit, the page still says so after submitting (the no-JavaScript path).
+        let long = "x".repeat(2001);
+        let reply = browser.post_form(&format!("/s/{slug}/page/2"), &[("thresholds", "agree"), ("comment", &long)]);
+        assert_eq!(reply.status, 422, "{}", reply.body);
+        assert!(reply.body.contains("2,000") || reply.body.contains("2000"), "{}", reply.body);
+    };
+
+    the_sign_in_page_says_the_account_was_created => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let link = app.setup_link.clone().expect("a set-up link");
+        let token = link.split("token=").nth(1).expect("a token").to_owned();
+        let browser = app.browser();
+        let made = browser.post_form("/setup", &[("token", &token), ("email", "lead@example.org"),
+            ("password", common::TEST_PASSWORD), ("password_again", common::TEST_PASSWORD)]);
+        assert_eq!(made.status, 303, "{}", made.body);
+        let page = browser.get(made.location());
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<div class=\"notice\" role=\"status\"><p>Account created. Sign in"), "{}", page.body);
+        assert!(!app.browser().get("/admin/signin").body.contains("Account created"));
+    };
+
+    the_accessibility_statement_is_linked_from_every_footer => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let page = app.browser().get("/accessibility");
+        assert_eq!(page.status, 200);
+        for part in ["<h1>Accessibility statement for Candour</h1>", "How accessible this service is",
+            "Feedback and contact information", "Enforcement procedure", "Equality Advisory and Support Service",
+            "Compliance status", "partially compliant", "axe-core", "320 and 1280 pixels", "JavaScript turned off",
+            "keyboard alone", "Preparation of this accessibility statement"] {
+            assert!(page.body.contains(part), "{part}");
+        }
+        let (admin, _) = app.enrolled("ann@example.org", "admin");
+        let respondent = app.browser();
+        for (who, path) in [(&respondent, format!("/s/{slug}")), (&respondent, "/".to_owned()),
+            (&respondent, "/admin/signin".to_owned()), (&admin, "/admin/surveys".to_owned()),
+            (&admin, "/admin/accounts".to_owned()), (&admin, format!("/admin/surveys/{slug}/results"))] {
+            let page = who.get(&path);
+            assert_eq!(page.status, 200, "{path}");
+            let footer = page.body.split("<footer").nth(1).unwrap_or_default();
+            assert!(footer.contains("<a href=\"/accessibility\">Accessibility statement</a>"), "{path}");
+        }
+    };
+}

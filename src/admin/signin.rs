@@ -138,7 +138,7 @@ pub async fn setup(
     if !created {
         return Ok(setup_link_dead());
     }
-    Ok(see_other("/admin/signin"))
+    Ok(see_other(format!("/admin/signin?{CREATED_QUERY}")))
 }
 
 pub fn insert_user(
@@ -162,12 +162,17 @@ pub fn insert_user(
     )
 }
 
-pub async fn sign_in_form() -> HttpResponse {
+/// The query the set-up page sends the browser on with, so that the sign-in page can say the
+/// account was made.
+const CREATED_QUERY: &str = "created=1";
+
+pub async fn sign_in_form(req: HttpRequest) -> HttpResponse {
     render(
         HttpResponse::Ok(),
         &SignInPage {
             email: "",
             error: None,
+            notice: (req.query_string() == CREATED_QUERY).then_some(msg::ACCOUNT_CREATED),
         },
     )
 }
@@ -178,6 +183,7 @@ fn limited_page(state: &AppState, email: &str) -> HttpResponse {
         &SignInPage {
             email,
             error: Some(&limited(state)),
+            notice: None,
         },
     )
 }
@@ -252,6 +258,7 @@ pub async fn sign_in(
                 &SignInPage {
                     email: &typed_email,
                     error: Some(msg::SIGN_IN_FAILED),
+                    notice: None,
                 },
             ));
         }

@@ -249,6 +249,7 @@ pub(super) async fn survey_page_with(
             first_after_days: q.reminders.first_after_days,
             every_days: q.reminders.every_days,
             max_reminders: q.reminders.max,
+            contact: q.contact.clone(),
             sections: q
                 .sections
                 .iter()
@@ -337,6 +338,7 @@ pub async fn preview_intro(
             title: &q.title,
             introduction: paragraphs(&q.introduction),
             privacy: paragraphs(&q.privacy_notice),
+            contact: q.contact.as_ref(),
             first_href: format!("/admin/surveys/{}/preview/1", survey.slug),
         },
     ))

@@ -58,6 +58,7 @@ pub fn error_page(status: StatusCode, title: &str, detail: &str) -> HttpResponse
 pub struct SignInPage<'a> {
     pub email: &'a str,
     pub error: Option<&'a str>,
+    pub notice: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -120,6 +121,8 @@ pub struct SurveyPage {
     pub first_after_days: u32,
     pub every_days: u32,
     pub max_reminders: u32,
+    /// Whom respondents are told to contact; `None` shows a warning.
+    pub contact: Option<crate::questionnaire::Contact>,
     pub sections: Vec<(usize, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -170,6 +173,7 @@ pub struct PreviewIntroPage<'a> {
     pub title: &'a str,
     pub introduction: Vec<&'a str>,
     pub privacy: Vec<&'a str>,
+    pub contact: Option<&'a crate::questionnaire::Contact>,
     pub first_href: String,
 }
 

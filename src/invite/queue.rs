@@ -75,7 +75,8 @@ fn mint_and_render(
         questionnaire.closes_on,
         &link,
         &opt_out_link,
-    );
+    )
+    .with_contact(questionnaire.contact.as_ref());
     let rendered =
         message::render(kind, &ctx).map_err(|e| DbError::Corrupt(format!("mail template: {e}")))?;
     Ok((

@@ -27,6 +27,8 @@ pub struct MailContext<'a> {
     pub closes_on: Option<String>,
     pub link: &'a str,
     pub opt_out_link: &'a str,
+    /// The review team's contact (name, email), single-line.
+    pub contact: Option<(String, String)>,
 }
 
 impl<'a> MailContext<'a> {
@@ -43,7 +45,14 @@ impl<'a> MailContext<'a> {
             closes_on: closes_on.map(|day| day.format("%-d %B %Y").to_string()),
             link,
             opt_out_link,
+            contact: None,
         }
+    }
+
+    /// Names the review team to contact with questions.
+    pub fn with_contact(mut self, contact: Option<&crate::questionnaire::Contact>) -> Self {
+        self.contact = contact.map(|c| (single_line(&c.name), single_line(&c.email)));
+        self
     }
 }
 

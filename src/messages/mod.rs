@@ -11,7 +11,7 @@ pub const NOT_FOUND_DETAIL: &str =
 pub const SURVEY_NOT_FOUND: &str = "There is no survey at this address";
 pub const INVITATION_NOT_FOUND: &str = "This invitation link is not valid";
 pub const INVITATION_NOT_FOUND_DETAIL: &str =
-    "Check that you copied the whole link from your email. If it still does not work, contact the review team who sent it.";
+    "Check that you copied the whole link from your email. If it still does not work, contact the review team named at the end of that email.";
 pub const INVITATION_NOT_FOUND_JSON: &str = "no invitation has that token";
 pub const SURVEY_NOT_OPEN: &str = "This survey is not open";
 pub const SURVEY_NOT_OPEN_JSON: &str = "the survey is not open for responses";

@@ -25,6 +25,16 @@ pub mod import {
     pub const NOT_CHOICE: &str =
         r#"must be text in quotes, or a table like { value = "police", label = "Police" }"#;
 
+    pub const INVALID_CONTACT_EMAIL: &str =
+        "must be one email address, like review-team@example.org";
+    pub const CONTACT_TOO_LONG: &str = "must be one line of at most 200 characters";
+    pub const NO_CONTACT: &str =
+        "warning: the file has no [contact] (name and email of the review team); \
+         invitations, reminders and the privacy notice will not say whom to ask";
+
+    pub const PLACEHOLDER_CONTACT: &str = "warning: the [contact] email is a placeholder \
+         (an example.org address); put the review team's real address in the file before inviting anyone";
+
     pub const INVALID_SLUG: &str = "must be 3 to 64 characters: lower-case letters, digits \
          and hyphens, starting and ending with a letter or digit";
     pub const INVALID_KEY: &str = "must be 1 to 63 characters: lower-case letters, digits \

@@ -10,6 +10,10 @@ pub struct Questionnaire {
     pub title: String,
     pub introduction: String,
     pub privacy_notice: String,
+    /// Whom respondents contact with questions: named in invitations, reminders, the privacy
+    /// notice and the pages that send people to the review team. Optional (a warning on import).
+    #[serde(default)]
+    pub contact: Option<Contact>,
     pub opens_on: Option<NaiveDate>,
     pub closes_on: Option<NaiveDate>,
     pub min_group_size: u32,
@@ -18,6 +22,13 @@ pub struct Questionnaire {
     pub open_link: bool,
     pub reminders: ReminderPolicy,
     pub sections: Vec<Section>,
+}
+
+/// The review team's contact, as the questionnaire file's `[contact]` table gives it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -274,6 +285,7 @@ mod tests {
             title: "Sample".to_string(),
             introduction: String::new(),
             privacy_notice: String::new(),
+            contact: None,
             opens_on: None,
             closes_on: None,
             min_group_size: 5,

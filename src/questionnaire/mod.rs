@@ -2,6 +2,7 @@
 //! the rules for answers (which questions are asked, what makes an answer valid).
 
 pub mod answers;
+pub mod contact;
 pub mod definition;
 pub mod parse;
 pub mod scales;
@@ -11,6 +12,6 @@ pub use answers::{
     visible, visible_sections, AnswerValue, Answers, Problem,
 };
 pub use definition::{
-    Choice, Question, QuestionKind, Questionnaire, ReminderPolicy, Scale, Section, ShowIf,
+    Choice, Contact, Question, QuestionKind, Questionnaire, ReminderPolicy, Scale, Section, ShowIf,
 };
 pub use parse::{parse_questionnaire, ImportProblem, ImportProblems};

@@ -97,10 +97,10 @@ fn line_and_column(text: &str, offset: usize) -> String {
 }
 
 #[derive(Default)]
-struct Problems(Vec<ImportProblem>);
+pub(super) struct Problems(Vec<ImportProblem>);
 
 impl Problems {
-    fn add(&mut self, location: impl Into<String>, message: impl Into<String>) {
+    pub(super) fn add(&mut self, location: impl Into<String>, message: impl Into<String>) {
         self.0.push(ImportProblem {
             location: location.into(),
             message: message.into(),
@@ -118,14 +118,14 @@ fn labelled(base: String, table: &Table) -> String {
 
 /// The fields of one TOML table, tracking which have been read so that the rest can be
 /// reported as unknown.
-struct Fields<'a> {
+pub(super) struct Fields<'a> {
     table: &'a Table,
     location: String,
     read: Vec<&'a str>,
 }
 
 impl<'a> Fields<'a> {
-    fn new(table: &'a Table, location: impl Into<String>) -> Self {
+    pub(super) fn new(table: &'a Table, location: impl Into<String>) -> Self {
         Fields {
             table,
             location: location.into(),
@@ -133,7 +133,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn at(&self, name: &str) -> String {
+    pub(super) fn at(&self, name: &str) -> String {
         if self.location.is_empty() {
             name.to_string()
         } else {
@@ -154,7 +154,7 @@ impl<'a> Fields<'a> {
             .filter(|name| !self.read.contains(name))
     }
 
-    fn report_unread(&self, problems: &mut Problems) {
+    pub(super) fn report_unread(&self, problems: &mut Problems) {
         for name in self.unread() {
             problems.add(self.at(name), msg::UNKNOWN_FIELD);
         }
@@ -171,7 +171,11 @@ impl<'a> Fields<'a> {
     }
 
     /// A string that must be present and not blank.
-    fn required_string(&mut self, name: &str, problems: &mut Problems) -> Option<String> {
+    pub(super) fn required_string(
+        &mut self,
+        name: &str,
+        problems: &mut Problems,
+    ) -> Option<String> {
         if !self.table.contains_key(name) {
             problems.add(self.at(name), msg::REQUIRED);
             return None;
@@ -353,6 +357,9 @@ fn read_questionnaire(table: &Table, problems: &mut Problems) -> Option<Question
         .table("scales", problems)
         .map(|table| read_scales(table, problems))
         .unwrap_or_default();
+    let contact = fields
+        .table("contact", problems)
+        .and_then(|table| super::contact::read_contact(table, problems));
     let sections = fields.required_array("sections", problems);
     fields.report_unread(problems);
     let sections = read_sections(sections?, &scales, problems)?;
@@ -361,6 +368,7 @@ fn read_questionnaire(table: &Table, problems: &mut Problems) -> Option<Question
         title: title?,
         introduction,
         privacy_notice,
+        contact,
         opens_on,
         closes_on,
         min_group_size,

@@ -185,6 +185,7 @@ async fn intro(
             slug: &visit.survey.slug,
             introduction: paragraphs(&q.introduction),
             privacy: paragraphs(&q.privacy_notice),
+            contact: q.contact.as_ref(),
             continue_href,
         },
     ))

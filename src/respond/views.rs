@@ -13,6 +13,7 @@ pub struct IntroPage<'a> {
     pub slug: &'a str,
     pub introduction: Vec<&'a str>,
     pub privacy: Vec<&'a str>,
+    pub contact: Option<&'a crate::questionnaire::Contact>,
     pub continue_href: Option<String>,
 }
 
@@ -84,6 +85,12 @@ pub struct QuestionView {
     pub options: Vec<OptionView>,
     pub value: String,
     pub long: bool,
+    /// The most characters a text answer may have, written for people ("2,000").
+    pub max_length: Option<String>,
+    /// The same as a number, for the character count script (0: not a text question).
+    pub max_chars: u32,
+    /// A whole-number question: phones offer a numeric keypad.
+    pub integer: bool,
 }
 
 pub struct OptionView {
@@ -175,6 +182,13 @@ pub fn question_view(
     if error.is_some() {
         described_by.push(format!("{id}-error"));
     }
+    let max_chars = match question.kind {
+        QuestionKind::Text { max_length, .. } => {
+            described_by.push(format!("{id}-limit"));
+            max_length
+        }
+        _ => 0,
+    };
     QuestionView {
         key: question.key.clone(),
         kind: question.type_name(),
@@ -186,8 +200,24 @@ pub fn question_view(
         options,
         value: values.into_iter().next().unwrap_or_default(),
         long: matches!(question.kind, QuestionKind::Text { long: true, .. }),
+        max_length: (max_chars > 0).then(|| thousands(max_chars)),
+        max_chars,
+        integer: matches!(question.kind, QuestionKind::Number { integer: true, .. }),
         id,
     }
+}
+
+/// 2000 → "2,000".
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// The error summary: each problem with the question it belongs to, since "Select one

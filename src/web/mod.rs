@@ -58,7 +58,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/assets/candour.css", web::get().to(stylesheet))
+        .route("/assets/character-count.js", web::get().to(character_count))
         .route("/", web::get().to(home))
+        .route("/accessibility", web::get().to(accessibility))
         .configure(crate::admin::routes)
         .configure(respond::pages::routes)
         .configure(respond::invitation::routes)
@@ -116,6 +118,24 @@ async fn stylesheet() -> HttpResponse {
         .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../templates/assets/candour.css"))
+}
+
+/// Counts characters in long answers as people type: a progressive enhancement (the limit is
+/// in the hint without it). Served from here because the CSP allows no inline script.
+async fn character_count() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/javascript; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../templates/assets/character-count.js"))
+}
+
+/// The accessibility statement (its text is the template), linked from every page's footer.
+#[derive(Template)]
+#[template(path = "pages/accessibility.html")]
+struct AccessibilityStatement;
+
+async fn accessibility() -> HttpResponse {
+    render(HttpResponse::Ok(), &AccessibilityStatement)
 }
 
 async fn home() -> HttpResponse {
