@@ -64,7 +64,15 @@ fn first_admin_by_keyboard(app: &TestApp, chrome: &Chromium) -> TestAccount {
     chrome.press(TEST_PASSWORD);
     chrome.tab_to(|f| f.tag == "button", "Create account");
     chrome.press_enter();
-    assert_eq!(chrome.path(), "/admin/signin", "{}", chrome.body_text());
+    assert!(
+        chrome.path().starts_with("/admin/signin"),
+        "{}",
+        chrome.body_text()
+    );
+    assert!(
+        chrome.body_text().contains("Account created"),
+        "the sign-in page says so"
+    );
     chrome.check_page("signin");
 
     chrome.tab_to(|f| f.id == "email", "the email field");
@@ -97,6 +105,17 @@ fn first_admin_by_keyboard(app: &TestApp, chrome: &Chromium) -> TestAccount {
     chrome.press_enter();
     assert_eq!(chrome.path(), "/admin/surveys");
     chrome.check_page("surveys");
+    // The address the README gives, with its slash, is the review team's home too.
+    chrome.goto(&app.url("/admin/"));
+    assert!(
+        chrome.exists("form[action='/admin/signout']"),
+        "{}",
+        chrome.body_text()
+    );
+    chrome.click_text("Accessibility statement");
+    assert_eq!(chrome.path(), "/accessibility");
+    chrome.check_page("accessibility");
+    chrome.goto(&app.url("/admin/surveys"));
     account
 }
 
@@ -237,6 +256,11 @@ fn respondent_by_invitation(app: &TestApp, chrome: &Chromium, link: &str) {
     );
     chrome.click("input[name=thresholds][value=agree]");
     chrome.fill("#q-comment", "Supervision is regular.");
+    assert_eq!(
+        chrome.text("#q-comment-count"),
+        "You have 177 characters remaining",
+        "the count as people type"
+    );
     chrome.click_text("Continue");
     while chrome.path().contains("/page/") {
         chrome.check_page("section-3");
@@ -320,9 +344,23 @@ fn answer_open_link(app: &TestApp, chrome: &Chromium, slug: &str, name: &str) {
 }
 
 fn respondent_without_javascript(app: &TestApp, chrome: &Chromium, slug: &str) {
-    let scripts = chrome.script("return 1;", vec![]);
-    let _ = scripts;
     answer_open_link(app, chrome, slug, "nojs");
+    // The page's own script never ran: the character count stayed hidden, and the limit is
+    // in the hint instead.
+    chrome.goto(&app.url(&format!("/s/{slug}")));
+    chrome.click_text("Start now");
+    chrome.click("input[name=agency][value=council]");
+    chrome.click_text("Continue");
+    let hidden = chrome.script(
+        "return document.getElementById('q-comment-count').hidden;",
+        vec![],
+    );
+    assert_eq!(hidden, serde_json::Value::Bool(true), "no script ran");
+    assert!(
+        chrome.text("#q-comment-limit").contains("200 characters"),
+        "{}",
+        chrome.body_text()
+    );
 }
 
 /// A viewer reads the results with and without a breakdown and downloads each file.
