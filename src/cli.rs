@@ -215,7 +215,7 @@ fn check_reach(settings: &Settings) -> Result<(), CliError> {
     match invite::reach::reach(&settings.server.public_url) {
         invite::reach::Reach::Fine => Ok(()),
         invite::reach::Reach::Warn(warning) => {
-            eprintln!("{warning}");
+            eprintln!("warning: {warning}");
             Ok(())
         }
         invite::reach::Reach::Refuse(reason) => Err(CliError::App(reason)),

@@ -1,6 +1,7 @@
 //! What the command line tells people: the start-up hint names the command they actually
 //! ran, and mail with links is refused when its links would cross the network unencrypted
-//! and queued with a warning when they would open only on the server itself.
+//! and queued with a warning when they would open only on the server itself (on the command
+//! line and on the survey page alike).
 
 mod common;
 
@@ -100,5 +101,28 @@ on_both_backends! {
             ("CANDOUR_SECURITY__SECRET_KEY", &"7f".repeat(32))]);
         assert!(reminded.status.success(), "{}", stderr(&reminded));
         assert!(!stderr(&reminded).contains("warning"), "{}", stderr(&reminded));
+    };
+}
+
+on_both_backends! {
+    the_survey_page_warns_and_refuses_as_the_command_line_does => |backend: Backend| {
+        let app = TestApp::start_with(backend, &[("server.public_url", "http://survey.example.org/")]);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        app.import_invitees(&slug, "email\nann@example.org\n");
+        let (admin, _) = app.enrolled("ann@example.org", "admin");
+        let page = admin.get(&format!("/admin/surveys/{slug}"));
+        assert!(page.body.contains("<div class=\"notice notice-warning\"><p>server.public_url is http://survey.example.org/, plain http"), "{}", page.body);
+        let csrf = admin.csrf();
+        let refused = admin.post_form(&format!("/admin/surveys/{slug}/invitations/send"), &[("_csrf", &csrf)]);
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("nothing was queued"));
+        assert_eq!(app.count("outbox"), 0);
+
+        // On the default loopback address the page says the links open only here.
+        let local = TestApp::start(backend);
+        let slug = local.import_and_open(SMALL_QUESTIONNAIRE);
+        let (admin, _) = local.enrolled("ann@example.org", "admin");
+        let page = admin.get(&format!("/admin/surveys/{slug}"));
+        assert!(page.body.contains("a loopback address: the links in these mails open only on this computer"), "{}", page.body);
     };
 }

@@ -39,7 +39,7 @@ pub fn row_problem(line: u64, reason: &str) -> String {
 /// `invite send` / `remind` with a loopback `server.public_url`.
 pub fn loopback_links(url: &str) -> String {
     format!(
-        "warning: server.public_url is {url}, a loopback address: the links in these mails open \
+        "server.public_url is {url}, a loopback address: the links in these mails open \
          only on this computer. To reach people, set server.public_url (or \
          CANDOUR_SERVER__PUBLIC_URL) to the https:// address they will use"
     )
