@@ -15,6 +15,8 @@ COPY --from=build /src/target/release/candour /usr/local/bin/candour
 COPY --from=build /src/config/questionnaires /app/config/questionnaires
 USER candour
 ENV CANDOUR_SERVER__BIND=0.0.0.0:8080
+# What the start-up hints tell people to type to run a command in this container.
+ENV CANDOUR_COMMAND="docker compose exec app candour"
 EXPOSE 8080
 ENTRYPOINT ["candour"]
 CMD ["serve"]

@@ -192,6 +192,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Token(command) => crate::cli_accounts::run_token(&settings, command),
         Command::Invite(command) => run_invite(&settings, command),
         Command::Remind { slug } => {
+            check_reach(&settings)?;
             let mut conn = server::open_connection(&settings).map_err(StartError::from)?;
             let links = invite::Links::new(&settings.server.public_url);
             let count = invite::queue_reminders(
@@ -205,6 +206,19 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Export(args) => run_export(&settings, args),
+    }
+}
+
+/// Before mail with links is queued: refuses when the links would cross the network
+/// unencrypted, warns (on stderr) when they would open only on this computer.
+fn check_reach(settings: &Settings) -> Result<(), CliError> {
+    match invite::reach::reach(&settings.server.public_url) {
+        invite::reach::Reach::Fine => Ok(()),
+        invite::reach::Reach::Warn(warning) => {
+            eprintln!("warning: {warning}");
+            Ok(())
+        }
+        invite::reach::Reach::Refuse(reason) => Err(CliError::App(reason)),
     }
 }
 
@@ -304,6 +318,7 @@ fn run_invite(settings: &Settings, command: InviteCommand) -> Result<(), CliErro
             }
         }
         InviteCommand::Send { slug } => {
+            check_reach(settings)?;
             let mut conn = server::open_connection(settings).map_err(StartError::from)?;
             let links = invite::Links::new(&settings.server.public_url);
             let count = invite::queue_invitations(&mut conn, &links, &slug, now())?;

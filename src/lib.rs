@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod invite;
+pub mod invocation;
 pub mod mail;
 pub mod messages;
 pub mod questionnaire;

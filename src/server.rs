@@ -114,8 +114,9 @@ pub fn start_with_clock(
         tracing::info!(slug, "imported the shipped questionnaire as a draft");
         println!(
             "Imported the shipped questionnaire as a draft survey \"{slug}\".\n\
-             Open it with:  cargo run --release -- survey open {slug}\n\
+             Open it with:  {} survey open {slug}\n\
              Its open link: {}s/{slug}",
+            crate::invocation::command_prefix(),
             settings.server.public_url
         );
     }

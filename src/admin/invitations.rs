@@ -2,6 +2,7 @@
 //! `candour invite import`), sending invitations and reminders now, and response rates
 //! with responses per day. Counts only: nothing here says who has or hasn't responded.
 
+use crate::invite::reach::{reach, Reach};
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -175,6 +176,9 @@ pub async fn queue(
     let (slug, mailing) = path.into_inner();
     let who = who.0;
     forms::read_checked(&state, &req, &who.session, payload).await?;
+    if let Reach::Refuse(reason) = reach(&state.settings.server.public_url) {
+        return refused(&state, &who, slug, Feedback::error(&reason)).await;
+    }
     let links = Links::new(&state.settings.server.public_url);
     // The outbox and its sender run on the wall clock, as `candour invite send` does.
     let now = chrono::Utc::now().naive_utc();

@@ -250,6 +250,11 @@ pub(super) async fn survey_page_with(
             every_days: q.reminders.every_days,
             max_reminders: q.reminders.max,
             contact: q.contact.clone(),
+            links_warning: match crate::invite::reach::reach(&state.settings.server.public_url) {
+                crate::invite::reach::Reach::Fine => None,
+                crate::invite::reach::Reach::Warn(text)
+                | crate::invite::reach::Reach::Refuse(text) => Some(text),
+            },
             sections: q
                 .sections
                 .iter()

@@ -123,6 +123,8 @@ pub struct SurveyPage {
     pub max_reminders: u32,
     /// Whom respondents are told to contact; `None` shows a warning.
     pub contact: Option<crate::questionnaire::Contact>,
+    /// Why links in mail would not reach people (from `server.public_url`), if they would not.
+    pub links_warning: Option<String>,
     pub sections: Vec<(usize, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,

@@ -4,6 +4,7 @@
 pub mod import;
 pub mod queue;
 pub mod rates;
+pub mod reach;
 pub mod sealing;
 
 pub use import::{import, parse_csv, CsvProblems, ImportSummary, InviteImportError};

@@ -35,3 +35,20 @@ pub fn reminders_queued(count: usize) -> String {
 pub fn row_problem(line: u64, reason: &str) -> String {
     format!("Line {line}: {reason}")
 }
+
+/// `invite send` / `remind` with a loopback `server.public_url`.
+pub fn loopback_links(url: &str) -> String {
+    format!(
+        "server.public_url is {url}, a loopback address: the links in these mails open \
+         only on this computer. To reach people, set server.public_url (or \
+         CANDOUR_SERVER__PUBLIC_URL) to the https:// address they will use"
+    )
+}
+
+/// `invite send` / `remind` refused: plain http to another host.
+pub fn http_links(url: &str) -> String {
+    format!(
+        "server.public_url is {url}, plain http: the personal links would cross the network \
+         unencrypted, so nothing was queued; use an https:// address"
+    )
+}
