@@ -45,6 +45,8 @@ pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
         .iter()
         .enumerate()
         .filter_map(|(c, cell)| cell.figures().map(|f| (c, f)))
+        // Only columns with percentages (enough answers) get bars.
+        .filter(|(_, f)| f.options.iter().any(|o| o.percent.is_some()))
         .collect();
     if shown.is_empty() || question.options.is_empty() {
         return None;
@@ -56,7 +58,7 @@ pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
         .map(|(i, label)| {
             let values = shown
                 .iter()
-                .map(|(c, f)| (*c, f.options.get(i).map_or(0.0, |o| o.percent)))
+                .map(|(c, f)| (*c, f.options.get(i).and_then(|o| o.percent).unwrap_or(0.0)))
                 .collect();
             (label.clone(), values)
         })
@@ -64,7 +66,12 @@ pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
     if let Some(label) = &question.dont_know {
         let values = shown
             .iter()
-            .map(|(c, f)| (*c, f.dont_know.as_ref().map_or(0.0, |o| o.percent)))
+            .map(|(c, f)| {
+                (
+                    *c,
+                    f.dont_know.as_ref().and_then(|o| o.percent).unwrap_or(0.0),
+                )
+            })
             .collect();
         rows.push((label.clone(), values));
     }
