@@ -206,7 +206,8 @@ on_both_backends! {
         let page = admin.get(&format!("/admin/surveys/{slug}/results?breakdown=agency"));
         assert!(page.body.contains("<th scope=\"col\">Council (suppressed)</th>"), "{}", page.body);
         assert!(page.body.contains("would let a hidden group be worked out"));
-        // So does the CSV download.
+        // So do the JSON answer and the CSV download.
+        assert!(by_role["notes"][0].as_str().unwrap().contains("would let a hidden group be worked out"));
         let csv = admin.download(&format!("/api/v1/surveys/{slug}/results.csv?breakdown=role"), &[("Authorization", &format!("Bearer {token}"))]);
         assert!(csv.text().contains("would let a hidden group be worked out"));
     };

@@ -52,6 +52,7 @@ pub fn results(
         u64::try_from(completed).unwrap_or(0),
         q.min_group_size,
     ));
+    results.notes = export::table::notes(&results);
     Ok(results)
 }
 

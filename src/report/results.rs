@@ -39,6 +39,9 @@ pub struct Results {
     /// link (each `None` when withheld); absent where not computed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Channels>,
+    /// What the figures leave out and why, in the words of the page and the downloads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The whole survey first, then each group of the breakdown.
     pub columns: Vec<Column>,
     pub sections: Vec<SectionResults>,
@@ -345,6 +348,7 @@ pub fn compute_with(
             text: question.text.clone(),
         }),
         channels: None,
+        notes: Vec::new(),
         columns,
         sections,
     })
