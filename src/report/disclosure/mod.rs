@@ -12,7 +12,8 @@
 //!   the smaller first (`plan`, `choose`, `span`);
 //! - counts of people: a breakdown question's own distribution, and every cross-tab between
 //!   two breakdown questions, shows no count of 1..k−1, nor one that the shown counts and
-//!   totals give back (complementary suppression on each table, `plan::choose_cells`).
+//!   totals give back (complementary suppression on each table, then on all tables
+//!   together: `plan::choose_cells`, `plan::choose_cells_jointly`).
 //!   Counts of answers to ordinary questions stay visible;
 //! - questions shown only to some breakdown groups (`show_if`) are published in a column only
 //!   when those who could see them there cannot be narrowed to 1..k−1 responses the same way;

@@ -100,6 +100,7 @@ impl Plan {
         };
         plan.choose_groups(&atoms, &sizes);
         plan.choose_cells(&atoms, &sizes);
+        plan.choose_cells_jointly(&atoms, &sizes);
         plan.choose_questions(q, &atoms, &sizes);
         plan
     }
@@ -178,6 +179,46 @@ impl Plan {
                     let entry = (cell_sizes[c], shown && candidates[c].1);
                     self.cells.insert((b1, i1, b2, i2), entry);
                     self.cells.insert((b2, i2, b1, i1), entry);
+                }
+            }
+        }
+    }
+
+    /// Cross-tabs share cells' atoms when there are three or more breakdown questions:
+    /// counts from several tables together might pin down a small set that no table does on
+    /// its own. With every group and every cell shown so far as sets of atoms, hide cells
+    /// (the smallest first) until no set of 1..k−1 can be worked out from all of them.
+    fn choose_cells_jointly(&mut self, atoms: &[Vec<usize>], sizes: &[u64]) {
+        if self.suppressed || self.keys.len() < 3 {
+            return;
+        }
+        let whole = vec![true; atoms.len()];
+        let mut fixed: Vec<Vec<bool>> = vec![whole];
+        for (b, i) in self.all_groups() {
+            if self.group_shown(b, i) {
+                fixed.push(Self::group_set(atoms, b, i));
+            }
+        }
+        let mut keys: Vec<(usize, usize, usize, usize)> = self
+            .cells
+            .iter()
+            .filter(|(&(b1, _, b2, _), &(n, shown))| b1 < b2 && shown && n > 0)
+            .map(|(&key, _)| key)
+            .collect();
+        keys.sort_unstable();
+        let sets: Vec<Vec<bool>> = keys
+            .iter()
+            .map(|&(b1, i1, b2, i2)| atoms.iter().map(|a| a[b1] == i1 && a[b2] == i2).collect())
+            .collect();
+        let fixed_refs: Vec<&[bool]> = fixed.iter().map(Vec::as_slice).collect();
+        let candidates: Vec<(&[bool], bool)> = sets.iter().map(|s| (s.as_slice(), true)).collect();
+        let shown = publishable(sizes, &fixed_refs, &candidates, self.k);
+        for (&(b1, i1, b2, i2), shown) in keys.iter().zip(shown) {
+            if !shown {
+                for key in [(b1, i1, b2, i2), (b2, i2, b1, i1)] {
+                    if let Some(entry) = self.cells.get_mut(&key) {
+                        entry.1 = false;
+                    }
                 }
             }
         }
