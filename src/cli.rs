@@ -342,7 +342,7 @@ fn status_lines(rates: &invite::ResponseRates) -> String {
         match &group.counts {
             Some(c) => out.push_str(&format!("group {name}: {}\n", counts(c))),
             None => out.push_str(&format!(
-                "group {name}: invited {}, other figures hidden (group too small)\n",
+                "group {name}: invited {}, other figures hidden (fewer than the minimum completed or not completed, or they would give a hidden group back)\n",
                 group.invited
             )),
         }
@@ -350,54 +350,52 @@ fn status_lines(rates: &invite::ResponseRates) -> String {
     out
 }
 
+/// Who the audit log names for downloads from the command line.
+const CLI_ACTOR: &str = "command line";
+
+/// `candour export`: the same preparation as the pages and the API (`downloads::prepare`,
+/// disclosure control and the audit entry included), then the file copied to its place.
 fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
-    use crate::report::export::{self, responses::ResponsesExport, Format};
+    use crate::report::downloads::{self, Body, DownloadError, What};
+    use crate::report::export::Format;
     let format = match args.format {
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Xlsx => Format::Xlsx,
         ExportFormat::Json => Format::Json,
     };
-    if matches!(args.what, ExportWhat::Responses) && format == Format::Json {
+    let what = match args.what {
+        ExportWhat::Results => What::Results {
+            breakdown: args.breakdown.clone(),
+        },
+        ExportWhat::Responses => What::Responses {
+            with_text: args.with_text,
+        },
+    };
+    if !what.offers(format) {
         return Err(CliError::App(
             "responses can be exported as csv or xlsx, not json".to_owned(),
         ));
     }
     let mut conn = server::open_connection(settings).map_err(StartError::from)?;
     let catalog = survey::Catalog::new();
-    let live = catalog
-        .live(&mut conn, &args.slug)?
-        .ok_or(AppError::SurveyNotFound)?;
-    let q = &live.questionnaire;
-    // Everything that can be refused is checked before the output file is created, so a
-    // refused export leaves nothing behind.
-    let results = match args.what {
-        ExportWhat::Results => Some(
-            crate::report::results(&mut conn, live.id, q, args.breakdown.as_deref())
-                .map_err(report_error)?,
-        ),
-        ExportWhat::Responses => {
-            let total = responses::count_for_survey(&mut conn, live.id)?;
-            if total < i64::from(q.min_group_size) {
-                return Err(CliError::App(crate::messages::report::too_few_for_rows(
-                    q.min_group_size,
-                )));
+    // Everything that can be refused is refused here, before the output file is created.
+    let download = downloads::prepare(
+        &mut conn, &catalog, &args.slug, &what, format, CLI_ACTOR, CLI_ACTOR,
+    )
+    .map_err(|error| match error {
+        DownloadError::SurveyNotFound => CliError::from(AppError::SurveyNotFound),
+        DownloadError::Report(error) => report_error(error),
+    })?;
+    let copy = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
+        match download.body {
+            Body::Memory(ref bytes) => out.write_all(bytes),
+            Body::File(ref file, _) => {
+                let mut file = file;
+                std::io::copy(&mut file, out).map(|_| ())
             }
-            None
-        }
+        }?;
+        out.flush()
     };
-    let mut written =
-        |out: &mut (dyn std::io::Write + Send)| -> Result<(), crate::report::ReportError> {
-            match &results {
-                Some(results) => export::write_results(results, format, out),
-                None => ResponsesExport {
-                    survey_id: live.id,
-                    questionnaire: q,
-                    with_text: args.with_text,
-                }
-                .write(&mut conn, format, out)
-                .map(|_| ()),
-            }
-        };
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path).map_err(|source| CliError::Write {
@@ -405,19 +403,18 @@ fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
                 source,
             })?;
             let mut out = std::io::BufWriter::new(file);
-            let outcome = written(&mut out).and_then(|()| {
-                std::io::Write::flush(&mut out).map_err(crate::report::ReportError::from)
-            });
-            if let Err(error) = outcome {
+            if let Err(source) = copy(&mut out) {
                 let _ = std::fs::remove_file(path);
-                return Err(report_error(error));
+                return Err(CliError::Write {
+                    path: path.clone(),
+                    source,
+                });
             }
             Ok(())
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout());
-            written(&mut out).map_err(report_error)?;
-            std::io::Write::flush(&mut out).map_err(|e| CliError::App(e.to_string()))
+            copy(&mut out).map_err(|e| CliError::App(e.to_string()))
         }
     }
 }

@@ -112,12 +112,23 @@ pub fn start_with_clock(
         survey::seed_shipped_questionnaire(&mut *db.get()?, chrono::Utc::now().naive_utc())?
     {
         tracing::info!(slug, "imported the shipped questionnaire as a draft");
+        let page = format!("{}s/{slug}", settings.server.public_url);
+        let command = crate::invocation::command_prefix();
+        let open_link = crate::questionnaire::parse_questionnaire(survey::SHIPPED_QUESTIONNAIRE)
+            .is_ok_and(|q| q.open_link);
+        let answering = if open_link {
+            format!("Its open link: {page}")
+        } else {
+            format!(
+                "It is invitation-only (open_link = false): invite people with\n  \
+                 {command} invite import {slug} FILE.csv\n\
+                 and answer through an invitation's link; its page: {page}"
+            )
+        };
         println!(
             "Imported the shipped questionnaire as a draft survey \"{slug}\".\n\
-             Open it with:  {} survey open {slug}\n\
-             Its open link: {}s/{slug}",
-            crate::invocation::command_prefix(),
-            settings.server.public_url
+             Open it with:  {command} survey open {slug}\n\
+             {answering}"
         );
     }
     let (writer, writer_thread) = ResponseWriter::start(

@@ -111,7 +111,7 @@ on_both_backends! {
         assert!(html.contains("<th scope=\"row\">Agree</th><td>7 (46.7%)</td></tr>"), "{html}");
         assert!(html.contains("<th scope=\"row\">Neither agree nor disagree</th><td>5 (33.3%)</td></tr>"), "{html}");
         assert!(html.contains("<th scope=\"row\">Strongly disagree</th><td>0 (0%)</td></tr>"), "{html}");
-        assert!(html.contains("Figures about fewer than 5 people are not shown"));
+        assert!(html.contains("means hidden: the figure is about fewer than 5 people, or it would let a hidden group be worked out"), "{html}");
         assert!(html.contains("<li>Supervision helps</li>"), "15 responses: comments are listed");
         assert!(html.contains("<div class=\"chart\" aria-hidden=\"true\">"));
         // In the review team's frame, with its navigation, and no inline style (CSP).
@@ -129,8 +129,9 @@ on_both_backends! {
         assert!(html.contains("<th scope=\"col\">Council (6)</th>"));
         assert!(html.contains("<th scope=\"col\">Police (suppressed)</th>"));
         assert!(html.contains("<th scope=\"col\">Health (suppressed)</th>"), "{html}");
-        assert!(html.contains("<th scope=\"row\">Agree</th><td>7 (46.7%)</td><td>3 (50%)</td><td>suppressed</td><td>suppressed</td><td>suppressed</td></tr>"), "{html}");
+        assert!(html.contains("<th scope=\"row\">Agree</th><td>7 (46.7%)</td><td>3 (50%)</td><td>suppressed</td><td>suppressed</td></tr>"), "{html}");
         assert!(!html.contains("<td>4 (100%)</td>"), "no police figure anywhere");
+        assert!(!html.contains("Not answered ("), "no column for those who did not answer a required question");
         assert!(html.contains(&format!("href=\"/admin/surveys/{slug}/results.csv?breakdown=agency\"")));
         // The chooser's "No breakdown" sends an empty value.
         let none = viewer.get(&format!("/admin/surveys/{slug}/results?breakdown="));

@@ -418,6 +418,15 @@ pub fn record_reminders(
     Ok(())
 }
 
+/// How many of a survey's invitations are completed: the responses that came through them.
+pub fn count_completed(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+    invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .filter(invitations::completed.eq(true))
+        .count()
+        .get_result(conn)
+}
+
 pub fn rate_rows(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<RateRow>> {
     invitations::table
         .filter(invitations::survey_id.eq(survey_id))

@@ -1,12 +1,14 @@
-//! Response rates without identities: counts overall and per invitee group. A group with
-//! fewer invitations than the survey's minimum group size shows only how many were invited,
-//! and when one group is hidden the next smallest is hidden too, so the overall figures
-//! cannot be used to recover it.
+//! Response rates without identities: counts overall and per invitee group. Which groups'
+//! completed counts are shown is decided by `report::disclosure::rates` (both completed and
+//! not completed at least k, with complementary suppression against the overall figures);
+//! a hidden group shows only how many were invited. The admin page, `candour survey status`
+//! and anything else that shows rates read them from here.
 
 use std::collections::BTreeMap;
 
 use crate::db::invitations::{self, RateRow};
 use crate::db::DbConnection;
+use crate::report::disclosure::rates::{shown_groups, Rate};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -61,26 +63,20 @@ pub fn summarise(rows: &[RateRow], min_group_size: u32) -> ResponseRates {
             .or_default()
             .add(row);
     }
-    let min = u64::from(min_group_size);
-    let mut hidden: Vec<Option<String>> = by_group
-        .iter()
-        .filter(|(_, c)| c.invited < min)
-        .map(|(g, _)| g.clone())
+    let rates: Vec<Rate> = by_group
+        .values()
+        .map(|c| Rate {
+            invited: c.invited,
+            completed: c.completed,
+        })
         .collect();
-    if hidden.len() == 1 && by_group.len() > 1 {
-        if let Some((group, _)) = by_group
-            .iter()
-            .filter(|(g, _)| !hidden.contains(g))
-            .min_by_key(|(_, c)| c.invited)
-        {
-            hidden.push(group.clone());
-        }
-    }
+    let shown = shown_groups(&rates, min_group_size);
     let groups = by_group
         .into_iter()
-        .map(|(group, counts)| GroupRate {
+        .zip(shown)
+        .map(|((group, counts), shown)| GroupRate {
             invited: counts.invited,
-            counts: (!hidden.contains(&group)).then_some(counts),
+            counts: shown.then_some(counts),
             group,
         })
         .collect();
@@ -103,11 +99,11 @@ mod tests {
     #[test]
     fn small_groups_and_the_next_smallest_are_hidden() {
         let mut rows: Vec<RateRow> = (0..10).map(|i| row("council", i % 2 == 0)).collect();
-        rows.extend((0..6).map(|_| row("health", true)));
+        rows.extend((0..12).map(|i| row("health", i < 3)));
         rows.extend((0..2).map(|_| row("police", true)));
         let rates = summarise(&rows, 5);
-        assert_eq!(rates.overall.invited, 18);
-        assert_eq!(rates.overall.completed, 13);
+        assert_eq!(rates.overall.invited, 24);
+        assert_eq!(rates.overall.completed, 10);
         let shown: Vec<(&str, bool)> = rates
             .groups
             .iter()
@@ -117,6 +113,12 @@ mod tests {
             shown,
             vec![("council", true), ("health", false), ("police", false)]
         );
+        // Police: invited 5, completed 1 is never shown, whatever else is.
+        let mut rows: Vec<RateRow> = (0..20).map(|i| row("council", i % 2 == 0)).collect();
+        rows.push(row("police", true));
+        rows.extend((0..4).map(|_| row("police", false)));
+        let one_of_five = summarise(&rows, 5);
+        assert!(one_of_five.groups.iter().all(|g| g.counts.is_none()));
         assert_eq!(rates.groups[0].counts.map(|c| c.completed), Some(5));
     }
 }

@@ -46,6 +46,8 @@ pub fn option_bars(question: &QuestionResults, columns: &[Column]) -> Option<Cha
         .iter()
         .enumerate()
         .filter_map(|(c, cell)| cell.figures().map(|f| (c, f)))
+        // Only columns with percentages (enough answers) get bars.
+        .filter(|(_, f)| f.options.iter().any(|o| o.percent.is_some()))
         .collect();
     if shown.is_empty() || question.options.is_empty() {
         return None;
@@ -67,7 +69,7 @@ pub fn option_bars(question: &QuestionResults, columns: &[Column]) -> Option<Cha
             label: label.clone(),
             bars: shown
                 .iter()
-                .map(|(c, f)| bar(*c, f.options.get(i).map_or(0.0, |o| o.percent)))
+                .map(|(c, f)| bar(*c, f.options.get(i).and_then(|o| o.percent).unwrap_or(0.0)))
                 .collect(),
         })
         .collect();
@@ -76,7 +78,7 @@ pub fn option_bars(question: &QuestionResults, columns: &[Column]) -> Option<Cha
             label: label.clone(),
             bars: shown
                 .iter()
-                .map(|(c, f)| bar(*c, f.dont_know.as_ref().map_or(0.0, |o| o.percent)))
+                .map(|(c, f)| bar(*c, f.dont_know.as_ref().and_then(|o| o.percent).unwrap_or(0.0)))
                 .collect(),
         });
     }

@@ -115,7 +115,7 @@ fn answered(results: &Results, key: &str) -> Option<u64> {
         .flat_map(|section| &section.questions)
         .find(|question| question.key == key)?;
     match question.cells.first()? {
-        Cell::Shown(figures) => Some(figures.answered),
+        Cell::Shown(figures) => figures.answered,
         Cell::Suppressed { .. } => None,
     }
 }

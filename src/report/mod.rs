@@ -44,6 +44,55 @@ pub fn results(
     q: &Questionnaire,
     breakdown: Option<&str>,
 ) -> Result<Results, ReportError> {
+    let rows = load_with_combinations(conn, survey_id, q, breakdown)?;
+    let mut results = results::compute(q, breakdown, &rows)?;
+    let completed = crate::db::invitations::count_completed(conn, survey_id)?;
+    results.channels = Some(results::Channels::new(
+        results.responses,
+        u64::try_from(completed).unwrap_or(0),
+        q.min_group_size,
+    ));
+    results.notes = export::table::notes(&results);
+    Ok(results)
+}
+
+/// The disclosure plan for a survey, for figures outside `Results` (response counts by
+/// channel, for example).
+pub fn plan(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    q: &Questionnaire,
+) -> Result<disclosure::Plan, ReportError> {
+    let rows = load_with_combinations(conn, survey_id, q, None)?;
+    Ok(disclosure::Plan::new(q, &tally::combinations(q, &rows)))
+}
+
+/// The tallies as `tally::load_exact` gives them. Tallies folded before combinations of
+/// breakdown answers were counted lack them: such a survey's tallies are rebuilt once.
+fn load_with_combinations(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    q: &Questionnaire,
+    breakdown: Option<&str>,
+) -> Result<Vec<crate::db::tallies::TallyRow>, ReportError> {
     let rows = tally::load_exact(conn, survey_id, q, breakdown)?;
-    Ok(results::compute(q, breakdown, &rows)?)
+    let responses: i64 = rows
+        .iter()
+        .filter(|r| r.by_question.is_empty() && r.question_key.is_empty())
+        .map(|r| r.count)
+        .sum();
+    let combined: i64 = rows
+        .iter()
+        .filter(|r| r.by_question.is_empty() && r.question_key == tally::COMBINATION)
+        .map(|r| r.count)
+        .sum();
+    if combined == responses {
+        return Ok(rows);
+    }
+    tracing::info!(
+        survey_id,
+        "rebuilding tallies to count combinations of breakdown answers"
+    );
+    tally::rebuild(conn, survey_id, q)?;
+    Ok(tally::load_exact(conn, survey_id, q, breakdown)?)
 }

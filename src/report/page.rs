@@ -65,6 +65,9 @@ pub fn results_page(
     if results.suppressed {
         notes.insert(0, msg::survey_below_threshold(results.min_group_size));
     }
+    if let Some(channels) = &results.channels {
+        notes.push(msg::channels(channels.invitations, channels.open_link));
+    }
     if !results.comments_allowed {
         notes.push(msg::comments_below_threshold(results.comments_threshold));
     }

@@ -1,6 +1,7 @@
 //! Results: every published figure of a survey, overall and per breakdown group, computed
 //! from the tallies with disclosure control applied. Pages, JSON, CSV, XLSX and the CLI all
-//! render this one structure, so none of them can publish a figure it does not hold.
+//! render this one structure, so none of them can publish a figure it does not hold. What
+//! is published is decided by one `disclosure::Plan` for every breakdown at once.
 //!
 //! Percentages of options use as base those who answered the question (for a multi question
 //! each option's share of them; for a Likert question "don't know" included, shown on its
@@ -8,15 +9,17 @@
 //! the built-in `agreement` scale and for custom scales, not for `frequency` (where "often"
 //! is not agreement). "Not answered" counts the group's responses that did not answer,
 //! including those not shown the question. Percentages and scores have one decimal place,
-//! number summaries two.
+//! number summaries two. Percentages and scores need k substantive answers, medians and
+//! quartiles 2k (`disclosure::bases`); a count of people in breakdown groups that the plan
+//! withholds is `None`.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::disclosure;
+use super::disclosure::{self, bases, Plan, Publish};
 use super::stats::{self, NumberSummary};
-use super::tally::ANSWERED;
+use super::tally::{self, ANSWERED};
 use crate::db::tallies::TallyRow;
 use crate::messages::report as msg;
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
@@ -32,9 +35,40 @@ pub struct Results {
     pub suppressed: bool,
     pub comments_allowed: bool,
     pub breakdown: Option<BreakdownInfo>,
+    /// How many responses came through personal invitations and how many through the open
+    /// link (each `None` when withheld); absent where not computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Channels>,
+    /// What the figures leave out and why, in the words of the page and the downloads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The whole survey first, then each group of the breakdown.
     pub columns: Vec<Column>,
     pub sections: Vec<SectionResults>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Channels {
+    pub invitations: Option<u64>,
+    pub open_link: Option<u64>,
+}
+
+impl Channels {
+    /// Counts of responses by channel, from the responses and the completed invitations:
+    /// both shown, unless either is 1..k−1 (the other would give it back from the total).
+    pub fn new(responses: u64, completed_invitations: u64, min_group_size: u32) -> Channels {
+        let invitations = completed_invitations.min(responses);
+        let open_link = responses - invitations;
+        let k = u64::from(min_group_size);
+        let small = |n: u64| (1..k).contains(&n);
+        let shown = !disclosure::survey_suppressed(responses, min_group_size)
+            && !small(invitations)
+            && !small(open_link);
+        Channels {
+            invitations: shown.then_some(invitations),
+            open_link: shown.then_some(open_link),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,8 +127,10 @@ pub enum Cell {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
-    pub answered: u64,
-    pub not_answered: u64,
+    /// `None` when withheld (the "not answered" count of a breakdown question, when it
+    /// would single out a small group).
+    pub answered: Option<u64>,
+    pub not_answered: Option<u64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionCount>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,15 +140,21 @@ pub struct Figures {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub numbers: Option<NumberSummary>,
+    pub numbers: Option<Box<NumberSummary>>,
+    /// True when percentages, "% agree", the score or the number summaries are left out
+    /// because there are too few (substantive) answers.
+    pub too_few_answers: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OptionCount {
     pub value: String,
     pub label: String,
-    pub count: u64,
-    pub percent: f64,
+    /// `None` when withheld: a count of people in a breakdown group below k, or one that
+    /// would give such a count back.
+    pub count: Option<u64>,
+    /// `None` when withheld or when there are too few answers.
+    pub percent: Option<f64>,
 }
 
 impl Cell {
@@ -134,11 +176,22 @@ pub enum ResultsError {
 type ColumnCounts<'a> = HashMap<(&'a str, &'a str), u64>;
 
 /// Computes the published results from a survey's tallies (as `tallies::load` returns them
-/// for the same breakdown).
+/// for the same breakdown, with the whole survey's combination counts).
 pub fn compute(
     q: &Questionnaire,
     breakdown: Option<&str>,
     tallies: &[TallyRow],
+) -> Result<Results, ResultsError> {
+    let plan = Plan::new(q, &tally::combinations(q, tallies));
+    compute_with(q, breakdown, tallies, &plan)
+}
+
+/// As `compute`, with the plan already made.
+pub fn compute_with(
+    q: &Questionnaire,
+    breakdown: Option<&str>,
+    tallies: &[TallyRow],
+    plan: &Plan,
 ) -> Result<Results, ResultsError> {
     let breakdown_question = match breakdown {
         Some(key) => Some(
@@ -155,7 +208,10 @@ pub fn compute(
         for choice in question.choices() {
             columns_spec.push((Some(choice.value.clone()), choice.label.clone()));
         }
-        columns_spec.push((Some(String::new()), msg::NOT_ANSWERED.to_owned()));
+        // A required question has nobody who did not answer it: no such column.
+        if !question.required {
+            columns_spec.push((Some(String::new()), msg::NOT_ANSWERED.to_owned()));
+        }
     }
     let mut counts: Vec<ColumnCounts> = vec![HashMap::new(); columns_spec.len()];
     let index_of: HashMap<&str, usize> = columns_spec
@@ -186,10 +242,22 @@ pub fn compute(
     let responses = count(0, "", "");
     let k = q.min_group_size;
     let survey_suppressed = disclosure::survey_suppressed(responses, k);
-    let group_sizes: Vec<u64> = (1..columns_spec.len()).map(|c| count(c, "", "")).collect();
-    let groups_suppressed = disclosure::suppress_groups(&group_sizes, &[], k);
-    let column_suppressed: Vec<bool> = std::iter::once(survey_suppressed)
-        .chain(groups_suppressed.iter().map(|&s| s || survey_suppressed))
+    let plan_columns: Vec<disclosure::Column> = columns_spec
+        .iter()
+        .map(|(group, _)| match (breakdown, group) {
+            (Some(key), Some(value)) => Some((key, value.as_str())),
+            _ => None,
+        })
+        .collect();
+    let column_suppressed: Vec<bool> = plan_columns
+        .iter()
+        .map(|column| {
+            survey_suppressed
+                || match column {
+                    None => false,
+                    Some((key, value)) => plan.group(key, value) == Publish::Hidden,
+                }
+        })
         .collect();
     let columns = columns_spec
         .iter()
@@ -209,31 +277,27 @@ pub fn compute(
                 .questions
                 .iter()
                 .map(|question| {
-                    let answered: Vec<u64> = (0..columns_spec.len())
-                        .map(|c| count(c, &question.key, ANSWERED))
-                        .collect();
-                    let overall_hidden = column_suppressed[0] || answered[0] < u64::from(k);
-                    let groups_hidden =
-                        disclosure::suppress_groups(&answered[1..], &column_suppressed[1..], k);
                     let cells = (0..columns_spec.len())
                         .map(|c| {
-                            let hidden = if c == 0 {
-                                overall_hidden
-                            } else {
-                                overall_hidden || groups_hidden[c - 1]
-                            };
-                            if hidden {
-                                Cell::Suppressed { suppressed: true }
-                            } else {
-                                let group_responses = count(c, "", "");
-                                Cell::Shown(figures(
-                                    question,
-                                    answered[c],
-                                    group_responses,
-                                    |v| count(c, &question.key, v),
-                                    &counts[c],
-                                ))
+                            let column = plan_columns[c];
+                            if column_suppressed[c] || !plan.question_shown(&question.key, column) {
+                                return Cell::Suppressed { suppressed: true };
                             }
+                            let people = |value: &str| -> Option<u64> {
+                                if question.breakdown {
+                                    plan.count(column, &question.key, value).count()
+                                } else {
+                                    Some(count(c, &question.key, value))
+                                }
+                            };
+                            Cell::Shown(figures(
+                                question,
+                                count(c, &question.key, ANSWERED),
+                                count(c, "", ""),
+                                people,
+                                &counts[c],
+                                k,
+                            ))
                         })
                         .collect();
                     let (options, dont_know, agree) = match &question.kind {
@@ -283,6 +347,8 @@ pub fn compute(
             question: question.key.clone(),
             text: question.text.clone(),
         }),
+        channels: None,
+        notes: Vec::new(),
         columns,
         sections,
     })
@@ -296,65 +362,84 @@ fn percent(count: u64, base: u64) -> f64 {
     }
 }
 
+/// The figures of one question in one column. `people` gives the published count of an
+/// option (`None` when withheld); for breakdown questions, "" is those who did not answer.
 fn figures(
     question: &Question,
     answered: u64,
     group_responses: u64,
-    count: impl Fn(&str) -> u64,
+    people: impl Fn(&str) -> Option<u64>,
     column: &ColumnCounts,
+    k: u32,
 ) -> Figures {
-    let option = |value: &str, label: &str| {
-        let n = count(value);
-        OptionCount {
-            value: value.to_owned(),
-            label: label.to_owned(),
-            count: n,
-            percent: percent(n, answered),
-        }
-    };
+    // A breakdown question's "answered" gives back its "not answered" group.
+    let answered_shown = !question.breakdown || people("").is_some();
     let mut result = Figures {
-        answered,
-        not_answered: group_responses.saturating_sub(answered),
+        answered: answered_shown.then_some(answered),
+        not_answered: answered_shown.then(|| group_responses.saturating_sub(answered)),
         options: Vec::new(),
         dont_know: None,
         agree_percent: None,
         score: None,
         numbers: None,
+        too_few_answers: false,
+    };
+    let options = |choices: &mut dyn Iterator<Item = &crate::questionnaire::Choice>| {
+        choices
+            .map(|choice| OptionCount {
+                value: choice.value.clone(),
+                label: choice.label.clone(),
+                count: people(&choice.value),
+                percent: None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let with_percentages = |options: &mut [OptionCount], base: u64| {
+        for option in options.iter_mut() {
+            option.percent = option.count.map(|n| percent(n, base));
+        }
     };
     match &question.kind {
-        QuestionKind::Single { options } | QuestionKind::Multi { options, .. } => {
-            result.options = options
-                .iter()
-                .map(|choice| option(&choice.value, &choice.label))
-                .collect();
+        QuestionKind::Single { options: choices }
+        | QuestionKind::Multi {
+            options: choices, ..
+        } => {
+            result.options = options(&mut choices.iter());
+            if answered_shown && bases::percentages(answered, k) {
+                with_percentages(&mut result.options, answered);
+            } else {
+                result.too_few_answers = answered_shown && answered > 0;
+            }
         }
         QuestionKind::Likert { scale } => {
-            result.options = scale
-                .points
-                .iter()
-                .map(|point| option(&point.value, &point.label))
-                .collect();
+            result.options = options(&mut scale.points.iter());
             result.dont_know = scale
                 .dont_know
                 .as_ref()
-                .map(|choice| option(&choice.value, &choice.label));
-            let on_scale: u64 = result.options.iter().map(|o| o.count).sum();
-            if on_scale > 0 {
+                .map(|choice| options(&mut std::iter::once(choice)).remove(0));
+            let on_scale: u64 = result.options.iter().filter_map(|o| o.count).sum();
+            if bases::percentages(on_scale, k) {
+                with_percentages(&mut result.options, answered);
+                if let Some(dont_know) = result.dont_know.as_mut() {
+                    dont_know.percent = dont_know.count.map(|n| percent(n, answered));
+                }
                 if scale.name != "frequency" {
                     let agree: u64 = result
                         .options
                         .iter()
                         .filter(|o| scale.is_agree(&o.value))
-                        .map(|o| o.count)
+                        .filter_map(|o| o.count)
                         .sum();
                     result.agree_percent = Some(percent(agree, on_scale));
                 }
                 let total: f64 = result
                     .options
                     .iter()
-                    .map(|o| scale.score(&o.value).unwrap_or(0.0) * o.count as f64)
+                    .map(|o| scale.score(&o.value).unwrap_or(0.0) * o.count.unwrap_or(0) as f64)
                     .sum();
                 result.score = Some(stats::round(total / on_scale as f64, 1));
+            } else {
+                result.too_few_answers = answered > 0;
             }
         }
         QuestionKind::Number { .. } => {
@@ -363,7 +448,18 @@ fn figures(
                 .filter(|((key, value), _)| *key == question.key && *value != ANSWERED)
                 .filter_map(|((_, value), &n)| value.parse::<f64>().ok().map(|v| (v, n)))
                 .collect();
-            result.numbers = stats::summarise(&histogram);
+            result.numbers = stats::summarise(&histogram).map(|mut summary| {
+                if !bases::mean(summary.count, k) {
+                    summary.mean = None;
+                }
+                if !bases::quartiles(summary.count, k) {
+                    summary.median = None;
+                    summary.lower_quartile = None;
+                    summary.upper_quartile = None;
+                    result.too_few_answers = true;
+                }
+                Box::new(summary)
+            });
         }
         QuestionKind::Text { .. } => {}
     }

@@ -6,10 +6,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NumberSummary {
     pub count: u64,
-    pub mean: f64,
-    pub median: f64,
-    pub lower_quartile: f64,
-    pub upper_quartile: f64,
+    /// `None` where withheld (too few numbers; see `disclosure::bases`).
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub lower_quartile: Option<f64>,
+    pub upper_quartile: Option<f64>,
 }
 
 /// Rounds to `places` decimal places, for publishing.
@@ -42,10 +43,10 @@ pub fn summarise(histogram: &[(f64, u64)]) -> Option<NumberSummary> {
     };
     Some(NumberSummary {
         count,
-        mean: round(sum / count as f64, 2),
-        median: round(quantile(0.5), 2),
-        lower_quartile: round(quantile(0.25), 2),
-        upper_quartile: round(quantile(0.75), 2),
+        mean: Some(round(sum / count as f64, 2)),
+        median: Some(round(quantile(0.5), 2)),
+        lower_quartile: Some(round(quantile(0.25), 2)),
+        upper_quartile: Some(round(quantile(0.75), 2)),
     })
 }
 
@@ -70,14 +71,14 @@ mod tests {
         // 1, 2, 2, 3, 4, 10: QUARTILE.INC gives 2, 2.5, 3.75; mean 22/6.
         let summary = summarise(&[(10.0, 1), (2.0, 2), (1.0, 1), (3.0, 1), (4.0, 1)]).unwrap();
         assert_eq!(summary.count, 6);
-        assert_eq!(summary.mean, 3.67);
-        assert_eq!(summary.median, 2.5);
-        assert_eq!(summary.lower_quartile, 2.0);
-        assert_eq!(summary.upper_quartile, 3.75);
+        assert_eq!(summary.mean, Some(3.67));
+        assert_eq!(summary.median, Some(2.5));
+        assert_eq!(summary.lower_quartile, Some(2.0));
+        assert_eq!(summary.upper_quartile, Some(3.75));
         let one = summarise(&[(7.0, 1)]).unwrap();
         assert_eq!(
             (one.median, one.lower_quartile, one.upper_quartile),
-            (7.0, 7.0, 7.0)
+            (Some(7.0), Some(7.0), Some(7.0))
         );
         assert_eq!(summarise(&[]), None);
         assert_eq!(summarise(&[(1.0, 0)]), None);

@@ -8,6 +8,10 @@
 //! - `(question, ANSWERED)`: for each question it answered (text questions included);
 //! - `(question, value)`: for each option chosen, and for each number (its value as stored),
 //!   so medians and quartiles come from the histogram.
+//!
+//! In the whole survey only, it also adds one to `(COMBINATION, its answers to every
+//! breakdown question)`, so disclosure control knows how the groups of different breakdowns
+//! overlap without reading responses.
 
 use std::collections::HashMap;
 
@@ -19,6 +23,48 @@ use crate::report::stored;
 /// The pseudo-value counting those who answered a question. Option values never start with
 /// a space and numbers are stored without one, so it cannot collide with a real value.
 pub const ANSWERED: &str = " answered";
+
+/// The pseudo-question counting responses per combination of breakdown answers (whole
+/// survey only); its values are `combination_value`s.
+pub const COMBINATION: &str = " combination";
+
+/// Separates the answers in a combination value; never part of an option value.
+const SEPARATOR: char = '\u{1f}';
+
+/// The tally value of a combination of breakdown answers (in questionnaire order).
+pub fn combination_value<'a>(answers: impl IntoIterator<Item = &'a str>) -> String {
+    let mut value = String::new();
+    for (i, answer) in answers.into_iter().enumerate() {
+        if i > 0 {
+            value.push(SEPARATOR);
+        }
+        value.push_str(answer);
+    }
+    value
+}
+
+/// The answers of a combination value, given how many breakdown questions there are.
+pub fn split_combination(value: &str, breakdowns: usize) -> Vec<String> {
+    if breakdowns == 0 {
+        return Vec::new();
+    }
+    value.split(SEPARATOR).map(str::to_owned).collect()
+}
+
+/// How many responses give each combination of breakdown answers, from tally rows of the
+/// whole survey.
+pub fn combinations(q: &Questionnaire, rows: &[TallyRow]) -> Vec<(Vec<String>, u64)> {
+    let width = breakdown_keys(q).len();
+    rows.iter()
+        .filter(|r| r.by_question.is_empty() && r.question_key == COMBINATION)
+        .map(|r| {
+            (
+                split_combination(&r.value, width),
+                u64::try_from(r.count).unwrap_or(0),
+            )
+        })
+        .collect()
+}
 
 /// Responses read per page when recomputing.
 const PAGE: i64 = 2_000;
@@ -62,9 +108,14 @@ impl<'a> Counter<'a> {
         &mut self,
         survey_id: i32,
         groups: &'a [(String, String)],
+        combination: &'a str,
         answers: &[(&'a str, &'a str)],
         texts: &[&'a str],
     ) {
+        *self
+            .counts
+            .entry((survey_id, "", "", COMBINATION, combination))
+            .or_insert(0) += 1;
         let mut answered: Vec<&'a str> = answers
             .iter()
             .map(|(question, _)| *question)
@@ -130,6 +181,7 @@ fn for_stored_by<'a>(
     let mut increments = TallyIncrements::new();
     let stored: Vec<&str> = stored.into_iter().collect();
     let index = stored::QuestionIndex::new(q);
+    let every_breakdown = breakdown_keys(q);
     for chunk in stored.chunks(CHUNK) {
         let decoded = chunk
             .iter()
@@ -151,9 +203,18 @@ fn for_stored_by<'a>(
             .iter()
             .map(|(pairs, _)| groups_of(breakdowns, pairs))
             .collect();
+        let combinations: Vec<String> = responses
+            .iter()
+            .map(|(pairs, _)| {
+                let all = groups_of(&every_breakdown, pairs);
+                combination_value(all.iter().map(|(_, value)| value.as_str()))
+            })
+            .collect();
         let mut counter = Counter::default();
-        for ((pairs, texts), groups) in responses.iter().zip(&groups) {
-            counter.add_response(survey_id, groups, pairs, texts);
+        for (((pairs, texts), groups), combination) in
+            responses.iter().zip(&groups).zip(&combinations)
+        {
+            counter.add_response(survey_id, groups, combination, pairs, texts);
         }
         counter.into_increments(&mut increments);
     }
@@ -358,8 +419,8 @@ mod tests {
             groups_of(&breakdowns, &second),
         );
         let mut counter = Counter::default();
-        counter.add_response(1, &first_groups, &first, &["comment"]);
-        counter.add_response(1, &second_groups, &second, &[]);
+        counter.add_response(1, &first_groups, "police\u{1f}", &first, &["comment"]);
+        counter.add_response(1, &second_groups, "police\u{1f}", &second, &[]);
         let mut map = TallyIncrements::new();
         counter.into_increments(&mut map);
         for group in [("", ""), ("agency", "police"), ("role", "")] {
@@ -371,7 +432,9 @@ mod tests {
             assert_eq!(count(&map, group, "agency", ANSWERED), 2);
         }
         assert_eq!(count(&map, ("agency", ""), "", ""), 0);
-        // 3 groups × (responses + 4 answered + 5 values) for the first; 3 × (1 + 1 + 1) shared.
-        assert_eq!(map.len(), 3 * (1 + 4 + 4));
+        assert_eq!(count(&map, ("", ""), COMBINATION, "police\u{1f}"), 2);
+        // 3 groups × (responses + 4 answered + 5 values) for the first; 3 × (1 + 1 + 1)
+        // shared; one combination.
+        assert_eq!(map.len(), 3 * (1 + 4 + 4) + 1);
     }
 }

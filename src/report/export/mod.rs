@@ -81,12 +81,22 @@ pub fn write_results(
                     .iter()
                     .map(|c| neutralise::cell(c).into_owned()),
             )?;
+            let width = table::csv_header(results).len();
             for section in table::sections(results) {
                 for row in section.rows {
                     let mut record = vec![section.title.clone()];
                     record.extend(row.iter().map(Value::to_text));
                     writer.write_record(record.iter().map(|c| neutralise::cell(c).into_owned()))?;
                 }
+            }
+            // The notes last, one per row in the figure's place, the row shape kept.
+            for note in table::notes(results) {
+                let mut record = vec![String::new(); width];
+                record[0] = msg::NOTES.to_owned();
+                if let Some(place) = record.get_mut(3) {
+                    *place = note;
+                }
+                writer.write_record(record.iter().map(|c| neutralise::cell(c).into_owned()))?;
             }
             writer.flush()?;
             Ok(())

@@ -1,8 +1,10 @@
 //! Anonymised responses: one row per response, one column per question, rows in random-id
 //! order (unrelated to submission order), free text only when asked for, no dates, and the
 //! breakdown columns generalised by `kanon` so that every combination of them that appears is
-//! shared by at least the minimum group size of rows. Two passes, each reading a page of
-//! responses at a time: the combination counts, then the rows.
+//! shared by at least the minimum group size of rows; where a row's breakdown answer is
+//! suppressed, its answers to questions shown only to some of that breakdown's groups are
+//! blank (`disclosure::rows`), and the XLSX file's "About" sheet says so. Two passes, each
+//! reading a page of responses at a time: the combination counts, then the rows.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -16,6 +18,7 @@ use crate::db::responses::SurveyPages;
 use crate::db::DbConnection;
 use crate::messages::report as msg;
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
+use crate::report::disclosure::rows::show_if_dependencies;
 use crate::report::kanon::{self, Combination, Plan};
 use crate::report::{neutralise, tally, ReportError};
 
@@ -147,6 +150,11 @@ impl ResponsesExport<'_> {
             }
             Format::Xlsx => {
                 let mut workbook = Workbook::new();
+                let about = workbook.add_worksheet_with_constant_memory();
+                about.set_name(msg::COVER_SHEET)?;
+                for (row, note) in self.notes(&breakdowns).iter().enumerate() {
+                    about.write_string(row as u32, 0, neutralise::cell(note))?;
+                }
                 let sheet = workbook.add_worksheet_with_constant_memory();
                 sheet.set_name("Responses")?;
                 let mut rows = SheetRows {
@@ -162,6 +170,24 @@ impl ResponsesExport<'_> {
                 "responses can be downloaded as CSV or XLSX".to_owned(),
             )),
         }
+    }
+
+    /// What the file's notes say: the rules, and which answers are blanked with a
+    /// suppressed breakdown answer.
+    pub fn notes(&self, breakdowns: &[&Question]) -> Vec<String> {
+        let k = self.questionnaire.min_group_size;
+        let mut notes = vec![msg::rows_rule(k)];
+        let columns = self.columns();
+        let blanked: Vec<String> = show_if_dependencies(self.questionnaire, &columns, breakdowns)
+            .iter()
+            .zip(&columns)
+            .filter(|(depends, _)| !depends.is_empty())
+            .map(|(_, question)| question.key.clone())
+            .collect();
+        if !blanked.is_empty() {
+            notes.push(msg::rows_blanked(&blanked));
+        }
+        notes
     }
 
     /// Calls `each` with every response's stored answers, a page at a time in random-id
@@ -241,6 +267,7 @@ impl ResponsesExport<'_> {
             .iter()
             .map(|column| breakdowns.iter().position(|b| b.key == column.key))
             .collect();
+        let depends = show_if_dependencies(self.questionnaire, &columns, breakdowns);
         let layout = Layout::new(&wanted);
         let mut slots = Slots::new(&layout);
         let mut combination: Combination = vec![String::new(); breakdowns.len()];
@@ -257,6 +284,13 @@ impl ResponsesExport<'_> {
                         Some("") => sink.empty()?,
                         Some(value) => sink.text(label(question, value))?,
                     },
+                    // Answered only in some groups: blank where the group is suppressed.
+                    None if depends[slot]
+                        .iter()
+                        .any(|&b| published.is_none_or(|p| p[b].is_none())) =>
+                    {
+                        sink.empty()?
+                    }
                     None => cell(question, &slots, slot, &mut labels, sink)?,
                 }
             }

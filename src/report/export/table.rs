@@ -76,10 +76,21 @@ pub fn cover(results: &Results) -> Vec<Vec<Value>> {
             results.min_group_size,
         ))]);
     }
-    lines.push(vec![Value::Text(msg::suppression_rule(
-        results.min_group_size,
-    ))]);
+    lines.extend(
+        notes(results)
+            .into_iter()
+            .map(|note| vec![Value::Text(note)]),
+    );
     lines
+}
+
+/// The notes every results download carries: the rules, and responses by channel.
+pub fn notes(results: &Results) -> Vec<String> {
+    let mut notes = vec![msg::suppression_rule(results.min_group_size)];
+    if let Some(channels) = &results.channels {
+        notes.push(msg::channels(channels.invitations, channels.open_link));
+    }
+    notes
 }
 
 enum Figure {
@@ -184,26 +195,46 @@ pub fn question_rows(question: &QuestionResults) -> Vec<Vec<Value>> {
 }
 
 fn values(f: &Figures, figure: &Figure) -> (Value, Value) {
-    let count = |n: u64| Value::Number(n as f64);
-    let maybe = |v: Option<f64>| v.map_or(Value::Empty, Value::Number);
-    let number = |pick: fn(&crate::report::stats::NumberSummary) -> f64| {
-        (maybe(f.numbers.as_ref().map(pick)), Value::Empty)
+    let hidden = || Value::text(msg::SUPPRESSED);
+    let count = |n: Option<u64>| n.map_or_else(hidden, |n| Value::Number(n as f64));
+    // A percentage left out for want of answers says so; one of a hidden count is hidden.
+    let share = |count: Option<u64>, percent: Option<f64>| match (count, percent) {
+        (_, Some(p)) => Value::Number(p),
+        (None, None) => hidden(),
+        (Some(_), None) if f.too_few_answers => Value::text(msg::TOO_FEW_ANSWERS),
+        (Some(_), None) => Value::Empty,
+    };
+    let maybe = |v: Option<f64>| match v {
+        Some(v) => Value::Number(v),
+        None if f.too_few_answers => Value::text(msg::TOO_FEW_ANSWERS),
+        None => Value::Empty,
+    };
+    let number = |pick: fn(&crate::report::stats::NumberSummary) -> Option<f64>| {
+        (
+            f.numbers.as_ref().map_or(Value::Empty, |s| maybe(pick(s))),
+            Value::Empty,
+        )
     };
     match figure {
         Figure::Option(i) => f.options.get(*i).map_or((Value::Empty, Value::Empty), |o| {
-            (count(o.count), Value::Number(o.percent))
+            (count(o.count), share(o.count, o.percent))
         }),
         Figure::DontKnow => f
             .dont_know
             .as_ref()
             .map_or((Value::Empty, Value::Empty), |o| {
-                (count(o.count), Value::Number(o.percent))
+                (count(o.count), share(o.count, o.percent))
             }),
         Figure::Answered => (count(f.answered), Value::Empty),
         Figure::NotAnswered => (count(f.not_answered), Value::Empty),
         Figure::Agree => (Value::Empty, maybe(f.agree_percent)),
         Figure::Score => (maybe(f.score), Value::Empty),
-        Figure::Count => number(|s| s.count as f64),
+        Figure::Count => (
+            f.numbers
+                .as_ref()
+                .map_or(Value::Empty, |s| Value::Number(s.count as f64)),
+            Value::Empty,
+        ),
         Figure::Mean => number(|s| s.mean),
         Figure::Median => number(|s| s.median),
         Figure::LowerQuartile => number(|s| s.lower_quartile),
