@@ -78,7 +78,12 @@ pub fn option_bars(question: &QuestionResults, columns: &[Column]) -> Option<Cha
             label: label.clone(),
             bars: shown
                 .iter()
-                .map(|(c, f)| bar(*c, f.dont_know.as_ref().and_then(|o| o.percent).unwrap_or(0.0)))
+                .map(|(c, f)| {
+                    bar(
+                        *c,
+                        f.dont_know.as_ref().and_then(|o| o.percent).unwrap_or(0.0),
+                    )
+                })
                 .collect(),
         });
     }

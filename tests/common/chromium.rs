@@ -367,18 +367,35 @@ impl Chromium {
         self.checked.borrow_mut().push(name.to_owned());
         for width in [PHONE, DESKTOP] {
             self.set_width(width);
+            self.screenshot(&format!("{name}-{width}"));
             let overflow = self.script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
                 vec![],
             );
-            if width == PHONE {
-                assert!(
-                    overflow.as_i64().unwrap_or(0) <= 0,
-                    "{name} ({}): the page scrolls sideways at {width} px by {overflow} px",
+            if width == PHONE && overflow.as_i64().unwrap_or(0) > 0 {
+                let culprits = self.script(
+                    "const w = document.documentElement.clientWidth; const out = [];
+                     for (const e of document.querySelectorAll('body *')) {
+                       let clipped = false;
+                       for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                         const o = getComputedStyle(a).overflowX;
+                         if ((o === 'auto' || o === 'scroll') && getComputedStyle(e).position !== 'absolute') { clipped = true; break; }
+                       }
+                       const r = e.getBoundingClientRect();
+                       const spills = e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'
+                         && r.right + (e.scrollWidth - e.clientWidth) > w + 1;
+                       if (!clipped && (r.right > w + 1 || spills) && out.length < 8) out.push(e.tagName.toLowerCase() +
+                         (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '') +
+                         ' right=' + Math.round(r.right) + ' ' + (e.textContent || '').trim().slice(0, 40));
+                     }
+                     return out;",
+                    vec![],
+                );
+                panic!(
+                    "{name} ({}): the page scrolls sideways at {width} px by {overflow} px: {culprits}",
                     self.path()
                 );
             }
-            self.screenshot(&format!("{name}-{width}"));
             if self.scripts == Scripts::Off {
                 // axe-core needs the page's JavaScript; the same pages are checked with it on.
                 continue;
