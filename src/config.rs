@@ -59,6 +59,7 @@ pub struct DatabaseSettings {
 pub struct ResponseSettings {
     pub max_batch: usize,
     pub queue_capacity: usize,
+    pub release_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -101,6 +102,7 @@ pub struct DisclosureDefaults {
 #[serde(deny_unknown_fields)]
 pub struct SecuritySettings {
     pub secret_key: Secret,
+    pub key_file: String,
     pub session_idle_minutes: u32,
     pub session_absolute_minutes: u32,
     pub login_window_minutes: u32,
@@ -223,6 +225,9 @@ impl Settings {
                 "mail.from",
                 "must be an address such as Name <name@example.org>",
             );
+        }
+        if self.responses.release_seconds == 0 {
+            return invalid("responses.release_seconds", "must be at least 1");
         }
         if self.mail.rate_per_second == 0 {
             return invalid("mail.rate_per_second", "must be at least 1");

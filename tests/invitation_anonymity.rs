@@ -127,6 +127,8 @@ on_both_backends! {
             }
             completion_order.push(id_of(&message.recipients[0], &mut conn));
         }
+        assert_eq!(app.count("responses") + app.waiting(), INVITEES as i64);
+        app.release_all(&slug);
         assert_eq!(app.count("responses"), INVITEES as i64);
         let after = dump(&mut conn);
 

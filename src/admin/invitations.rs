@@ -6,7 +6,7 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::audit;
-use crate::db::{invitations as invitation_rows, responses};
+use crate::db::{invitations as invitation_rows, submission_days};
 use crate::error::AppError;
 use crate::invite::{self, rates::Counts, InviteImportError, Links, ReminderScope, ResponseRates};
 use crate::messages::invitations as msg;
@@ -29,7 +29,7 @@ pub(super) async fn panel(
         .run(move |conn| -> Result<_, AppError> {
             Ok((
                 invite::response_rates(conn, survey_id, min_group_size)?,
-                responses::count_per_day(conn, survey_id)?,
+                submission_days::per_day(conn, survey_id)?,
                 invitation_rows::count_unsent(conn, survey_id)?,
             ))
         })

@@ -261,7 +261,7 @@ pub async fn sign_in(
         .run(move |conn| {
             write_transaction(conn, |conn| -> Result<Token, AppError> {
                 if !user.totp_confirmed && user.totp_secret.is_none() {
-                    let secret = TotpSecret::generate().seal(key.as_ref(), user.id);
+                    let secret = TotpSecret::generate().seal(&key, user.id);
                     users::set_totp_secret(conn, user.id, Some(&secret), now)?;
                 }
                 let token = session::start(conn, user.id, Stage::Password, now)?;
@@ -337,7 +337,7 @@ async fn check_code(
                 let secret = user
                     .totp_secret
                     .as_deref()
-                    .map(|stored| TotpSecret::open(stored, key.as_ref(), user.id))
+                    .map(|stored| TotpSecret::open(stored, &key, user.id))
                     .transpose()
                     .map_err(|e| AppError::Refused(e.to_string()))?;
                 let unix = now.and_utc().timestamp();
@@ -421,7 +421,7 @@ fn enrol_page(
         // The secret is made when the password is accepted; without one, start again.
         return Ok(see_other("/admin/signin"));
     };
-    let secret = TotpSecret::open(stored, state.secret_key.as_ref(), user.id)
+    let secret = TotpSecret::open(stored, &state.secret_key, user.id)
         .map_err(|e| AppError::Refused(e.to_string()))?;
     let svg = secret
         .qr_svg(&user.email)

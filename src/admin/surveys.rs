@@ -423,6 +423,7 @@ pub async fn change_status(
     let now = state.clock.now();
     let actor = who.account.email.clone();
     let target = slug.clone();
+    let seal = state.seal.clone();
     state
         .db
         .run(move |conn| -> Result<(), AppError> {
@@ -432,7 +433,7 @@ pub async fn change_status(
                     "survey.opened"
                 }
                 StatusChange::Close => {
-                    survey::close(conn, &target, now)?;
+                    survey::close(conn, &target, now, &seal)?;
                     "survey.closed"
                 }
             };

@@ -60,12 +60,21 @@ impl DraftKey {
         Some(Self(bytes.try_into().ok()?))
     }
 
+    /// Seals a draft padded to a size bucket (`crate::padding`), so its stored length says
+    /// little about how much has been answered.
     pub fn seal(&self, plaintext: &str, invitation_id: &str) -> String {
-        seal(&self.0, plaintext.as_bytes(), invitation_id)
+        seal(
+            &self.0,
+            &crate::padding::pad(plaintext.as_bytes()),
+            invitation_id,
+        )
     }
 
+    /// Opens a draft; one sealed before drafts were padded opens as it was.
     pub fn open(&self, sealed: &str, invitation_id: &str) -> Option<String> {
-        String::from_utf8(open(&self.0, sealed, invitation_id)?).ok()
+        let opened = open(&self.0, sealed, invitation_id)?;
+        let plaintext = crate::padding::unpad(&opened).unwrap_or(&opened);
+        String::from_utf8(plaintext.to_vec()).ok()
     }
 }
 
@@ -75,6 +84,16 @@ fn token_key(token: &Token) -> [u8; 32] {
         .expand(b"wrap draft key", &mut key)
         .expect("32 bytes is a valid HKDF-SHA256 output length");
     key
+}
+
+/// Seals bytes under a key with a fresh random nonce: hex of the nonce and the ciphertext.
+pub(crate) fn seal_bytes(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
+    seal(key, plaintext, aad)
+}
+
+/// Opens what `seal_bytes` sealed under the same key and associated data.
+pub(crate) fn open_bytes(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
+    open(key, sealed, aad)
 }
 
 fn seal(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {

@@ -13,7 +13,7 @@ use crate::secrets::Token;
 use crate::web::body::{declared_too_large, has_media_type, read_limited};
 use crate::web::AppState;
 
-use super::submission::response_row;
+use super::submission::sealed_row;
 use super::writer::{Claim, Submission, WriteError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -128,7 +128,8 @@ async fn submit_response(
         None => Claim::Nothing,
     };
     let submission = Submission {
-        row: response_row(survey.id, &answers, today),
+        row: sealed_row(&state.seal, survey.id, &answers),
+        day: today,
         claim,
     };
     match state.writer.submit(submission).await {

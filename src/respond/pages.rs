@@ -14,7 +14,7 @@ use crate::web::{render, see_other, AppState};
 
 use super::draft::{self, Draft, Found, Owner, Pass};
 use super::form::parse_form;
-use super::submission::response_row;
+use super::submission::sealed_row;
 use super::views::{
     check_sections, error_links, paragraphs, question_view, AlreadyRespondedPage, CheckPage,
     DonePage, Entered, IntroPage, NotOpenPage, SectionPage,
@@ -78,7 +78,7 @@ async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Vis
                 });
             }
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let found = draft::load(conn, pass.as_ref(), survey.id, server_key.as_ref())?;
+            let found = draft::load(conn, pass.as_ref(), survey.id, Some(&server_key))?;
             let completed = matches!(found, Found::Completed);
             Ok(Visit {
                 survey,
@@ -204,7 +204,7 @@ async fn start(
         .db
         .run(move |conn| -> Result<_, AppError> {
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let found = draft::load(conn, pass.as_ref(), survey.id, server_key.as_ref())?;
+            let found = draft::load(conn, pass.as_ref(), survey.id, Some(&server_key))?;
             if matches!(found, Found::Completed) {
                 return Ok((survey, Started::Completed));
             }
@@ -495,7 +495,8 @@ async fn submit(
         },
     };
     let submission = Submission {
-        row: response_row(survey.id, &draft.answers, today),
+        row: sealed_row(&state.seal, survey.id, &draft.answers),
+        day: today,
         claim,
     };
     match state.writer.submit(submission).await {
