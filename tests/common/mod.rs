@@ -668,6 +668,10 @@ pub fn settings_with_toml(db: &TestDb, toml: &str) -> Settings {
             "mail.file_dir",
             db.dir().join("mail").display().to_string(),
         ))
+        .merge(Serialized::default(
+            "security.key_file",
+            db.key_file().display().to_string(),
+        ))
         .merge(<figment::providers::Toml as figment::providers::Format>::string(toml));
     Settings::from_figment(figment).expect("test settings are valid")
 }
@@ -936,6 +940,7 @@ impl TestApp {
             .current_dir(self.db.dir())
             .env("CANDOUR_DATABASE__URL", &self.db.url)
             .env("CANDOUR_MAIL__FILE_DIR", self.db.dir().join("mail"))
+            .env("CANDOUR_SECURITY__KEY_FILE", self.db.key_file())
             .env_remove("DATABASE_URL")
             .stdin(Stdio::null());
         for (key, value) in env {
