@@ -341,6 +341,39 @@ on_both_backends! {
         assert_eq!((app.waiting(), app.count("responses")), (0, 1));
     };
 
+    the_results_page_and_status_say_how_many_wait_and_why => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        for _ in 0..2 {
+            common::submit(&app, &slug, serde_json::json!({"agency": "council", "thresholds": "agree"}));
+        }
+        let why = "results are updated in groups of at least 5, so that no single answer can be seen by comparing one day's results with the next";
+        let (viewer, _) = app.enrolled("vera@example.org", "viewer");
+        let page = viewer.get(&format!("/admin/surveys/{slug}/results"));
+        assert_eq!(page.status, 200);
+        let text = page.body.replace("&#39;", "'").replace("&#x27;", "'");
+        assert!(text.contains(&format!("2 responses are waiting: {why}")), "{}", page.body);
+        let status = app.cli_ok(&["survey", "status", &slug]);
+        assert!(status.contains("waiting: 2") && status.contains(why), "{status}");
+    };
+
+    the_closing_day_passing_releases_everything => |backend: Backend| {
+        let today = chrono::Utc::now().date_naive();
+        let app = TestApp::start_with(backend, &[("responses.release_seconds", "1")]);
+        let slug = app.import_and_open(&SMALL_QUESTIONNAIRE.replace("min_group_size = 5\n", &format!("min_group_size = 5\ncloses_on = {today}\n")));
+        for _ in 0..7 {
+            common::submit(&app, &slug, serde_json::json!({"agency": "council", "thresholds": "agree"}));
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+        assert_eq!((app.waiting(), app.count("responses")), (7, 0), "fewer than 2k wait while open");
+        app.clock.advance(chrono::Duration::days(1));
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while app.waiting() > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!((app.waiting(), app.count("responses")), (0, 7));
+    };
+
     kill_9_between_sealing_and_release_loses_and_duplicates_nothing => |backend: Backend| {
         let db = TestDb::new(backend);
         let cli = |args: &[&str]| {
