@@ -1,8 +1,8 @@
-//! Invited respondents' drafts are encrypted: a random key per invitation seals the answers,
-//! and that key is stored only sealed under a key derived from each of the invitation's used
-//! link tokens and, when `security.secret_key` is set, under a key derived from it (so that a
-//! link minted later by a reminder can continue the draft). A copy of the database without a
-//! token or the secret key opens nothing.
+//! Invited respondents' drafts are encrypted: a random key per invitation seals the answers
+//! (padded to a size bucket), and that key is stored only sealed under a key derived from each
+//! of the invitation's used link tokens and under a key derived from the server's secret key
+//! (so that a link minted later by a reminder can continue the draft). A copy of the database
+//! without a token or the secret key opens nothing.
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
@@ -46,7 +46,7 @@ impl DraftKey {
         Some(Self(bytes.try_into().ok()?))
     }
 
-    /// Seals this key under the server's key derived from `security.secret_key`.
+    /// Seals this key under a key derived from the server's secret key.
     pub fn wrap_for_server(&self, server: &SecretKey, invitation_id: &str) -> String {
         seal(&server.derive(SERVER_PURPOSE), &self.0, invitation_id)
     }

@@ -98,12 +98,12 @@ pub fn expired_cookies(slug: &str, secure: bool) -> [Cookie<'static>; 2] {
     })
 }
 
-/// The draft the pass leads to. `server` is `security.secret_key`, when set.
+/// The draft the pass leads to. `server` is the server's secret key.
 pub fn load(
     conn: &mut DbConnection,
     pass: Option<&Pass>,
     survey_id: i32,
-    server: Option<&SecretKey>,
+    server: &SecretKey,
 ) -> Result<Found, DbError> {
     match pass {
         None => Ok(Found::Nothing),
@@ -132,13 +132,13 @@ pub fn open_draft(survey_id: i32, id_hash: String, answers: &str) -> Result<Draf
 
 /// An invitation's draft (empty until first saved). The first time a token is used its seal
 /// of the draft key is made. A token minted after the draft was started (by a reminder) opens
-/// the draft through the server's seal of the key when the server has a secret key; without
-/// one, nothing can open that draft, so it is deleted and the respondent starts afresh.
+/// the draft through the server's seal of the key. A draft that neither can open (sealed
+/// under another server key) is deleted and the respondent starts afresh.
 fn load_invited(
     conn: &mut DbConnection,
     token: &Token,
     survey_id: i32,
-    server: Option<&SecretKey>,
+    server: &SecretKey,
 ) -> Result<Found, DbError> {
     let hash = token.hash();
     let Some(found) = invitations::find_by_token(conn, &hash)? else {
@@ -155,12 +155,7 @@ fn load_invited(
         .wrapped_key
         .as_deref()
         .and_then(|wrapped| DraftKey::unwrap(wrapped, token, &id));
-    // Without a key from this token or the server, no stored draft can be opened: not read.
-    let stored = if by_token.is_some() || server.is_some() {
-        invitations::find_draft(conn, &id)?
-    } else {
-        None
-    };
+    let stored = invitations::find_draft(conn, &id)?;
     let key = match by_token {
         Some(key) => key,
         None => match key_from_server(stored.as_ref(), server, &id) {
@@ -197,21 +192,21 @@ fn load_invited(
 
 fn key_from_server(
     stored: Option<&SealedDraft>,
-    server: Option<&SecretKey>,
+    server: &SecretKey,
     invitation_id: &str,
 ) -> Option<DraftKey> {
     let wrapped = stored?.server_sealed_key.as_deref()?;
-    DraftKey::unwrap_for_server(wrapped, server?, invitation_id)
+    DraftKey::unwrap_for_server(wrapped, server, invitation_id)
 }
 
 fn invited_draft(
     survey_id: i32,
     invitation_id: String,
     key: DraftKey,
-    server: Option<&SecretKey>,
+    server: &SecretKey,
     answers: Answers,
 ) -> Draft {
-    let server_sealed_key = server.map(|server| key.wrap_for_server(server, &invitation_id));
+    let server_sealed_key = Some(key.wrap_for_server(server, &invitation_id));
     Draft {
         survey_id,
         owner: Owner::Invited {

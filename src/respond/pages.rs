@@ -78,7 +78,7 @@ async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Vis
                 });
             }
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let found = draft::load(conn, pass.as_ref(), survey.id, Some(&server_key))?;
+            let found = draft::load(conn, pass.as_ref(), survey.id, &server_key)?;
             let completed = matches!(found, Found::Completed);
             Ok(Visit {
                 survey,
@@ -204,7 +204,7 @@ async fn start(
         .db
         .run(move |conn| -> Result<_, AppError> {
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let found = draft::load(conn, pass.as_ref(), survey.id, Some(&server_key))?;
+            let found = draft::load(conn, pass.as_ref(), survey.id, &server_key)?;
             if matches!(found, Found::Completed) {
                 return Ok((survey, Started::Completed));
             }
