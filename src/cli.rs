@@ -211,7 +211,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    crate::clock::Clock::system().now()
 }
 
 fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliError> {

@@ -151,14 +151,16 @@ pub fn start_with_clock(
         tracing::warn!(folder = %settings.mail.file_dir.display(), "{}", crate::messages::FILE_TRANSPORT);
     }
     let transport = Transport::from_settings(&settings.mail)?;
-    let sender =
-        Sender::new(db.clone(), transport, settings.mail.clone()).map_err(StartError::MailFrom)?;
+    let sender = Sender::new(db.clone(), transport, settings.mail.clone())
+        .map_err(StartError::MailFrom)?
+        .with_clock(state.clock.clone());
     let (mail_stop, stop) = tokio::sync::oneshot::channel();
     let mail_task = actix_web::rt::spawn(sender.run_until(stop));
     actix_web::rt::spawn(scheduler::run(
         db,
         Links::new(&settings.server.public_url),
         settings.scheduler.clone(),
+        state.clock.clone(),
     ));
 
     let https = settings.is_https();

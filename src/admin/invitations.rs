@@ -102,6 +102,7 @@ pub async fn upload(
     };
     let actor = who.account.email.clone();
     let target = slug.clone();
+    let now = state.clock.now();
     let outcome = state
         .db
         .run(move |conn| -> Result<_, AppError> {
@@ -111,7 +112,7 @@ pub async fn upload(
                         "{target}: {} added, {} already invited",
                         summary.added, summary.duplicates
                     );
-                    audit::record(conn, &actor, "invitees.imported", &detail)?;
+                    audit::record(conn, now, &actor, "invitees.imported", &detail)?;
                     Ok(Ok(summary))
                 }
                 Err(InviteImportError::Rows { problems, .. }) => Ok(Err(problems)),
@@ -176,8 +177,7 @@ pub async fn queue(
     let who = who.0;
     forms::read_checked(&state, &req, &who.session, payload).await?;
     let links = Links::new(&state.settings.server.public_url);
-    // The outbox and its sender run on the wall clock, as `candour invite send` does.
-    let now = chrono::Utc::now().naive_utc();
+    let now = state.clock.now();
     let actor = who.account.email.clone();
     let target = slug.clone();
     let outcome = state
@@ -195,7 +195,13 @@ pub async fn queue(
             };
             match queued {
                 Ok(count) => {
-                    audit::record(conn, &actor, action, &format!("{target}: {count} queued"))?;
+                    audit::record(
+                        conn,
+                        now,
+                        &actor,
+                        action,
+                        &format!("{target}: {count} queued"),
+                    )?;
                     Ok(Some(count))
                 }
                 Err(AppError::SurveyNotOpen) => Ok(None),

@@ -143,6 +143,7 @@ pub async fn page(
     let wanted = slug.clone();
     let by = breakdown.clone();
     let actor = who.account.email.clone();
+    let now = state.clock.now();
     let loaded = state
         .db
         .run(move |conn| -> Result<_, DownloadError> {
@@ -156,6 +157,7 @@ pub async fn page(
             let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
             audit::record(
                 conn,
+                now,
                 &actor,
                 "results.viewed",
                 &format!("{wanted}: results page{by}, by web"),
@@ -235,9 +237,10 @@ pub(super) async fn download(
     via: &'static str,
 ) -> Result<Download, DownloadError> {
     let catalog = state.catalog.clone();
+    let now = state.clock.now();
     state
         .db
-        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, via))
+        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, via, now))
         .await
 }
 

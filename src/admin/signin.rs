@@ -129,6 +129,7 @@ pub async fn setup(
                 insert_user(conn, &email, Role::Admin, &hash, now)?;
                 audit::record(
                     conn,
+                    now,
                     &email,
                     "account.created",
                     "first admin, by the set-up link",
@@ -213,7 +214,13 @@ pub async fn sign_in(
             if rate_limit::is_limited(conn, &lookup_limits, &lookup_buckets, now)? {
                 let actor = users::find_by_email(conn, &lookup_email)?
                     .map_or(UNKNOWN_ACCOUNT.to_owned(), |u| u.email);
-                audit::record(conn, &actor, "sign-in.refused", "too many recent failures")?;
+                audit::record(
+                    conn,
+                    now,
+                    &actor,
+                    "sign-in.refused",
+                    "too many recent failures",
+                )?;
                 return Ok((true, None));
             }
             Ok((false, users::find_by_email(conn, &lookup_email)?))
@@ -241,7 +248,7 @@ pub async fn sign_in(
                 .db
                 .run(move |conn| -> Result<_, AppError> {
                     rate_limit::record_failure(conn, &limits, &buckets, now)?;
-                    audit::record(conn, &actor, "sign-in.failed", reason)?;
+                    audit::record(conn, now, &actor, "sign-in.failed", reason)?;
                     Ok(())
                 })
                 .await?;
@@ -265,7 +272,7 @@ pub async fn sign_in(
                     users::set_totp_secret(conn, user.id, Some(&secret), now)?;
                 }
                 let token = session::start(conn, user.id, Stage::Password, now)?;
-                audit::record(conn, &user.email, "sign-in.password-accepted", "")?;
+                audit::record(conn, now, &user.email, "sign-in.password-accepted", "")?;
                 Ok(token)
             })
         })
@@ -328,6 +335,7 @@ async fn check_code(
                 if rate_limit::is_limited(conn, &limits, &buckets, now)? {
                     audit::record(
                         conn,
+                        now,
                         &user.email,
                         "sign-in.refused",
                         "too many recent failures",
@@ -353,7 +361,7 @@ async fn check_code(
                     && users::use_recovery_code(conn, user.id, &recovery::hash(&code), now)?;
                 if !by_app && !by_recovery {
                     rate_limit::record_failure(conn, &limits, &buckets, now)?;
-                    audit::record(conn, &user.email, "sign-in.second-factor-failed", "")?;
+                    audit::record(conn, now, &user.email, "sign-in.second-factor-failed", "")?;
                     return Ok(CodeOutcome::Rejected);
                 }
                 let codes = if enrolling {
@@ -361,7 +369,7 @@ async fn check_code(
                     let codes = recovery::generate();
                     let hashes: Vec<String> = codes.iter().map(|c| recovery::hash(c)).collect();
                     users::replace_recovery_codes(conn, user.id, &hashes)?;
-                    audit::record(conn, &user.email, "second-factor.enrolled", "")?;
+                    audit::record(conn, now, &user.email, "second-factor.enrolled", "")?;
                     Some(codes)
                 } else {
                     None
@@ -374,7 +382,7 @@ async fn check_code(
                 } else {
                     "with the app's code".to_owned()
                 };
-                audit::record(conn, &user.email, "sign-in.completed", &detail)?;
+                audit::record(conn, now, &user.email, "sign-in.completed", &detail)?;
                 let token = session::advance(conn, &row, Stage::Full, now)?;
                 Ok(CodeOutcome::Accepted(token, codes))
             })
@@ -488,11 +496,12 @@ pub async fn sign_out(
     forms::read_checked(&state, &req, &who.session, payload).await?;
     let hash = who.session.row.id_hash.clone();
     let email = who.account.email.clone();
+    let now = state.clock.now();
     state
         .db
         .run(move |conn| -> Result<(), AppError> {
             sessions::delete(conn, &hash)?;
-            audit::record(conn, &email, "sign-out", "")?;
+            audit::record(conn, now, &email, "sign-out", "")?;
             Ok(())
         })
         .await?;

@@ -140,7 +140,7 @@ pub async fn import(
                                 format!("{} (new revision)", questionnaire.slug)
                             }
                         };
-                        audit::record(conn, &actor, "survey.imported", &detail)?;
+                        audit::record(conn, now, &actor, "survey.imported", &detail)?;
                     }
                     Ok(result)
                 })
@@ -437,7 +437,7 @@ pub async fn change_status(
                     "survey.closed"
                 }
             };
-            audit::record(conn, &actor, action, &target)?;
+            audit::record(conn, now, &actor, action, &target)?;
             Ok(())
         })
         .await?;
@@ -513,7 +513,7 @@ pub async fn settings(
                     change.reminders.max,
                     if change.open_link { "on" } else { "off" }
                 );
-                audit::record(conn, &actor, "survey.settings-changed", &detail)?;
+                audit::record(conn, now, &actor, "survey.settings-changed", &detail)?;
             }
             Ok(result)
         })

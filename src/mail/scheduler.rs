@@ -4,12 +4,13 @@
 
 use std::time::{Duration, Instant};
 
+use crate::clock::Clock;
 use crate::config::SchedulerSettings;
 use crate::db::{invitations, Backend, Database, DbError};
 use crate::error::AppError;
 use crate::invite::{self, Links};
 
-pub async fn run(db: Database, links: Links, settings: SchedulerSettings) {
+pub async fn run(db: Database, links: Links, settings: SchedulerSettings, clock: Clock) {
     let mut every = tokio::time::interval(Duration::from_secs(settings.interval_seconds));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let reshuffle_every = Duration::from_secs(settings.reshuffle_minutes * 60);
@@ -17,10 +18,9 @@ pub async fn run(db: Database, links: Links, settings: SchedulerSettings) {
     loop {
         every.tick().await;
         let links = links.clone();
+        let now = clock.now();
         let queued = db
-            .run(move |conn| {
-                invite::queue_due_reminders(conn, &links, chrono::Utc::now().naive_utc())
-            })
+            .run(move |conn| invite::queue_due_reminders(conn, &links, now))
             .await;
         match queued {
             Ok(0) => {}
