@@ -374,6 +374,25 @@ on_both_backends! {
         assert_eq!((app.waiting(), app.count("responses")), (0, 7));
     };
 
+    reminders_to_everyone_leave_no_mail_trail_of_who_answered => |backend: Backend| {
+        for (audience, expected) in [("non-respondents", 1), ("everyone", 2)] {
+            let sink = SmtpSink::start();
+            let app = TestApp::start_with_smtp(backend, &sink, &[]);
+            let slug = app.import_and_open(&invited_only(5).replace("open_link = false\n",
+                &format!("open_link = false\n[reminders]\naudience = \"{audience}\"\n")));
+            app.import_invitees(&slug, "email\nann@example.org\nbob@example.org\n");
+            app.cli_ok(&["invite", "send", &slug]);
+            let mail = sink.wait_for(2, 20);
+            let ann = mail.iter().find(|m| m.recipients[0] == "ann@example.org").unwrap().link("i");
+            submit_invited(&app, &slug, &ann[3..], 0);
+            assert!(app.cli_ok(&["remind", &slug]).contains(&format!("queued {expected}")), "{audience}");
+            let reminders = sink.wait_for(2 + expected, 20);
+            let to: BTreeSet<&str> = reminders[2..].iter().map(|m| m.recipients[0].as_str()).collect();
+            assert_eq!(to.len(), expected, "{audience}: {to:?}");
+            assert!(reminders[2..].iter().all(|m| m.data.contains("If you have already answered")), "worded for those who answered");
+        }
+    };
+
     kill_9_between_sealing_and_release_loses_and_duplicates_nothing => |backend: Backend| {
         let db = TestDb::new(backend);
         let cli = |args: &[&str]| {

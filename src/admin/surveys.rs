@@ -10,7 +10,7 @@ use crate::db::{responses, surveys};
 use crate::error::AppError;
 use crate::messages::accounts as msg;
 use crate::messages::invitations as invitation_msg;
-use crate::questionnaire::ReminderPolicy;
+use crate::questionnaire::{ReminderAudience, ReminderPolicy};
 use crate::respond::views::{paragraphs, question_view, Entered};
 use crate::survey::{self, ImportOutcome, LiveSurvey, SettingsChange};
 use crate::web::{render, AppState};
@@ -249,6 +249,7 @@ pub(super) async fn survey_page_with(
             first_after_days: q.reminders.first_after_days,
             every_days: q.reminders.every_days,
             max_reminders: q.reminders.max,
+            reminders_to_everyone: q.reminders.audience == ReminderAudience::Everyone,
             sections: q
                 .sections
                 .iter()
@@ -468,6 +469,8 @@ fn parse_settings(fields: &forms::Fields) -> Result<SettingsChange, &'static str
             first_after_days: number("first_after_days")?,
             every_days: number("every_days")?,
             max: number("max_reminders")?,
+            audience: ReminderAudience::parse(field(fields, "reminder_audience"))
+                .unwrap_or_default(),
         },
         open_link: field(fields, "open_link") == "on",
     })

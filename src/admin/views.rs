@@ -100,6 +100,8 @@ pub struct SurveyPage {
     pub first_after_days: u32,
     pub every_days: u32,
     pub max_reminders: u32,
+    /// Reminders go to every invitee, answered or not (`[reminders] audience = "everyone"`).
+    pub reminders_to_everyone: bool,
     pub sections: Vec<(usize, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,

@@ -376,6 +376,7 @@ pub fn reminder_candidates(
     survey_id: i32,
     max: i32,
     due_by: Option<NaiveDate>,
+    include_completed: bool,
 ) -> QueryResult<Vec<Invitee>> {
     // Every eligible invitation when no day is given (all have a due day once sent).
     // (A four-digit year: SQLite compares dates as text.)
@@ -387,7 +388,11 @@ pub fn reminder_candidates(
             invitations::table
                 .filter(invitations::survey_id.eq(survey_id))
                 .filter(invitations::sent.eq(true))
-                .filter(invitations::completed.eq(false))
+                .filter(
+                    invitations::completed
+                        .eq(false)
+                        .or(invitations::completed.eq(include_completed)),
+                )
                 .filter(invitations::opted_out.eq(false))
                 .filter(invitations::undeliverable.eq(false))
                 .filter(invitations::reminders_sent.lt(max))

@@ -11,6 +11,7 @@ pub use answers::{
     visible, visible_sections, AnswerValue, Answers, Problem,
 };
 pub use definition::{
-    Choice, Question, QuestionKind, Questionnaire, ReminderPolicy, Scale, Section, ShowIf,
+    Choice, Question, QuestionKind, Questionnaire, ReminderAudience, ReminderPolicy, Scale,
+    Section, ShowIf,
 };
 pub use parse::{parse_questionnaire, ImportProblem, ImportProblems};
