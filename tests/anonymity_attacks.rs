@@ -393,6 +393,19 @@ on_both_backends! {
         }
     };
 
+    the_survey_page_says_when_mail_files_hold_every_link => |backend: Backend| {
+        let warning = "that folder holds every personal invitation link";
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let (admin, _) = app.enrolled("ann@example.org", "admin");
+        assert!(admin.get(&format!("/admin/surveys/{slug}")).body.contains(warning));
+        let sink = SmtpSink::start();
+        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let (admin, _) = app.enrolled("ann@example.org", "admin");
+        assert!(!admin.get(&format!("/admin/surveys/{slug}")).body.contains(warning));
+    };
+
     kill_9_between_sealing_and_release_loses_and_duplicates_nothing => |backend: Backend| {
         let db = TestDb::new(backend);
         let cli = |args: &[&str]| {

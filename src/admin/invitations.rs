@@ -45,6 +45,8 @@ pub(super) async fn panel(
         days: day_lines(&per_day),
         unsent,
         problems,
+        file_transport: (state.settings.mail.transport == crate::config::MailTransport::File)
+            .then_some(crate::messages::FILE_TRANSPORT_PAGE),
     })
 }
 

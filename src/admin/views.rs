@@ -119,6 +119,8 @@ pub struct InvitationsPanel {
     pub unsent: i64,
     /// Every bad row of a refused invitee list.
     pub problems: Vec<String>,
+    /// Said when mail is written to files (which then hold every personal link).
+    pub file_transport: Option<&'static str>,
 }
 
 /// One row of the response-rate table; the figures other than `invited` are None when the

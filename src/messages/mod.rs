@@ -58,6 +58,9 @@ pub const SURVEY_NOT_ACCEPTING: &str =
 /// Said at start-up and on the survey page while mail goes to files.
 pub const FILE_TRANSPORT: &str = "mail is written as files (mail.transport = \"file\"): that folder holds every personal invitation link, so use it only to try the service locally";
 
+/// The same on the survey page, where invitations are sent.
+pub const FILE_TRANSPORT_PAGE: &str = "Mail is written as files on the server (mail.transport = \"file\"), not sent: that folder holds every personal invitation link, so use this only to try the service out.";
+
 /// Why results lag behind submissions (the results page and `survey status`).
 pub fn waiting_responses(waiting: i64, k: u32) -> String {
     format!(
