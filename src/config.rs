@@ -116,7 +116,6 @@ pub struct SecuritySettings {
 #[serde(deny_unknown_fields)]
 pub struct SchedulerSettings {
     pub interval_seconds: u64,
-    pub reshuffle_minutes: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -241,11 +240,8 @@ impl Settings {
         if self.mail.poll_ms == 0 {
             return invalid("mail.poll_ms", "must be at least 1");
         }
-        if self.scheduler.interval_seconds == 0 || self.scheduler.reshuffle_minutes == 0 {
-            return invalid(
-                "scheduler",
-                "interval_seconds and reshuffle_minutes must be at least 1",
-            );
+        if self.scheduler.interval_seconds == 0 {
+            return invalid("scheduler.interval_seconds", "must be at least 1");
         }
         if self.reminders.first_after_days == 0 || self.reminders.every_days == 0 {
             return invalid(

@@ -7,7 +7,6 @@ mod common;
 use std::collections::HashSet;
 
 use candour::config::Settings;
-use candour::db::invitations;
 use candour::mail::{Sender, Transport};
 use common::{
     count_rows, smtp_settings, stderr, stdout, Backend, SmtpMode, SmtpSink, TestApp, TestDb,
@@ -333,7 +332,6 @@ on_both_backends! {
         assert_eq!(mail.len(), 300);
         let distinct: HashSet<&str> = mail.iter().map(|m| m.recipients[0].as_str()).collect();
         assert_eq!(distinct.len(), 300);
-        let _ = invitations::COVER_REWRITES;
     };
 
     a_reminder_link_continues_a_draft_started_through_an_earlier_link => |backend: Backend| {
