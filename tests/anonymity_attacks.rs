@@ -234,6 +234,25 @@ on_both_backends! {
         assert!((0..n).any(|i| find(&raw, answer(i).as_bytes()).is_some()));
     };
 
+    open_link_answers_are_not_in_the_raw_files_before_release_either => |backend: Backend| {
+        let app = TestApp::start_with(backend, &[("responses.release_seconds", "3600")]);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        for i in 0..3 {
+            let browser = app.browser();
+            assert_eq!(browser.post_form(&format!("/s/{slug}/start"), &[]).status, 303);
+            assert_eq!(browser.post_form(&format!("/s/{slug}/page/1"), &[("agency", "Health")]).status, 303);
+            assert_eq!(browser.post_form(&format!("/s/{slug}/page/2"), &[("thresholds", "agree"), ("comment", &answer(i))]).status, 303);
+            if i < 2 {
+                assert_eq!(browser.post_form(&format!("/s/{slug}/submit"), &[]).status, 303);
+            }
+        }
+        assert_eq!((app.waiting(), app.count("drafts")), (2, 1), "two sent, one unfinished draft");
+        let raw = raw_database_bytes(&app);
+        for i in 0..3 {
+            assert!(find(&raw, answer(i).as_bytes()).is_none(), "open-link answer {i} readable in the files");
+        }
+    };
+
     results_fetched_after_each_single_submission_move_by_0_or_at_least_k => |backend: Backend| {
         let k = 3;
         let app = TestApp::start_with(backend, &[("responses.release_seconds", "1")]);

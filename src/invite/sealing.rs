@@ -17,6 +17,7 @@ const NONCE_LEN: usize = 24;
 /// Distinct from the lookup hash (plain SHA-256 of the token): knowing one says nothing
 /// about the other.
 const SALT: &[u8] = b"candour/invitation-draft-key/v1";
+const OPEN_SALT: &[u8] = b"candour/open-draft-key/v1";
 const SERVER_PURPOSE: &[u8] = b"candour/invitation-draft-key/server/v1";
 
 /// An invitation's draft key; never stored in the clear, never printed.
@@ -62,6 +63,16 @@ impl DraftKey {
 
     /// Seals a draft padded to a size bucket (`crate::padding`), so its stored length says
     /// little about how much has been answered.
+    /// The key of an open-link draft, derived from the random value in the respondent's
+    /// cookie (only its hash is stored): nothing but that browser's cookie opens the draft.
+    pub fn for_open_draft(cookie: &Token) -> Self {
+        let mut key = [0u8; 32];
+        Hkdf::<Sha256>::new(Some(OPEN_SALT), cookie.expose().as_bytes())
+            .expand(b"seal open-link draft", &mut key)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        Self(key)
+    }
+
     pub fn seal(&self, plaintext: &str, invitation_id: &str) -> String {
         seal(
             &self.0,

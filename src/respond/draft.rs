@@ -18,6 +18,9 @@ use crate::secrets::Token;
 pub const COOKIE: &str = "candour_draft";
 pub const INVITE_COOKIE: &str = "candour_invite";
 
+/// Marks an open-link draft's stored answers as sealed (older ones are plain JSON).
+const SEALED_PREFIX: &str = "sealed:";
+
 /// What the browser presents: an invitation wins over an open-link draft.
 #[derive(Debug, Clone)]
 pub enum Pass {
@@ -30,6 +33,8 @@ pub enum Pass {
 pub enum Owner {
     Open {
         id_hash: String,
+        /// Derived from the cookie's random value: seals the answers at rest.
+        key: DraftKey,
     },
     Invited {
         invitation_id: String,
@@ -114,18 +119,27 @@ pub fn load(
 
 fn load_open(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Result<Found, DbError> {
     match drafts::find(conn, &token.hash(), survey_id)? {
-        Some(row) => open_draft(survey_id, row.id_hash, &row.answers).map(Found::Draft),
+        Some(row) => open_draft(survey_id, token, &row.answers).map(Found::Draft),
         None => Ok(Found::Nothing),
     }
 }
 
-/// An open-link draft from its stored answers (JSON).
-pub fn open_draft(survey_id: i32, id_hash: String, answers: &str) -> Result<Draft, DbError> {
-    let answers = serde_json::from_str(answers)
-        .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
+/// An open-link draft from its stored answers: sealed under a key derived from the cookie
+/// (padded, like invited drafts), or plain JSON as stored before drafts were sealed.
+pub fn open_draft(survey_id: i32, cookie: &Token, stored: &str) -> Result<Draft, DbError> {
+    let id_hash = cookie.hash();
+    let key = DraftKey::for_open_draft(cookie);
+    let json = match stored.strip_prefix(SEALED_PREFIX) {
+        Some(sealed) => key
+            .open(sealed, &id_hash)
+            .ok_or_else(|| DbError::Corrupt("an open-link draft does not open".to_owned()))?,
+        None => stored.to_owned(),
+    };
+    let answers =
+        serde_json::from_str(&json).map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
     Ok(Draft {
         survey_id,
-        owner: Owner::Open { id_hash },
+        owner: Owner::Open { id_hash, key },
         answers,
     })
 }
@@ -239,7 +253,7 @@ pub fn create(
 /// Forgets a draft (the respondent chose to start again).
 pub fn discard(conn: &mut DbConnection, draft: &Draft) -> Result<(), DbError> {
     match &draft.owner {
-        Owner::Open { id_hash } => drafts::delete(conn, id_hash).map(drop)?,
+        Owner::Open { id_hash, .. } => drafts::delete(conn, id_hash).map(drop)?,
         Owner::Invited { invitation_id, .. } => invitations::delete_draft(conn, invitation_id)?,
     }
     Ok(())
@@ -254,7 +268,10 @@ pub fn save(
     let json = serde_json::to_string(&draft.answers)
         .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
     match &draft.owner {
-        Owner::Open { id_hash } => Ok(drafts::save_answers(conn, id_hash, &json, today)?),
+        Owner::Open { id_hash, key } => {
+            let sealed = format!("{SEALED_PREFIX}{}", key.seal(&json, id_hash));
+            Ok(drafts::save_answers(conn, id_hash, &sealed, today)?)
+        }
         Owner::Invited {
             invitation_id,
             key,

@@ -69,7 +69,7 @@ async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Vis
                         .ok_or(AppError::SurveyNotFound)?;
                 let survey = catalog.with_questionnaire(conn, head)?;
                 let draft = stored
-                    .map(|answers| draft::open_draft(survey.id, id_hash, &answers))
+                    .map(|answers| draft::open_draft(survey.id, token, &answers))
                     .transpose()?;
                 return Ok(Visit {
                     survey,
@@ -488,7 +488,7 @@ async fn submit(
         ));
     }
     let claim = match draft.owner {
-        Owner::Open { id_hash } => Claim::Draft(id_hash),
+        Owner::Open { id_hash, .. } => Claim::Draft(id_hash),
         Owner::Invited { invitation_id, .. } => Claim::Invitation {
             invitation_id,
             survey_id: survey.id,
