@@ -107,10 +107,30 @@ pub fn try_lock_release(conn: &mut DbConnection, survey_id: i32) -> QueryResult<
 /// that copies the write-ahead log into the database and truncates it (`secure_delete` has
 /// zeroed the deleted cells); on PostgreSQL a `VACUUM` of the waiting table, which frees
 /// its dead row versions. Runs outside any transaction.
+///
+/// A truncating checkpoint holds off new writers while it waits for readers, so on SQLite it
+/// waits at most `CHECKPOINT_WAIT_MS`: when a long read (an export) is running, the log is
+/// truncated after a later release instead of stalling submissions.
 pub fn scrub_after_release(conn: &mut DbConnection) -> QueryResult<()> {
     use diesel::connection::SimpleConnection;
+    const CHECKPOINT_WAIT_MS: i32 = 250;
+    #[derive(QueryableByName)]
+    struct Timeout {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        timeout: i32,
+    }
     match conn {
-        DbConnection::Sqlite(lite) => lite.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);"),
+        DbConnection::Sqlite(lite) => {
+            let usual = diesel::sql_query("SELECT timeout FROM pragma_busy_timeout")
+                .get_result::<Timeout>(lite)?
+                .timeout;
+            let checkpoint = lite.batch_execute(&format!(
+                "PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}; PRAGMA wal_checkpoint(TRUNCATE);"
+            ));
+            // The connection goes back to the pool with its usual patience, whatever happened.
+            lite.batch_execute(&format!("PRAGMA busy_timeout = {usual};"))?;
+            checkpoint
+        }
         DbConnection::Postgres(pg) => pg.batch_execute("VACUUM waiting_responses;"),
     }
 }
