@@ -9,7 +9,8 @@ RUN cargo build --release --locked && strip target/release/candour
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /app --create-home candour
+    && useradd --system --uid 10001 --home-dir /app --create-home candour \
+    && install -d -o candour -g candour -m 0700 /app/data
 WORKDIR /app
 COPY --from=build /src/target/release/candour /usr/local/bin/candour
 COPY --from=build /src/config/questionnaires /app/config/questionnaires

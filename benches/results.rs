@@ -265,19 +265,6 @@ fn main() {
             name,
         );
     }
-    if matches!(conn, DbConnection::Postgres(_)) {
-        // In service the scheduler re-clusters responses by id every few minutes, which puts
-        // the export's reading order on disk in order.
-        candour::db::invitations::reshuffle(&mut conn).expect("re-cluster");
-        export_responses(
-            &mut conn,
-            live.id,
-            &q,
-            Format::Csv,
-            &dir.path().join("responses-clustered.csv"),
-            "csv after the scheduler's re-clustering",
-        );
-    }
     let (elapsed, grew) = timed_with_memory(|| {
         let results = candour::report::results(&mut conn, live.id, &q, breakdown.as_deref())
             .expect("results");

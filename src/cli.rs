@@ -149,6 +149,8 @@ pub enum CliError {
     Import(String),
     #[error("{0}")]
     App(String),
+    #[error(transparent)]
+    Key(#[from] crate::server_key::KeyError),
 }
 
 impl From<AppError> for CliError {
@@ -223,7 +225,7 @@ fn check_reach(settings: &Settings) -> Result<(), CliError> {
 }
 
 fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    crate::clock::Clock::system().now()
 }
 
 fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliError> {
@@ -273,21 +275,35 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
             Ok(())
         }
         SurveyCommand::Close { slug } => {
-            survey::close(&mut conn, &slug, now())?;
+            surveys::head_by_slug(&mut conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
+            let key = crate::server_key::load(settings)?;
+            crate::server_key::check(&mut conn, &key)?;
+            let seal = crate::release::ResponseSeal::new(&key);
+            let released = survey::close(&mut conn, &slug, now(), &seal)?;
             println!("{slug} is closed");
+            if released > 0 {
+                println!("released {released} waiting response(s)");
+            }
             Ok(())
         }
         SurveyCommand::Status { slug } => {
             let row = surveys::find_by_slug(&mut conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
             let count = responses::count_for_survey(&mut conn, row.id)?;
+            let waiting = crate::db::waiting::count_for_survey(&mut conn, row.id)?;
             println!(
-                "survey: {}\nstatus: {}\nresponses: {count}",
+                "survey: {}\nstatus: {}\nresponses: {count}\nwaiting: {waiting}",
                 row.slug, row.status
             );
             let min_group_size =
                 serde_json::from_str::<crate::questionnaire::Questionnaire>(&row.definition)
                     .map(|q| q.min_group_size)
                     .unwrap_or(settings.disclosure.min_group_size);
+            if waiting > 0 {
+                println!(
+                    "{}",
+                    crate::messages::waiting_responses(waiting, min_group_size)
+                );
+            }
             print!(
                 "{}",
                 status_lines(&invite::response_rates(&mut conn, row.id, min_group_size)?)
@@ -380,7 +396,14 @@ fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
     let catalog = survey::Catalog::new();
     // Everything that can be refused is refused here, before the output file is created.
     let download = downloads::prepare(
-        &mut conn, &catalog, &args.slug, &what, format, CLI_ACTOR, CLI_ACTOR,
+        &mut conn,
+        &catalog,
+        &args.slug,
+        &what,
+        format,
+        CLI_ACTOR,
+        CLI_ACTOR,
+        now(),
     )
     .map_err(|error| match error {
         DownloadError::SurveyNotFound => CliError::from(AppError::SurveyNotFound),

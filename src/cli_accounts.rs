@@ -13,7 +13,7 @@ use crate::server::{self, StartError};
 const BY_CLI: &str = "(command line)";
 
 fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    crate::clock::Clock::system().now()
 }
 
 /// One line from standard input, or a prompt without echo (asked twice) at a terminal.
@@ -60,6 +60,7 @@ pub fn run_user(settings: &Settings, command: UserCommand) -> Result<(), CliErro
                 crate::admin::insert_user(conn, &email, role, &hash, now())?;
                 audit::record(
                     conn,
+                    now(),
                     BY_CLI,
                     "account.created",
                     &format!("{email} as {}", role.as_str()),
@@ -109,7 +110,13 @@ pub fn run_token(settings: &Settings, command: TokenCommand) -> Result<(), CliEr
                         "there is no active API token number {id}"
                     )));
                 }
-                audit::record(conn, BY_CLI, "api-token.revoked", &format!("token {id}"))?;
+                audit::record(
+                    conn,
+                    now(),
+                    BY_CLI,
+                    "api-token.revoked",
+                    &format!("token {id}"),
+                )?;
                 Ok(())
             })?;
             println!("API token {id} is revoked");

@@ -59,6 +59,7 @@ pub struct DatabaseSettings {
 pub struct ResponseSettings {
     pub max_batch: usize,
     pub queue_capacity: usize,
+    pub release_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -101,6 +102,7 @@ pub struct DisclosureDefaults {
 #[serde(deny_unknown_fields)]
 pub struct SecuritySettings {
     pub secret_key: Secret,
+    pub key_file: String,
     pub session_idle_minutes: u32,
     pub session_absolute_minutes: u32,
     pub login_window_minutes: u32,
@@ -114,7 +116,6 @@ pub struct SecuritySettings {
 #[serde(deny_unknown_fields)]
 pub struct SchedulerSettings {
     pub interval_seconds: u64,
-    pub reshuffle_minutes: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -224,6 +225,9 @@ impl Settings {
                 "must be an address such as Name <name@example.org>",
             );
         }
+        if self.responses.release_seconds == 0 {
+            return invalid("responses.release_seconds", "must be at least 1");
+        }
         if self.mail.rate_per_second == 0 {
             return invalid("mail.rate_per_second", "must be at least 1");
         }
@@ -236,11 +240,8 @@ impl Settings {
         if self.mail.poll_ms == 0 {
             return invalid("mail.poll_ms", "must be at least 1");
         }
-        if self.scheduler.interval_seconds == 0 || self.scheduler.reshuffle_minutes == 0 {
-            return invalid(
-                "scheduler",
-                "interval_seconds and reshuffle_minutes must be at least 1",
-            );
+        if self.scheduler.interval_seconds == 0 {
+            return invalid("scheduler.interval_seconds", "must be at least 1");
         }
         if self.reminders.first_after_days == 0 || self.reminders.every_days == 0 {
             return invalid(

@@ -7,12 +7,13 @@ use std::time::Duration;
 use actix_web::{web, App, HttpServer};
 
 use crate::accounts::setup::SetupLink;
-use crate::accounts::{PasswordHasher, SecretKey};
+use crate::accounts::PasswordHasher;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{Database, DatabaseUrl, DbError};
 use crate::invite::Links;
 use crate::mail::{scheduler, Sender, Transport};
+use crate::release::ResponseSeal;
 use crate::respond::{ResponseWriter, WriterThread};
 use crate::survey::{self, Catalog};
 use crate::web::{self as http, AppState, RequestLog};
@@ -32,6 +33,8 @@ pub enum StartError {
     Mail(#[from] crate::mail::TransportError),
     #[error("{0}")]
     MailFrom(String),
+    #[error(transparent)]
+    Key(#[from] crate::server_key::KeyError),
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -108,9 +111,9 @@ pub fn start_with_clock(
     } else {
         None
     };
-    if let Some(slug) =
-        survey::seed_shipped_questionnaire(&mut *db.get()?, chrono::Utc::now().naive_utc())?
-    {
+    let secret_key = crate::server_key::load(&settings)?;
+    crate::server_key::check(&mut *db.get()?, &secret_key)?;
+    if let Some(slug) = survey::seed_shipped_questionnaire(&mut *db.get()?, clock.now())? {
         tracing::info!(slug, "imported the shipped questionnaire as a draft");
         let page = format!("{}s/{slug}", settings.server.public_url);
         let command = crate::invocation::command_prefix();
@@ -144,20 +147,32 @@ pub fn start_with_clock(
         clock,
         passwords: PasswordHasher::new(settings.security.password_hash_concurrency),
         setup,
-        secret_key: SecretKey::parse(settings.security.secret_key.expose()),
+        seal: ResponseSeal::new(&secret_key),
+        secret_key,
     });
     spawn_session_cleanup(db.clone(), state.clock.clone(), &settings.security);
-    spawn_draft_cleanup(db.clone(), settings.server.draft_days);
+    spawn_draft_cleanup(db.clone(), state.clock.clone(), settings.server.draft_days);
     spawn_tally_folding(db.clone());
+    actix_web::rt::spawn(crate::release::task::run(
+        db.clone(),
+        state.seal.clone(),
+        state.clock.clone(),
+        Duration::from_secs(settings.responses.release_seconds),
+    ));
+    if settings.mail.transport == crate::config::MailTransport::File {
+        tracing::warn!(folder = %settings.mail.file_dir.display(), "{}", crate::messages::FILE_TRANSPORT);
+    }
     let transport = Transport::from_settings(&settings.mail)?;
-    let sender =
-        Sender::new(db.clone(), transport, settings.mail.clone()).map_err(StartError::MailFrom)?;
+    let sender = Sender::new(db.clone(), transport, settings.mail.clone())
+        .map_err(StartError::MailFrom)?
+        .with_clock(state.clock.clone());
     let (mail_stop, stop) = tokio::sync::oneshot::channel();
     let mail_task = actix_web::rt::spawn(sender.run_until(stop));
     actix_web::rt::spawn(scheduler::run(
         db,
         Links::new(&settings.server.public_url),
         settings.scheduler.clone(),
+        state.clock.clone(),
     ));
 
     let https = settings.is_https();
@@ -222,12 +237,12 @@ fn spawn_session_cleanup(db: Database, clock: Clock, security: &crate::config::S
 
 /// Unfinished responses (open-link and invited) are deleted after `draft_days` without a
 /// change.
-fn spawn_draft_cleanup(db: Database, draft_days: u32) {
+fn spawn_draft_cleanup(db: Database, clock: Clock, draft_days: u32) {
     actix_web::rt::spawn(async move {
         let mut every_hour = actix_web::rt::time::interval(Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            let cutoff = chrono::Utc::now().date_naive() - chrono::Days::new(draft_days.into());
+            let cutoff = clock.now().date() - chrono::Days::new(draft_days.into());
             let deleted = db
                 .run(move |conn| {
                     let open = crate::db::drafts::delete_older_than(conn, cutoff)?;

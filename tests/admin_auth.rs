@@ -323,6 +323,7 @@ on_both_backends! {
         for _ in 0..5 {
             common::submit(&app, &slug, serde_json::json!({"agency": "council", "thresholds": "agree"}));
         }
+        app.release_all(&slug);
         let (browser, _) = app.enrolled("ann@example.org", "admin");
         let mut routes: Vec<(String, String)> = ROUTES
             .iter()

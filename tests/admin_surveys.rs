@@ -64,7 +64,7 @@ on_both_backends! {
         assert!(page2.body.contains("How many children are allocated to you?"));
         assert!(page2.body.contains("is shown only to respondents"));
         assert_eq!(browser.get("/admin/surveys/test-survey/preview/4").status, 404);
-        assert_eq!(app.count("drafts") + app.count("responses"), 0);
+        assert_eq!(app.count("drafts") + app.count("responses") + app.waiting(), 0);
 
         // Open, then change dates, reminders and the open link.
         let opened = browser.post_form("/admin/surveys/test-survey/open", &[("_csrf", &csrf)]);

@@ -1,13 +1,13 @@
 //! Whoever holds a copy of the database cannot link a response to its invitation: no shared
-//! value, no time finer than a day, and no physical row order that gives back the order in
-//! which invitations completed. Checked on a plain dump of every table (`SELECT *`-like,
-//! no ORDER BY), on both backends.
+//! value, no time finer than a day, and responses stored in an order unrelated to submission.
+//! Checked on a plain dump of every table (`SELECT *`-like, no ORDER BY), on both backends.
+//! (Batches, transaction ids and copies over time: tests/anonymity_attacks.rs.)
 
 mod common;
 
 use std::collections::{BTreeMap, HashSet};
 
-use candour::db::{invitations, DbConnection};
+use candour::db::DbConnection;
 use common::{Backend, SmtpSink, TestApp, SMALL_QUESTIONNAIRE};
 
 const INVITEES: usize = 30;
@@ -127,6 +127,8 @@ on_both_backends! {
             }
             completion_order.push(id_of(&message.recipients[0], &mut conn));
         }
+        assert_eq!(app.count("responses") + app.waiting(), INVITEES as i64);
+        app.release_all(&slug);
         assert_eq!(app.count("responses"), INVITEES as i64);
         let after = dump(&mut conn);
 
@@ -161,24 +163,21 @@ on_both_backends! {
         assert!(after["invitation_drafts"].is_empty());
         assert!(after["drafts"].is_empty());
 
-        // Physical order says nothing about the order of completion.
-        let tau = kendall_tau(&dump_positions(&after["invitations"], &completion_order));
-        assert!(tau.abs() < 0.5, "invitations come back in completion order (tau {tau})");
-        let tokens_tau = {
-            let token_rows = &after["invitation_tokens"];
-            kendall_tau(&dump_positions(token_rows, &completion_order))
-        };
-        assert!(tokens_tau.abs() < 0.5, "tokens come back in completion order (tau {tokens_tau})");
-
-        // The scheduler's re-clustering leaves every table in random-id order, so responses
-        // and comments, too, come back in an order unrelated to submission.
-        invitations::reshuffle(&mut conn).unwrap();
-        let shuffled = dump(&mut conn);
+        // Responses, released in one batch in random order, come back in an order unrelated
+        // to submission.
         let comments: Vec<String> = (0..INVITEES).map(|i| format!("distinctive-answer-{i:03}")).collect();
-        let tau = kendall_tau(&dump_positions_by_text(&shuffled["responses"], &comments));
+        let tau = kendall_tau(&dump_positions_by_text(&after["responses"], &comments));
         assert!(tau.abs() < 0.5, "comments come back in submission order (tau {tau})");
-        let tau = kendall_tau(&dump_positions(&shuffled["invitations"], &completion_order));
-        assert!(tau.abs() < 0.5, "invitations come back in completion order (tau {tau})");
+        if backend == Backend::Sqlite {
+            // WITHOUT ROWID tables updated in place: invitations stay in random-id order. (On
+            // PostgreSQL an update appends a row version, so a copy may show the order of
+            // completions, as transaction ids do; no response is linked by it, since responses
+            // join only in mixed batches of at least k.)
+            let tau = kendall_tau(&dump_positions(&after["invitations"], &completion_order));
+            assert!(tau.abs() < 0.5, "invitations come back in completion order (tau {tau})");
+            let tokens_tau = kendall_tau(&dump_positions(&after["invitation_tokens"], &completion_order));
+            assert!(tokens_tau.abs() < 0.5, "tokens come back in completion order (tau {tokens_tau})");
+        }
         let ids: HashSet<&String> = completion_order.iter().collect();
         assert_eq!(ids.len(), INVITEES);
     };

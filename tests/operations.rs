@@ -130,5 +130,16 @@ fn request_logs_hold_no_tokens_or_answers_and_shutdown_is_graceful() {
     assert!(!logs.contains(&token), "no draft token in logs");
     assert!(!logs.contains("Zanzibar"), "no answers in logs");
     assert!(!logs.contains("police"), "no answers in logs");
+    assert_eq!(
+        common::count_rows(&mut db.connect(), "waiting_responses"),
+        1
+    );
+    assert_eq!(common::count_rows(&mut db.connect(), "responses"), 0);
+    let closed = common::cli_with(&db, &["survey", "close", "test-survey"], None);
+    assert!(closed.status.success(), "{}", common::stderr(&closed));
+    assert_eq!(
+        common::count_rows(&mut db.connect(), "waiting_responses"),
+        0
+    );
     assert_eq!(common::count_rows(&mut db.connect(), "responses"), 1);
 }

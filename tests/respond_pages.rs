@@ -58,6 +58,9 @@ on_both_backends! {
         let done = browser.get(&format!("/s/{slug}/done"));
         assert!(done.body.contains("your response has been sent"));
 
+        assert_eq!(app.waiting(), 1, "sealed, waiting for a release");
+        assert!(app.stored_answers().is_empty());
+        app.release_all(&slug);
         assert_eq!(app.stored_answers(), vec![serde_json::json!({
             "agency": "council", "thresholds": "agree", "training": ["Neglect", "Exploitation"],
             "caseload": 17, "comment": "Supervision is good."
@@ -67,7 +70,7 @@ on_both_backends! {
         // The same browser cannot send it again: the draft is gone.
         let again = browser.post_form(&format!("/s/{slug}/submit"), &[]);
         assert_eq!(again.status, 303);
-        assert_eq!(app.count("responses"), 1);
+        assert_eq!(app.count("responses") + app.waiting(), 1);
     };
 
     validation_errors_keep_every_answer => |backend: Backend| {
@@ -90,7 +93,7 @@ on_both_backends! {
         assert!(page.body.contains(&long), "typed comment kept");
         assert!(page.body.contains("value=\"Neglect\" checked"), "ticked boxes kept");
         assert!(page.body.contains("aria-invalid=\"true\""));
-        assert_eq!(app.count("responses"), 0);
+        assert_eq!(app.count("responses") + app.waiting(), 0);
     };
 
     back_returns_to_the_previous_section_and_resume_works => |backend: Backend| {
@@ -122,6 +125,7 @@ on_both_backends! {
         let police = browser.post_form(&format!("/s/{slug}/page/3"), &[("_action", "continue"), ("joint-visits", "Yes")]);
         assert_eq!(police.location(), format!("/s/{slug}/check"));
         browser.post_form(&format!("/s/{slug}/submit"), &[]);
+        app.release_all(&slug);
         assert_eq!(app.stored_answers(), vec![serde_json::json!({
             "agency": "police", "thresholds": "agree", "joint-visits": "Yes"
         })], "no caseload: the question was hidden by the changed answer");
@@ -136,7 +140,7 @@ on_both_backends! {
         assert_eq!(page.location(), format!("/s/{slug}"));
         let sent = browser.post_form(&format!("/s/{slug}/submit"), &[]);
         assert_eq!(sent.status, 303);
-        assert_eq!(app.count("responses"), 0);
+        assert_eq!(app.count("responses") + app.waiting(), 0);
     };
 
     closed_and_draft_surveys_show_a_clear_page => |backend: Backend| {
@@ -149,7 +153,7 @@ on_both_backends! {
         assert!(intro.body.contains("This survey is not open"));
         let post = browser.post_form(&format!("/s/{slug}/page/1"), &[("_action", "continue"), ("agency", "council")]);
         assert!(post.body.contains("This survey is not open"));
-        assert_eq!(app.count("responses"), 0);
+        assert_eq!(app.count("responses") + app.waiting(), 0);
         // The shipped questionnaire is a draft until someone opens it.
         let shipped = browser.get("/s/safeguarding-frontline");
         assert_eq!(shipped.status, 200);
@@ -174,6 +178,6 @@ on_both_backends! {
         assert_eq!(unknown_key.status, 422);
         assert_eq!(browser.get(&format!("/s/{slug}/page/99")).status, 404);
         assert_eq!(browser.get("/s/no-such-survey").status, 404);
-        assert_eq!(app.count("responses"), 0);
+        assert_eq!(app.count("responses") + app.waiting(), 0);
     };
 }

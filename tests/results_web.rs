@@ -43,6 +43,7 @@ fn fill(app: &TestApp, slug: &str) {
             json!({"agency": "Health", "thresholds": "neither"}),
         );
     }
+    app.release_all(slug);
 }
 
 fn bearer(token: &str) -> String {
@@ -274,6 +275,7 @@ on_both_backends! {
         for _ in 0..4 {
             submit(&app, &slug, json!({"agency": "council", "thresholds": "agree"}));
         }
+        app.release_all(&slug);
         let (admin, _) = app.enrolled("ann@example.org", "admin");
         let reply = admin.get(&format!("/admin/surveys/{slug}/responses.csv"));
         assert_eq!(reply.status, 409);

@@ -68,6 +68,8 @@ on_both_backends! {
             );
             assert_eq!(reply.status, 201);
         }
+        assert_eq!(columns(&app.db, "waiting_responses"), ["id", "survey_id", "sealed"]);
+        app.release_all(&slug);
         assert_eq!(columns(&app.db, "responses"), ["id", "survey_id", "submitted_on", "answers"]);
 
         #[derive(diesel::QueryableByName)]
@@ -81,11 +83,11 @@ on_both_backends! {
             .load(&mut app.db.connect())
             .unwrap();
         assert_eq!(rows.len(), 3);
-        let today = chrono::Utc::now().date_naive().to_string();
+        let today = app.clock.now().date().to_string();
         for row in &rows {
             assert_eq!(row.id.len(), 32, "128 random bits");
             assert!(row.id.chars().all(|c| c.is_ascii_hexdigit()));
-            assert_eq!(row.day, today, "the day only, no time");
+            assert_eq!(row.day, today, "the release day only, no time");
         }
         if backend == Backend::Sqlite {
             // WITHOUT ROWID: a plain scan returns rows in random-id order, not arrival order.
@@ -122,6 +124,11 @@ fn sqlite_connections_are_durable_and_strict() {
     assert_eq!(pragma(&mut conn, "journal_mode"), "wal");
     assert_eq!(pragma(&mut conn, "synchronous"), "2", "FULL");
     assert_eq!(pragma(&mut conn, "foreign_keys"), "1");
+    assert_eq!(
+        pragma(&mut conn, "secure_delete"),
+        "1",
+        "deleted rows are zeroed"
+    );
     assert_eq!(pragma(&mut conn, "busy_timeout"), "5000");
     assert!(
         db.dir().join("data").is_dir(),

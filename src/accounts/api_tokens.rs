@@ -19,6 +19,7 @@ pub fn create(conn: &mut DbConnection, email: &str, now: NaiveDateTime) -> Resul
     api_tokens::insert(conn, user.id, &token.hash(), now)?;
     crate::audit::record(
         conn,
+        now,
         &user.email,
         "api-token.created",
         "by the command line",

@@ -115,37 +115,34 @@ impl TotpSecret {
 
     /// How the secret is stored: encrypted with the key (bound to the account id) when
     /// there is one, otherwise plain.
-    pub fn seal(&self, key: Option<&SecretKey>, user_id: i32) -> String {
-        match key {
-            None => format!("plain:{}", hex::encode(&self.0)),
-            Some(key) => {
-                let cipher = ChaCha20Poly1305::new(Key::from_slice(&key.0));
-                let mut nonce = [0u8; 12];
-                rand::rng().fill_bytes(&mut nonce);
-                let aad = user_id.to_string();
-                // Encryption with a valid key and nonce cannot fail.
-                let sealed = cipher
-                    .encrypt(
-                        Nonce::from_slice(&nonce),
-                        Payload {
-                            msg: &self.0,
-                            aad: aad.as_bytes(),
-                        },
-                    )
-                    .unwrap_or_default();
-                format!("v1:{}{}", hex::encode(nonce), hex::encode(sealed))
-            }
-        }
+    /// The secret encrypted under the server's key, bound to the account.
+    pub fn seal(&self, key: &SecretKey, user_id: i32) -> String {
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(&key.0));
+        let mut nonce = [0u8; 12];
+        rand::rng().fill_bytes(&mut nonce);
+        let aad = user_id.to_string();
+        // Encryption with a valid key and nonce cannot fail.
+        let sealed = cipher
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &self.0,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .unwrap_or_default();
+        format!("v1:{}{}", hex::encode(nonce), hex::encode(sealed))
     }
 
-    pub fn open(stored: &str, key: Option<&SecretKey>, user_id: i32) -> Result<Self, TotpError> {
+    /// Opens a sealed secret; one stored unencrypted by an older version (when the server
+    /// could run without a key) still opens, and is sealed again at the next enrolment.
+    pub fn open(stored: &str, key: &SecretKey, user_id: i32) -> Result<Self, TotpError> {
         if let Some(plain) = stored.strip_prefix("plain:") {
             return hex::decode(plain)
                 .map(Self)
                 .map_err(|_| TotpError::Unreadable);
         }
         let sealed = stored.strip_prefix("v1:").ok_or(TotpError::Unreadable)?;
-        let key = key.ok_or(TotpError::Unreadable)?;
         let bytes = hex::decode(sealed).map_err(|_| TotpError::Unreadable)?;
         if bytes.len() < 12 {
             return Err(TotpError::Unreadable);
@@ -185,17 +182,15 @@ mod tests {
     fn secrets_are_sealed_with_the_key_and_bound_to_the_account() {
         let key = SecretKey::parse(&"ab".repeat(32)).unwrap();
         let secret = TotpSecret::generate();
-        let sealed = secret.seal(Some(&key), 7);
+        let sealed = secret.seal(&key, 7);
         assert!(sealed.starts_with("v1:"));
         assert!(!sealed.contains(&hex::encode(&secret.0)));
-        assert_eq!(
-            TotpSecret::open(&sealed, Some(&key), 7).unwrap().0,
-            secret.0
-        );
-        assert!(TotpSecret::open(&sealed, Some(&key), 8).is_err());
-        assert!(TotpSecret::open(&sealed, None, 7).is_err());
-        let plain = secret.seal(None, 7);
-        assert_eq!(TotpSecret::open(&plain, None, 7).unwrap().0, secret.0);
+        assert_eq!(TotpSecret::open(&sealed, &key, 7).unwrap().0, secret.0);
+        assert!(TotpSecret::open(&sealed, &key, 8).is_err());
+        let other = SecretKey::parse(&"cd".repeat(32)).unwrap();
+        assert!(TotpSecret::open(&sealed, &other, 7).is_err());
+        let legacy = format!("plain:{}", hex::encode(&secret.0));
+        assert_eq!(TotpSecret::open(&legacy, &key, 7).unwrap().0, secret.0);
     }
 
     #[test]

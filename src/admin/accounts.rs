@@ -113,6 +113,7 @@ pub async fn add(
             }
             audit::record(
                 conn,
+                now,
                 &actor,
                 "account.created",
                 &format!("{email} as {}", role.as_str()),
@@ -163,6 +164,7 @@ async fn change_account(
                     Ok(detail) => {
                         audit::record(
                             conn,
+                            now,
                             &actor,
                             action,
                             &format!("{}: {detail}", target.email),
@@ -316,6 +318,7 @@ pub async fn change_password(
         )
         .await;
     let actor = who.account.email.clone();
+    let now = state.clock.now();
     if !current_ok {
         let actor = actor.clone();
         state
@@ -323,6 +326,7 @@ pub async fn change_password(
             .run(move |conn| {
                 audit::record(
                     conn,
+                    now,
                     &actor,
                     "password.change-refused",
                     "current password wrong",
@@ -367,7 +371,7 @@ pub async fn change_password(
                 users::set_password(conn, id, &hash, now)?;
                 // Other browsers signed in as this person are signed out.
                 sessions::delete_for_user_except(conn, id, &keep)?;
-                audit::record(conn, &actor, "password.changed", "")?;
+                audit::record(conn, now, &actor, "password.changed", "")?;
                 Ok(())
             })
         })

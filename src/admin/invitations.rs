@@ -7,7 +7,7 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::audit;
-use crate::db::{invitations as invitation_rows, responses};
+use crate::db::{invitations as invitation_rows, submission_days};
 use crate::error::AppError;
 use crate::invite::{self, rates::Counts, InviteImportError, Links, ReminderScope, ResponseRates};
 use crate::messages::invitations as msg;
@@ -30,7 +30,7 @@ pub(super) async fn panel(
         .run(move |conn| -> Result<_, AppError> {
             Ok((
                 invite::response_rates(conn, survey_id, min_group_size)?,
-                responses::count_per_day(conn, survey_id)?,
+                submission_days::per_day(conn, survey_id)?,
                 invitation_rows::count_unsent(conn, survey_id)?,
             ))
         })
@@ -46,6 +46,8 @@ pub(super) async fn panel(
         days: day_lines(&per_day),
         unsent,
         problems,
+        file_transport: (state.settings.mail.transport == crate::config::MailTransport::File)
+            .then_some(crate::messages::FILE_TRANSPORT_PAGE),
     })
 }
 
@@ -103,6 +105,7 @@ pub async fn upload(
     };
     let actor = who.account.email.clone();
     let target = slug.clone();
+    let now = state.clock.now();
     let outcome = state
         .db
         .run(move |conn| -> Result<_, AppError> {
@@ -112,7 +115,7 @@ pub async fn upload(
                         "{target}: {} added, {} already invited",
                         summary.added, summary.duplicates
                     );
-                    audit::record(conn, &actor, "invitees.imported", &detail)?;
+                    audit::record(conn, now, &actor, "invitees.imported", &detail)?;
                     Ok(Ok(summary))
                 }
                 Err(InviteImportError::Rows { problems, .. }) => Ok(Err(problems)),
@@ -180,8 +183,7 @@ pub async fn queue(
         return refused(&state, &who, slug, Feedback::error(&reason)).await;
     }
     let links = Links::new(&state.settings.server.public_url);
-    // The outbox and its sender run on the wall clock, as `candour invite send` does.
-    let now = chrono::Utc::now().naive_utc();
+    let now = state.clock.now();
     let actor = who.account.email.clone();
     let target = slug.clone();
     let outcome = state
@@ -199,7 +201,13 @@ pub async fn queue(
             };
             match queued {
                 Ok(count) => {
-                    audit::record(conn, &actor, action, &format!("{target}: {count} queued"))?;
+                    audit::record(
+                        conn,
+                        now,
+                        &actor,
+                        action,
+                        &format!("{target}: {count} queued"),
+                    )?;
                     Ok(Some(count))
                 }
                 Err(AppError::SurveyNotOpen) => Ok(None),

@@ -143,6 +143,7 @@ pub async fn page(
     let wanted = slug.clone();
     let by = breakdown.clone();
     let actor = who.account.email.clone();
+    let now = state.clock.now();
     let loaded = state
         .db
         .run(move |conn| -> Result<_, DownloadError> {
@@ -152,17 +153,19 @@ pub async fn page(
             let q = &survey.questionnaire;
             let results = report::results(conn, survey.id, q, by.as_deref())?;
             let comments = report::comments(conn, survey.id, q, &results)?;
+            let waiting = crate::db::waiting::count_for_survey(conn, survey.id)?;
             let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
             audit::record(
                 conn,
+                now,
                 &actor,
                 "results.viewed",
                 &format!("{wanted}: results page{by}, by web"),
             )?;
-            Ok((survey, results, comments))
+            Ok((survey, results, comments, waiting))
         })
         .await;
-    let (survey, results, comments) = match loaded {
+    let (survey, results, comments, waiting) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return failure(error),
     };
@@ -203,6 +206,13 @@ pub async fn page(
     })
     .collect();
     let q = &survey.questionnaire;
+    let mut page = results_page(q, &results, comments, format!("{base}/results"));
+    if waiting > 0 {
+        page.notes.push(crate::messages::waiting_responses(
+            waiting,
+            q.min_group_size,
+        ));
+    }
     Ok(render(
         HttpResponse::Ok(),
         &ResultsFrame {
@@ -212,7 +222,7 @@ pub async fn page(
             min_group_size: q.min_group_size,
             result_links,
             response_links,
-            page: results_page(q, &results, comments, format!("{base}/results")),
+            page,
         },
     ))
 }
@@ -227,9 +237,10 @@ pub(super) async fn download(
     via: &'static str,
 ) -> Result<Download, DownloadError> {
     let catalog = state.catalog.clone();
+    let now = state.clock.now();
     state
         .db
-        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, via))
+        .run(move |conn| downloads::prepare(conn, &catalog, &slug, &what, format, &actor, via, now))
         .await
 }
 

@@ -127,6 +127,7 @@ pub async fn setup(
                 insert_user(conn, &email, Role::Admin, &hash, now)?;
                 audit::record(
                     conn,
+                    now,
                     &email,
                     "account.created",
                     "first admin, by the set-up link",
@@ -220,7 +221,13 @@ pub async fn sign_in(
                     if first {
                         let actor = users::find_by_email(conn, &lookup_email)?
                             .map_or(UNKNOWN_ACCOUNT.to_owned(), |u| u.email);
-                        audit::record(conn, &actor, "sign-in.refused", msg::REFUSALS_AUDITED_ONCE)?;
+                        audit::record(
+                            conn,
+                            now,
+                            &actor,
+                            "sign-in.refused",
+                            msg::REFUSALS_AUDITED_ONCE,
+                        )?;
                     }
                     return Ok((true, None));
                 }
@@ -250,7 +257,7 @@ pub async fn sign_in(
             state
                 .db
                 .run(move |conn| -> Result<_, AppError> {
-                    Ok(audit::record(conn, &actor, "sign-in.failed", reason)?)
+                    Ok(audit::record(conn, now, &actor, "sign-in.failed", reason)?)
                 })
                 .await?;
             return Ok(render(
@@ -270,12 +277,12 @@ pub async fn sign_in(
         .run(move |conn| {
             write_transaction(conn, |conn| -> Result<Token, AppError> {
                 if !user.totp_confirmed && user.totp_secret.is_none() {
-                    let secret = TotpSecret::generate().seal(key.as_ref(), user.id);
+                    let secret = TotpSecret::generate().seal(&key, user.id);
                     users::set_totp_secret(conn, user.id, Some(&secret), now)?;
                 }
                 rate_limit::release(conn, &buckets, now)?;
                 let token = session::start(conn, user.id, Stage::Password, now)?;
-                audit::record(conn, &user.email, "sign-in.password-accepted", "")?;
+                audit::record(conn, now, &user.email, "sign-in.password-accepted", "")?;
                 Ok(token)
             })
         })
@@ -341,6 +348,7 @@ async fn check_code(
                     if first {
                         audit::record(
                             conn,
+                            now,
                             &user.email,
                             "sign-in.refused",
                             msg::REFUSALS_AUDITED_ONCE,
@@ -351,7 +359,7 @@ async fn check_code(
                 let secret = user
                     .totp_secret
                     .as_deref()
-                    .map(|stored| TotpSecret::open(stored, key.as_ref(), user.id))
+                    .map(|stored| TotpSecret::open(stored, &key, user.id))
                     .transpose()
                     .map_err(|e| AppError::Refused(e.to_string()))?;
                 let unix = now.and_utc().timestamp();
@@ -367,7 +375,7 @@ async fn check_code(
                     && users::use_recovery_code(conn, user.id, &recovery::hash(&code), now)?;
                 if !by_app && !by_recovery {
                     rate_limit::record_failure(conn, &buckets, now)?;
-                    audit::record(conn, &user.email, "sign-in.second-factor-failed", "")?;
+                    audit::record(conn, now, &user.email, "sign-in.second-factor-failed", "")?;
                     return Ok(CodeOutcome::Rejected);
                 }
                 let codes = if enrolling {
@@ -375,7 +383,7 @@ async fn check_code(
                     let codes = recovery::generate();
                     let hashes: Vec<String> = codes.iter().map(|c| recovery::hash(c)).collect();
                     users::replace_recovery_codes(conn, user.id, &hashes)?;
-                    audit::record(conn, &user.email, "second-factor.enrolled", "")?;
+                    audit::record(conn, now, &user.email, "second-factor.enrolled", "")?;
                     Some(codes)
                 } else {
                     None
@@ -388,7 +396,7 @@ async fn check_code(
                 } else {
                     "with the app's code".to_owned()
                 };
-                audit::record(conn, &user.email, "sign-in.completed", &detail)?;
+                audit::record(conn, now, &user.email, "sign-in.completed", &detail)?;
                 let token = session::advance(conn, &row, Stage::Full, now)?;
                 Ok(CodeOutcome::Accepted(token, codes))
             })
@@ -435,7 +443,7 @@ fn enrol_page(
         // The secret is made when the password is accepted; without one, start again.
         return Ok(see_other("/admin/signin"));
     };
-    let secret = TotpSecret::open(stored, state.secret_key.as_ref(), user.id)
+    let secret = TotpSecret::open(stored, &state.secret_key, user.id)
         .map_err(|e| AppError::Refused(e.to_string()))?;
     let svg = secret
         .qr_svg(&user.email)
@@ -502,11 +510,12 @@ pub async fn sign_out(
     forms::read_checked(&state, &req, &who.session, payload).await?;
     let hash = who.session.row.id_hash.clone();
     let email = who.account.email.clone();
+    let now = state.clock.now();
     state
         .db
         .run(move |conn| -> Result<(), AppError> {
             sessions::delete(conn, &hash)?;
-            audit::record(conn, &email, "sign-out", "")?;
+            audit::record(conn, now, &email, "sign-out", "")?;
             Ok(())
         })
         .await?;

@@ -10,7 +10,7 @@ use crate::db::{responses, surveys};
 use crate::error::AppError;
 use crate::messages::accounts as msg;
 use crate::messages::invitations as invitation_msg;
-use crate::questionnaire::ReminderPolicy;
+use crate::questionnaire::{ReminderAudience, ReminderPolicy};
 use crate::respond::views::{paragraphs, question_view, Entered};
 use crate::survey::{self, ImportOutcome, LiveSurvey, SettingsChange};
 use crate::web::{render, AppState};
@@ -140,7 +140,7 @@ pub async fn import(
                                 format!("{} (new revision)", questionnaire.slug)
                             }
                         };
-                        audit::record(conn, &actor, "survey.imported", &detail)?;
+                        audit::record(conn, now, &actor, "survey.imported", &detail)?;
                     }
                     Ok(result)
                 })
@@ -255,6 +255,7 @@ pub(super) async fn survey_page_with(
                 crate::invite::reach::Reach::Warn(text)
                 | crate::invite::reach::Reach::Refuse(text) => Some(text),
             },
+            reminders_to_everyone: q.reminders.audience == ReminderAudience::Everyone,
             sections: q
                 .sections
                 .iter()
@@ -430,6 +431,7 @@ pub async fn change_status(
     let now = state.clock.now();
     let actor = who.account.email.clone();
     let target = slug.clone();
+    let seal = state.seal.clone();
     state
         .db
         .run(move |conn| -> Result<(), AppError> {
@@ -439,11 +441,11 @@ pub async fn change_status(
                     "survey.opened"
                 }
                 StatusChange::Close => {
-                    survey::close(conn, &target, now)?;
+                    survey::close(conn, &target, now, &seal)?;
                     "survey.closed"
                 }
             };
-            audit::record(conn, &actor, action, &target)?;
+            audit::record(conn, now, &actor, action, &target)?;
             Ok(())
         })
         .await?;
@@ -474,6 +476,8 @@ fn parse_settings(fields: &forms::Fields) -> Result<SettingsChange, &'static str
             first_after_days: number("first_after_days")?,
             every_days: number("every_days")?,
             max: number("max_reminders")?,
+            audience: ReminderAudience::parse(field(fields, "reminder_audience"))
+                .unwrap_or_default(),
         },
         open_link: field(fields, "open_link") == "on",
     })
@@ -519,7 +523,7 @@ pub async fn settings(
                     change.reminders.max,
                     if change.open_link { "on" } else { "off" }
                 );
-                audit::record(conn, &actor, "survey.settings-changed", &detail)?;
+                audit::record(conn, now, &actor, "survey.settings-changed", &detail)?;
             }
             Ok(result)
         })

@@ -125,6 +125,8 @@ pub struct SurveyPage {
     pub contact: Option<crate::questionnaire::Contact>,
     /// Why links in mail would not reach people (from `server.public_url`), if they would not.
     pub links_warning: Option<String>,
+    /// Reminders go to every invitee, answered or not (`[reminders] audience = "everyone"`).
+    pub reminders_to_everyone: bool,
     pub sections: Vec<(usize, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -142,6 +144,8 @@ pub struct InvitationsPanel {
     pub unsent: i64,
     /// Every bad row of a refused invitee list.
     pub problems: Vec<String>,
+    /// Said when mail is written to files (which then hold every personal link).
+    pub file_transport: Option<&'static str>,
 }
 
 /// One row of the response-rate table; the figures other than `invited` are None when the

@@ -36,7 +36,8 @@ impl DbConnection {
                     "PRAGMA busy_timeout = {busy_timeout_ms};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
-                     PRAGMA foreign_keys = ON;"
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA secure_delete = ON;"
                 ))
                 .map_err(|e| DbError::Connect(format!("{url}: {e}")))?;
                 Ok(Self::Sqlite(conn))

@@ -1,10 +1,8 @@
 //! Invitations, their link tokens (hashes only) and invited respondents' sealed drafts.
 //!
-//! Nothing here records when an invitation completed. On PostgreSQL an UPDATE writes a new
-//! row version, usually at the end of the table, so marking completions one by one would
-//! leave completed invitations in completion order in a copy of the table: `complete`
-//! therefore rewrites a run of other invitations of the same survey in the same statement,
-//! and `reshuffle` (run by the scheduler) re-clusters the tables by their random ids.
+//! Nothing here records when an invitation completed. (On PostgreSQL a copy of the table may
+//! still show the order of completions, through row versions and transaction ids; that links
+//! no response, which joins `responses` only in a mixed release batch of at least k.)
 
 use std::collections::HashSet;
 
@@ -16,9 +14,6 @@ use super::DbConnection;
 
 /// PostgreSQL allows 65,535 bound values per statement; invitation rows carry thirteen.
 const ROWS_PER_STATEMENT: usize = 4_000;
-
-/// Other invitations of a survey rewritten with each batch of completions on PostgreSQL.
-pub const COVER_REWRITES: i64 = 32;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = invitations)]
@@ -243,12 +238,9 @@ pub fn delete_drafts_older_than(conn: &mut DbConnection, day: NaiveDate) -> Quer
 }
 
 /// Marks invitations completed (a flag, never a time) and returns those that were not
-/// completed before; the caller provides the transaction. On PostgreSQL the completions are
-/// written by one statement that also rewrites (unchanged) a run of other invitations of each
-/// survey starting at a random id, so the completed rows' new versions land among them in
-/// their existing physical order, not at positions that follow the order of completions.
-/// The run is claimed with SKIP LOCKED, so instances completing at once never wait on (or
-/// deadlock over) each other's cover rows.
+/// completed before; the caller provides the transaction. On PostgreSQL the rows are locked
+/// first, so two instances completing one invitation at once store one response; SQLite's
+/// immediate transaction already excludes other writers.
 pub fn complete_all(
     conn: &mut DbConnection,
     claimed: &[(&str, i32)],
@@ -262,49 +254,15 @@ pub fn complete_all(
         .filter(invitations::completed.eq(false))
         .order(invitations::id.asc())
         .select(invitations::id);
-    let DbConnection::Postgres(pg) = conn else {
-        // SQLite: the caller's immediate transaction already excludes other writers.
-        let fresh: Vec<String> = open.load(conn)?;
+    let fresh: Vec<String> = match conn {
+        DbConnection::Postgres(pg) => open.for_update().load(pg)?,
+        DbConnection::Sqlite(lite) => open.load(lite)?,
+    };
+    if !fresh.is_empty() {
         diesel::update(invitations::table.filter(invitations::id.eq_any(&fresh)))
             .set(invitations::completed.eq(true))
             .execute(conn)?;
-        return Ok(fresh.into_iter().collect());
-    };
-    let fresh: Vec<String> = open.for_update().load(pg)?;
-    if fresh.is_empty() {
-        return Ok(HashSet::new());
     }
-    let surveys: HashSet<i32> = claimed
-        .iter()
-        .filter(|(id, _)| fresh.iter().any(|f| f == id))
-        .map(|(_, survey)| *survey)
-        .collect();
-    let mut rewritten = fresh.clone();
-    for survey_id in surveys {
-        let start = crate::secrets::random_id();
-        let run = |pg: &mut diesel::PgConnection, after_start: bool, limit: i64| {
-            let query = invitations::table
-                .filter(invitations::survey_id.eq(survey_id))
-                .order(invitations::id.asc())
-                .limit(limit)
-                .select(invitations::id)
-                .for_update()
-                .skip_locked();
-            if after_start {
-                query.filter(invitations::id.ge(&start)).load::<String>(pg)
-            } else {
-                query.filter(invitations::id.lt(&start)).load::<String>(pg)
-            }
-        };
-        let mut cover = run(pg, true, COVER_REWRITES)?;
-        if (cover.len() as i64) < COVER_REWRITES {
-            cover.extend(run(pg, false, COVER_REWRITES - cover.len() as i64)?);
-        }
-        rewritten.extend(cover);
-    }
-    diesel::update(invitations::table.filter(invitations::id.eq_any(&rewritten)))
-        .set(invitations::completed.eq(invitations::completed.or(invitations::id.eq_any(&fresh))))
-        .execute(pg)?;
     Ok(fresh.into_iter().collect())
 }
 
@@ -376,6 +334,7 @@ pub fn reminder_candidates(
     survey_id: i32,
     max: i32,
     due_by: Option<NaiveDate>,
+    include_completed: bool,
 ) -> QueryResult<Vec<Invitee>> {
     // Every eligible invitation when no day is given (all have a due day once sent).
     // (A four-digit year: SQLite compares dates as text.)
@@ -387,7 +346,11 @@ pub fn reminder_candidates(
             invitations::table
                 .filter(invitations::survey_id.eq(survey_id))
                 .filter(invitations::sent.eq(true))
-                .filter(invitations::completed.eq(false))
+                .filter(
+                    invitations::completed
+                        .eq(false)
+                        .or(invitations::completed.eq(include_completed)),
+                )
                 .filter(invitations::opted_out.eq(false))
                 .filter(invitations::undeliverable.eq(false))
                 .filter(invitations::reminders_sent.lt(max))
@@ -437,19 +400,4 @@ pub fn rate_rows(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<Rat
             invitations::undeliverable,
         ))
         .load(conn)
-}
-
-/// Restores a random physical order on PostgreSQL: every table whose row order could follow
-/// the order of completions or submissions is re-clustered on its random-id primary key.
-/// SQLite's WITHOUT ROWID tables are already stored in key order.
-pub fn reshuffle(conn: &mut DbConnection) -> QueryResult<()> {
-    use diesel::connection::SimpleConnection;
-    if let DbConnection::Postgres(pg) = conn {
-        pg.batch_execute(
-            "CLUSTER invitations USING invitations_pkey;
-             CLUSTER invitation_tokens USING invitation_tokens_pkey;
-             CLUSTER responses USING responses_pkey;",
-        )?;
-    }
-    Ok(())
 }

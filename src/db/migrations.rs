@@ -31,3 +31,27 @@ pub fn revert_last(conn: &mut DbConnection) -> Result<(), DbError> {
     };
     reverted.map_err(|e| DbError::Migration(e.to_string()))
 }
+
+/// Reverts every applied migration newer than `version` (a folder name's leading stamp, such
+/// as "2026-11-25-000006"); returns how many. For tests of one migration's data handling
+/// that must not depend on how many migrations come after it.
+pub fn revert_newer_than(conn: &mut DbConnection, version: &str) -> Result<usize, DbError> {
+    let mut reverted = 0;
+    loop {
+        let applied = match conn {
+            DbConnection::Sqlite(c) => c.applied_migrations(),
+            DbConnection::Postgres(c) => c.applied_migrations(),
+        }
+        .map_err(|e| DbError::Migration(e.to_string()))?;
+        // diesel names a version by the folder's stamp, with or without its dashes.
+        let digits = |v: &str| v.chars().filter(char::is_ascii_digit).collect::<String>();
+        let newest = applied.iter().map(|v| digits(&v.to_string())).max();
+        match newest {
+            Some(newest) if newest > digits(version) => {
+                revert_last(conn)?;
+                reverted += 1;
+            }
+            _ => return Ok(reverted),
+        }
+    }
+}

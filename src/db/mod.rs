@@ -12,13 +12,16 @@ pub mod api_tokens;
 pub mod audit_log;
 pub mod drafts;
 pub mod invitations;
+pub mod key_check;
 pub mod login_failures;
 pub mod outbox;
 pub mod responses;
 pub mod sessions;
+pub mod submission_days;
 pub mod surveys;
 pub mod tallies;
 pub mod users;
+pub mod waiting;
 
 pub use connection::{Backend, DbConnection};
 pub use error::DbError;

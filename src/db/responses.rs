@@ -1,4 +1,5 @@
-//! Stored responses: anonymous rows (a random id, the day, the answers), written in batches.
+//! Released responses: anonymous rows (a random id, the release day shared by the whole
+//! batch, the answers), written only by a release (`crate::release`) in batches of at least k.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -134,18 +135,4 @@ impl SurveyPages {
         }
         query.load(conn)
     }
-}
-
-/// How many responses arrived on each day (`submitted_on`), earliest first; days without
-/// responses are absent.
-pub fn count_per_day(
-    conn: &mut DbConnection,
-    survey_id: i32,
-) -> QueryResult<Vec<(NaiveDate, i64)>> {
-    responses::table
-        .filter(responses::survey_id.eq(survey_id))
-        .group_by(responses::submitted_on)
-        .select((responses::submitted_on, diesel::dsl::count_star()))
-        .order(responses::submitted_on.asc())
-        .load(conn)
 }

@@ -198,3 +198,30 @@ diesel::allow_tables_to_appear_in_same_query!(
     tally_sheets,
     untallied,
 );
+
+diesel::table! {
+    waiting_responses (id) {
+        id -> Text,
+        survey_id -> Integer,
+        sealed -> Text,
+    }
+}
+
+diesel::table! {
+    submission_days (survey_id, day) {
+        survey_id -> Integer,
+        day -> Date,
+        submissions -> Integer,
+    }
+}
+
+diesel::table! {
+    key_check (id) {
+        id -> Integer,
+        check_value -> Text,
+    }
+}
+
+diesel::joinable!(waiting_responses -> surveys (survey_id));
+diesel::joinable!(submission_days -> surveys (survey_id));
+diesel::allow_tables_to_appear_in_same_query!(waiting_responses, surveys);

@@ -9,7 +9,7 @@ use crate::db::surveys::{self, SurveyRow, SurveyStatus};
 use crate::db::{write_transaction, DbConnection, DbError};
 use crate::error::AppError;
 use crate::mail::message::{self, MailContext, MailKind};
-use crate::questionnaire::Questionnaire;
+use crate::questionnaire::{Questionnaire, ReminderAudience};
 use crate::secrets::{random_id, Token};
 
 /// Builds personal links from the public address.
@@ -167,8 +167,9 @@ pub enum ReminderScope {
     AllEligible,
 }
 
-/// Queues reminders for invitations that are sent, not completed, not opted out, not
-/// undeliverable and under the questionnaire's maximum; never after the survey closes.
+/// Queues reminders for invitations that are sent, not opted out, not undeliverable, under
+/// the questionnaire's maximum and (unless its reminders go to everyone) not completed;
+/// never after the survey closes.
 pub fn queue_reminders(
     conn: &mut DbConnection,
     links: &Links,
@@ -188,7 +189,8 @@ pub fn queue_reminders(
             ReminderScope::Due => Some(today),
             ReminderScope::AllEligible => None,
         };
-        let invitees = invitations::reminder_candidates(conn, survey.id, max, due_by)?;
+        let everyone = policy.audience == ReminderAudience::Everyone;
+        let invitees = invitations::reminder_candidates(conn, survey.id, max, due_by, everyone)?;
         let ids = queue_mail(
             conn,
             MailKind::Reminder,

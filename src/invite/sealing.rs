@@ -1,8 +1,8 @@
-//! Invited respondents' drafts are encrypted: a random key per invitation seals the answers,
-//! and that key is stored only sealed under a key derived from each of the invitation's used
-//! link tokens and, when `security.secret_key` is set, under a key derived from it (so that a
-//! link minted later by a reminder can continue the draft). A copy of the database without a
-//! token or the secret key opens nothing.
+//! Invited respondents' drafts are encrypted: a random key per invitation seals the answers
+//! (padded to a size bucket), and that key is stored only sealed under a key derived from each
+//! of the invitation's used link tokens and under a key derived from the server's secret key
+//! (so that a link minted later by a reminder can continue the draft). A copy of the database
+//! without a token or the secret key opens nothing.
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
@@ -17,6 +17,7 @@ const NONCE_LEN: usize = 24;
 /// Distinct from the lookup hash (plain SHA-256 of the token): knowing one says nothing
 /// about the other.
 const SALT: &[u8] = b"candour/invitation-draft-key/v1";
+const OPEN_SALT: &[u8] = b"candour/open-draft-key/v1";
 const SERVER_PURPOSE: &[u8] = b"candour/invitation-draft-key/server/v1";
 
 /// An invitation's draft key; never stored in the clear, never printed.
@@ -46,7 +47,7 @@ impl DraftKey {
         Some(Self(bytes.try_into().ok()?))
     }
 
-    /// Seals this key under the server's key derived from `security.secret_key`.
+    /// Seals this key under a key derived from the server's secret key.
     pub fn wrap_for_server(&self, server: &SecretKey, invitation_id: &str) -> String {
         seal(&server.derive(SERVER_PURPOSE), &self.0, invitation_id)
     }
@@ -60,12 +61,31 @@ impl DraftKey {
         Some(Self(bytes.try_into().ok()?))
     }
 
-    pub fn seal(&self, plaintext: &str, invitation_id: &str) -> String {
-        seal(&self.0, plaintext.as_bytes(), invitation_id)
+    /// Seals a draft padded to a size bucket (`crate::padding`), so its stored length says
+    /// little about how much has been answered.
+    /// The key of an open-link draft, derived from the random value in the respondent's
+    /// cookie (only its hash is stored): nothing but that browser's cookie opens the draft.
+    pub fn for_open_draft(cookie: &Token) -> Self {
+        let mut key = [0u8; 32];
+        Hkdf::<Sha256>::new(Some(OPEN_SALT), cookie.expose().as_bytes())
+            .expand(b"seal open-link draft", &mut key)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        Self(key)
     }
 
+    pub fn seal(&self, plaintext: &str, invitation_id: &str) -> String {
+        seal(
+            &self.0,
+            &crate::padding::pad(plaintext.as_bytes()),
+            invitation_id,
+        )
+    }
+
+    /// Opens a draft; one sealed before drafts were padded opens as it was.
     pub fn open(&self, sealed: &str, invitation_id: &str) -> Option<String> {
-        String::from_utf8(open(&self.0, sealed, invitation_id)?).ok()
+        let opened = open(&self.0, sealed, invitation_id)?;
+        let plaintext = crate::padding::unpad(&opened).unwrap_or(&opened);
+        String::from_utf8(plaintext.to_vec()).ok()
     }
 }
 
@@ -75,6 +95,16 @@ fn token_key(token: &Token) -> [u8; 32] {
         .expand(b"wrap draft key", &mut key)
         .expect("32 bytes is a valid HKDF-SHA256 output length");
     key
+}
+
+/// Seals bytes under a key with a fresh random nonce: hex of the nonce and the ciphertext.
+pub(crate) fn seal_bytes(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
+    seal(key, plaintext, aad)
+}
+
+/// Opens what `seal_bytes` sealed under the same key and associated data.
+pub(crate) fn open_bytes(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
+    open(key, sealed, aad)
 }
 
 fn seal(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {

@@ -11,6 +11,7 @@ use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use tokio::sync::Semaphore;
 
+use crate::clock::Clock;
 use crate::config::MailSettings;
 use crate::db::outbox::{self, QueuedMail};
 use crate::db::{invitations, write_transaction, Database, DbError};
@@ -31,6 +32,7 @@ pub struct Sender {
     from: Mailbox,
     settings: MailSettings,
     worker: String,
+    clock: Clock,
 }
 
 enum Outcome {
@@ -50,7 +52,14 @@ impl Sender {
             from,
             settings,
             worker: random_id(),
+            clock: Clock::system(),
         })
+    }
+
+    /// Reads the time from `clock` (the server's, which tests move) instead of the system's.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Sends until the runtime stops; an idle outbox is polled every `mail.poll_ms`.
@@ -86,7 +95,7 @@ impl Sender {
     /// One batch: claim, send, record. Returns how many messages were attempted.
     pub async fn pass(&self) -> Result<usize, DbError> {
         let started = Instant::now();
-        let now = now();
+        let now = self.clock.now();
         let worker = self.worker.clone();
         let limit = i64::from(self.settings.rate_per_second.clamp(1, MAX_BATCH));
         let claimed = self
@@ -100,12 +109,15 @@ impl Sender {
         }
         let count = claimed.len();
         let outcomes = self.send_all(claimed).await;
+        let finished = self.clock.now();
         let base = i64::from(self.settings.retry_base_seconds);
         let max_attempts = i32::try_from(self.settings.max_attempts).unwrap_or(i32::MAX);
         self.db
             .run(move |conn| {
-                write_transaction(conn, |conn| record(conn, &outcomes, base, max_attempts))
-                    .map_err(DbError::from)
+                write_transaction(conn, |conn| {
+                    record(conn, &outcomes, base, max_attempts, finished)
+                })
+                .map_err(DbError::from)
             })
             .await?;
         // The rate cap: a batch of n messages takes at least n / rate seconds.
@@ -148,10 +160,6 @@ impl Sender {
     }
 }
 
-fn now() -> NaiveDateTime {
-    chrono::Utc::now().naive_utc()
-}
-
 /// The message as it goes on the wire; typed mailboxes, so no header can be injected.
 fn build(from: &Mailbox, mail: &QueuedMail) -> Result<Message, String> {
     let address = mail
@@ -186,6 +194,7 @@ fn record(
     outcomes: &[(QueuedMail, Outcome)],
     base_seconds: i64,
     max_attempts: i32,
+    now: NaiveDateTime,
 ) -> diesel::QueryResult<()> {
     let sent: Vec<String> = outcomes
         .iter()
@@ -203,7 +212,7 @@ fn record(
                 let wait = base_seconds
                     .saturating_mul(1_i64 << exponent)
                     .min(MAX_BACKOFF_SECONDS);
-                outbox::retry_later(conn, &mail.id, now() + TimeDelta::seconds(wait), error)?;
+                outbox::retry_later(conn, &mail.id, now + TimeDelta::seconds(wait), error)?;
                 tracing::info!(attempts = mail.attempts + 1, wait, "mail deferred");
             }
             SendFailure::Temporary(error) => {

@@ -58,3 +58,17 @@ pub fn summary_item(question: &str, problem: &str) -> String {
 }
 pub const SURVEY_NOT_ACCEPTING: &str =
     "the survey is not open (or is past its closing day), so no mail was queued";
+
+/// Said at start-up and on the survey page while mail goes to files.
+pub const FILE_TRANSPORT: &str = "mail is written as files (mail.transport = \"file\"): that folder holds every personal invitation link, so use it only to try the service locally";
+
+/// The same on the survey page, where invitations are sent.
+pub const FILE_TRANSPORT_PAGE: &str = "Mail is written as files on the server (mail.transport = \"file\"), not sent: that folder holds every personal invitation link, so use this only to try the service out.";
+
+/// Why results lag behind submissions (the results page and `survey status`).
+pub fn waiting_responses(waiting: i64, k: u32) -> String {
+    format!(
+        "{waiting} responses are waiting: results are updated in groups of at least {k}, so \
+         that no single answer can be seen by comparing one day's results with the next"
+    )
+}

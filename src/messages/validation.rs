@@ -20,6 +20,7 @@ pub mod import {
     pub const NOT_FINITE: &str = "must be a finite number";
     pub const NOT_TABLE: &str = "must be a table";
     pub const NOT_ARRAY: &str = "must be an array";
+    pub const NOT_AUDIENCE: &str = "must be \"non-respondents\" or \"everyone\"";
     pub const NOT_DATE: &str = "must be a date like 2026-12-01, without quotes";
     pub const DATE_WITH_TIME: &str = "must be a date only, like 2026-12-01, without a time";
     pub const NOT_CHOICE: &str =

@@ -36,6 +36,29 @@ pub struct ReminderPolicy {
     pub first_after_days: u32,
     pub every_days: u32,
     pub max: u32,
+    /// Stored definitions from before this setting read as `NonRespondents`.
+    #[serde(default)]
+    pub audience: ReminderAudience,
+}
+
+/// Who reminders go to. `Everyone` (every invitee not opted out or unreachable, worded for
+/// those who already answered) keeps mail logs and the mail folder from saying who responded.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReminderAudience {
+    #[default]
+    NonRespondents,
+    Everyone,
+}
+
+impl ReminderAudience {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "non-respondents" => Some(Self::NonRespondents),
+            "everyone" => Some(Self::Everyone),
+            _ => None,
+        }
+    }
 }
 
 impl Default for ReminderPolicy {
@@ -44,6 +67,7 @@ impl Default for ReminderPolicy {
             first_after_days: 7,
             every_days: 7,
             max: 2,
+            audience: ReminderAudience::NonRespondents,
         }
     }
 }

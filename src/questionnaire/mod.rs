@@ -12,6 +12,7 @@ pub use answers::{
     visible, visible_sections, AnswerValue, Answers, Problem,
 };
 pub use definition::{
-    Choice, Contact, Question, QuestionKind, Questionnaire, ReminderPolicy, Scale, Section, ShowIf,
+    Choice, Contact, Question, QuestionKind, Questionnaire, ReminderAudience, ReminderPolicy,
+    Scale, Section, ShowIf,
 };
 pub use parse::{parse_questionnaire, ImportProblem, ImportProblems};

@@ -13,7 +13,8 @@ use serde::Serialize;
 use toml::{Table, Value};
 
 use super::definition::{
-    Choice, Question, QuestionKind, Questionnaire, ReminderPolicy, Scale, Section, ShowIf,
+    Choice, Question, QuestionKind, Questionnaire, ReminderAudience, ReminderPolicy, Scale,
+    Section, ShowIf,
 };
 use super::scales::{self, BUILTIN_SCALES};
 use crate::messages::validation::import as msg;
@@ -391,6 +392,13 @@ fn read_reminders(table: &Table, problems: &mut Problems) -> ReminderPolicy {
         ),
         every_days: fields.integer("every_days", defaults.every_days, 1..=365, problems),
         max: fields.integer("max", defaults.max, 0..=365, problems),
+        audience: match fields.string("audience", problems) {
+            None => defaults.audience,
+            Some(raw) => ReminderAudience::parse(&raw).unwrap_or_else(|| {
+                problems.add("reminders.audience", msg::NOT_AUDIENCE);
+                defaults.audience
+            }),
+        },
     };
     fields.report_unread(problems);
     policy
@@ -1161,7 +1169,8 @@ show_if = { question = "roles", any_of = ["Manager"] }
             ReminderPolicy {
                 first_after_days: 3,
                 every_days: 4,
-                max: 1
+                max: 1,
+                audience: ReminderAudience::NonRespondents,
             }
         );
         assert_eq!(q.sections.len(), 2);
@@ -1295,7 +1304,8 @@ text = "Anything else?"
             ReminderPolicy {
                 first_after_days: 7,
                 every_days: 7,
-                max: 2
+                max: 2,
+                audience: ReminderAudience::NonRespondents,
             }
         );
         let statement = q.question("statement").unwrap();

@@ -72,7 +72,8 @@ impl From<std::io::Error> for DownloadError {
 }
 
 /// Writes a download of survey `slug` for `actor` (an account's email), and records it in
-/// the audit log; `channel` says how it was asked for ("web" or "API").
+/// the audit log at `now`; `channel` says how it was asked for ("web" or "API").
+#[allow(clippy::too_many_arguments)]
 pub fn prepare(
     conn: &mut DbConnection,
     catalog: &Catalog,
@@ -81,6 +82,7 @@ pub fn prepare(
     format: Format,
     actor: &str,
     channel: &str,
+    now: chrono::NaiveDateTime,
 ) -> Result<Download, DownloadError> {
     let survey = catalog
         .live(conn, slug)?
@@ -124,7 +126,7 @@ pub fn prepare(
             )
         }
     };
-    audit::record(conn, actor, action, &format!("{detail}, by {channel}"))?;
+    audit::record(conn, now, actor, action, &format!("{detail}, by {channel}"))?;
     Ok(Download {
         format,
         filename: format!("{stem}.{}", format.extension()),

@@ -14,7 +14,7 @@ use crate::web::body::{declared_too_large, read_limited};
 use crate::web::json::{duplicate_key, is_utf8_json};
 use crate::web::AppState;
 
-use super::submission::response_row;
+use super::submission::sealed_row;
 use super::writer::{Claim, Submission, WriteError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -142,7 +142,8 @@ async fn submit_response(
         None => Claim::Nothing,
     };
     let submission = Submission {
-        row: response_row(survey.id, &answers, today),
+        row: sealed_row(&state.seal, survey.id, &answers),
+        day: today,
         claim,
     };
     match state.writer.submit(submission).await {

@@ -18,6 +18,9 @@ use crate::secrets::Token;
 pub const COOKIE: &str = "candour_draft";
 pub const INVITE_COOKIE: &str = "candour_invite";
 
+/// Marks an open-link draft's stored answers as sealed (older ones are plain JSON).
+const SEALED_PREFIX: &str = "sealed:";
+
 /// What the browser presents: an invitation wins over an open-link draft.
 #[derive(Debug, Clone)]
 pub enum Pass {
@@ -30,6 +33,8 @@ pub enum Pass {
 pub enum Owner {
     Open {
         id_hash: String,
+        /// Derived from the cookie's random value: seals the answers at rest.
+        key: DraftKey,
     },
     Invited {
         invitation_id: String,
@@ -98,12 +103,12 @@ pub fn expired_cookies(slug: &str, secure: bool) -> [Cookie<'static>; 2] {
     })
 }
 
-/// The draft the pass leads to. `server` is `security.secret_key`, when set.
+/// The draft the pass leads to. `server` is the server's secret key.
 pub fn load(
     conn: &mut DbConnection,
     pass: Option<&Pass>,
     survey_id: i32,
-    server: Option<&SecretKey>,
+    server: &SecretKey,
 ) -> Result<Found, DbError> {
     match pass {
         None => Ok(Found::Nothing),
@@ -114,31 +119,40 @@ pub fn load(
 
 fn load_open(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Result<Found, DbError> {
     match drafts::find(conn, &token.hash(), survey_id)? {
-        Some(row) => open_draft(survey_id, row.id_hash, &row.answers).map(Found::Draft),
+        Some(row) => open_draft(survey_id, token, &row.answers).map(Found::Draft),
         None => Ok(Found::Nothing),
     }
 }
 
-/// An open-link draft from its stored answers (JSON).
-pub fn open_draft(survey_id: i32, id_hash: String, answers: &str) -> Result<Draft, DbError> {
-    let answers = serde_json::from_str(answers)
-        .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
+/// An open-link draft from its stored answers: sealed under a key derived from the cookie
+/// (padded, like invited drafts), or plain JSON as stored before drafts were sealed.
+pub fn open_draft(survey_id: i32, cookie: &Token, stored: &str) -> Result<Draft, DbError> {
+    let id_hash = cookie.hash();
+    let key = DraftKey::for_open_draft(cookie);
+    let json = match stored.strip_prefix(SEALED_PREFIX) {
+        Some(sealed) => key
+            .open(sealed, &id_hash)
+            .ok_or_else(|| DbError::Corrupt("an open-link draft does not open".to_owned()))?,
+        None => stored.to_owned(),
+    };
+    let answers =
+        serde_json::from_str(&json).map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
     Ok(Draft {
         survey_id,
-        owner: Owner::Open { id_hash },
+        owner: Owner::Open { id_hash, key },
         answers,
     })
 }
 
 /// An invitation's draft (empty until first saved). The first time a token is used its seal
 /// of the draft key is made. A token minted after the draft was started (by a reminder) opens
-/// the draft through the server's seal of the key when the server has a secret key; without
-/// one, nothing can open that draft, so it is deleted and the respondent starts afresh.
+/// the draft through the server's seal of the key. A draft that neither can open (sealed
+/// under another server key) is deleted and the respondent starts afresh.
 fn load_invited(
     conn: &mut DbConnection,
     token: &Token,
     survey_id: i32,
-    server: Option<&SecretKey>,
+    server: &SecretKey,
 ) -> Result<Found, DbError> {
     let hash = token.hash();
     let Some(found) = invitations::find_by_token(conn, &hash)? else {
@@ -155,12 +169,7 @@ fn load_invited(
         .wrapped_key
         .as_deref()
         .and_then(|wrapped| DraftKey::unwrap(wrapped, token, &id));
-    // Without a key from this token or the server, no stored draft can be opened: not read.
-    let stored = if by_token.is_some() || server.is_some() {
-        invitations::find_draft(conn, &id)?
-    } else {
-        None
-    };
+    let stored = invitations::find_draft(conn, &id)?;
     let key = match by_token {
         Some(key) => key,
         None => match key_from_server(stored.as_ref(), server, &id) {
@@ -197,21 +206,21 @@ fn load_invited(
 
 fn key_from_server(
     stored: Option<&SealedDraft>,
-    server: Option<&SecretKey>,
+    server: &SecretKey,
     invitation_id: &str,
 ) -> Option<DraftKey> {
     let wrapped = stored?.server_sealed_key.as_deref()?;
-    DraftKey::unwrap_for_server(wrapped, server?, invitation_id)
+    DraftKey::unwrap_for_server(wrapped, server, invitation_id)
 }
 
 fn invited_draft(
     survey_id: i32,
     invitation_id: String,
     key: DraftKey,
-    server: Option<&SecretKey>,
+    server: &SecretKey,
     answers: Answers,
 ) -> Draft {
-    let server_sealed_key = server.map(|server| key.wrap_for_server(server, &invitation_id));
+    let server_sealed_key = Some(key.wrap_for_server(server, &invitation_id));
     Draft {
         survey_id,
         owner: Owner::Invited {
@@ -244,7 +253,7 @@ pub fn create(
 /// Forgets a draft (the respondent chose to start again).
 pub fn discard(conn: &mut DbConnection, draft: &Draft) -> Result<(), DbError> {
     match &draft.owner {
-        Owner::Open { id_hash } => drafts::delete(conn, id_hash).map(drop)?,
+        Owner::Open { id_hash, .. } => drafts::delete(conn, id_hash).map(drop)?,
         Owner::Invited { invitation_id, .. } => invitations::delete_draft(conn, invitation_id)?,
     }
     Ok(())
@@ -259,7 +268,10 @@ pub fn save(
     let json = serde_json::to_string(&draft.answers)
         .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
     match &draft.owner {
-        Owner::Open { id_hash } => Ok(drafts::save_answers(conn, id_hash, &json, today)?),
+        Owner::Open { id_hash, key } => {
+            let sealed = format!("{SEALED_PREFIX}{}", key.seal(&json, id_hash));
+            Ok(drafts::save_answers(conn, id_hash, &sealed, today)?)
+        }
         Owner::Invited {
             invitation_id,
             key,

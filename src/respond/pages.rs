@@ -14,7 +14,7 @@ use crate::web::{render, see_other, AppState};
 
 use super::draft::{self, Draft, Found, Owner, Pass};
 use super::form::parse_form;
-use super::submission::response_row;
+use super::submission::sealed_row;
 use super::views::{
     check_sections, error_links, paragraphs, question_view, AlreadyRespondedPage, CheckPage,
     DonePage, Entered, IntroPage, NotOpenPage, SectionPage,
@@ -69,7 +69,7 @@ async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Vis
                         .ok_or(AppError::SurveyNotFound)?;
                 let survey = catalog.with_questionnaire(conn, head)?;
                 let draft = stored
-                    .map(|answers| draft::open_draft(survey.id, id_hash, &answers))
+                    .map(|answers| draft::open_draft(survey.id, token, &answers))
                     .transpose()?;
                 return Ok(Visit {
                     survey,
@@ -78,7 +78,7 @@ async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Vis
                 });
             }
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let found = draft::load(conn, pass.as_ref(), survey.id, server_key.as_ref())?;
+            let found = draft::load(conn, pass.as_ref(), survey.id, &server_key)?;
             let completed = matches!(found, Found::Completed);
             Ok(Visit {
                 survey,
@@ -205,7 +205,7 @@ async fn start(
         .db
         .run(move |conn| -> Result<_, AppError> {
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
-            let found = draft::load(conn, pass.as_ref(), survey.id, server_key.as_ref())?;
+            let found = draft::load(conn, pass.as_ref(), survey.id, &server_key)?;
             if matches!(found, Found::Completed) {
                 return Ok((survey, Started::Completed));
             }
@@ -489,14 +489,15 @@ async fn submit(
         ));
     }
     let claim = match draft.owner {
-        Owner::Open { id_hash } => Claim::Draft(id_hash),
+        Owner::Open { id_hash, .. } => Claim::Draft(id_hash),
         Owner::Invited { invitation_id, .. } => Claim::Invitation {
             invitation_id,
             survey_id: survey.id,
         },
     };
     let submission = Submission {
-        row: response_row(survey.id, &draft.answers, today),
+        row: sealed_row(&state.seal, survey.id, &draft.answers),
+        day: today,
         claim,
     };
     match state.writer.submit(submission).await {

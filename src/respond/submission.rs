@@ -1,23 +1,37 @@
-//! Turning validated answers into an anonymous row: a random id, the day, the answers.
+//! Turning validated answers into what is stored: sealed for the waiting room when
+//! submitted, or (for tools and tests that fill a database) an anonymous released row.
 
 use chrono::NaiveDate;
 
 use crate::db::responses::NewResponse;
+use crate::db::waiting::WaitingResponse;
 use crate::questionnaire::Answers;
+use crate::release::ResponseSeal;
 use crate::secrets::random_id;
 
-/// The row of one response, ready to store. Tallies are counted later, in bulk, from the
-/// stored answers (`report::tally::fold_pending`), so nothing else is worked out here.
-pub fn response_row(survey_id: i32, answers: &Answers, today: NaiveDate) -> NewResponse {
+/// The answers as one JSON object, values as the JSON API takes them.
+pub fn answers_json(answers: &Answers) -> String {
     let json: serde_json::Map<String, serde_json::Value> = answers
         .iter()
         .map(|(key, value)| (key.clone(), value.to_json()))
         .collect();
+    serde_json::Value::Object(json).to_string()
+}
+
+/// A submitted response, sealed for the waiting room: one AEAD, nothing else.
+pub fn sealed_row(seal: &ResponseSeal, survey_id: i32, answers: &Answers) -> WaitingResponse {
+    seal.seal(survey_id, &answers_json(answers))
+}
+
+/// A released response's row (a random id, the day, the answers), for tools and tests that
+/// fill a database directly. Tallies are counted later, in bulk, from the stored answers
+/// (`report::tally::fold_pending`), so nothing else is worked out here.
+pub fn response_row(survey_id: i32, answers: &Answers, today: NaiveDate) -> NewResponse {
     NewResponse {
         id: random_id(),
         survey_id,
         submitted_on: today,
-        answers: serde_json::Value::Object(json).to_string(),
+        answers: answers_json(answers),
     }
 }
 

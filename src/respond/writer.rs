@@ -1,21 +1,31 @@
 //! The response writer: submissions from every request are written in batches, one durable
 //! commit for many responses (group commit). With `synchronous=FULL` each commit waits for
 //! the disk, so batching is what lets one SQLite file accept thousands of responses a second.
+//! A submission is stored sealed in the waiting room (`waiting_responses`), in the same
+//! transaction that completes its invitation or consumes its draft; it joins `responses` only
+//! later, in a release batch of at least k (`crate::release`).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use tokio::sync::oneshot;
 
 use crate::db::responses::{self, NewResponse};
-use crate::db::{drafts, invitations, tallies, write_transaction, Database, DbConnection, DbError};
+use crate::db::waiting::{self, WaitingResponse};
+use crate::db::{
+    drafts, invitations, submission_days, tallies, write_transaction, Database, DbConnection,
+    DbError,
+};
 
-/// One response to store, and what it uses up in the same transaction.
+/// One sealed response to store, the day it arrived (counted per day, never stored with
+/// it), and what it uses up in the same transaction.
 #[derive(Debug)]
 pub struct Submission {
-    pub row: NewResponse,
+    pub row: WaitingResponse,
+    pub day: NaiveDate,
     pub claim: Claim,
 }
 
@@ -137,23 +147,24 @@ fn write_batch(db: &Database, batch: &mut Vec<(Submission, Reply)>) {
     }
 }
 
-/// Stores responses through the same path as the writer thread, in one transaction (for
-/// tools that fill a database, such as the benchmark generator).
+/// Stores responses as released, straight into `responses`, in one transaction: for tools
+/// that fill a database (the benchmark generator) and tests of the reports. The service never
+/// stores a response this way: submissions wait sealed for a release.
 pub fn store_batch(conn: &mut DbConnection, batch: &[NewResponse]) -> Result<(), DbError> {
-    let submissions: Vec<Submission> = batch
-        .iter()
-        .map(|row| Submission {
-            row: row.clone(),
-            claim: Claim::Nothing,
-        })
-        .collect();
-    let refs: Vec<&Submission> = submissions.iter().collect();
-    write_transaction(conn, |conn| store_all(conn, &refs)).map(|_| ())
+    write_transaction(conn, |conn| {
+        responses::insert_all(conn, batch)?;
+        let fresh: Vec<(String, i32)> = batch
+            .iter()
+            .map(|row| (row.id.clone(), row.survey_id))
+            .collect();
+        tallies::mark_untallied(conn, &fresh)?;
+        Ok(())
+    })
 }
 
-/// Stores each submission whose draft still exists; a draft already gone means the same
-/// response was submitted twice (a double click), and the second is refused. The tallies of
-/// the accepted responses are marked as not yet tallied in the same transaction.
+/// Stores each submission whose draft still exists, sealed, in the waiting room; a draft
+/// already gone means the same response was submitted twice (a double click), and the second
+/// is refused. The day's submission count goes up in the same transaction.
 fn store_all(
     conn: &mut DbConnection,
     submissions: &[&Submission],
@@ -184,6 +195,7 @@ fn store_all(
     let mut taken: HashSet<&str> = HashSet::new();
     let mut outcomes = Vec::with_capacity(submissions.len());
     let mut accepted = Vec::with_capacity(submissions.len());
+    let mut accepted_days = Vec::with_capacity(submissions.len());
     for submission in submissions {
         let fresh = match &submission.claim {
             Claim::Nothing => true,
@@ -194,18 +206,19 @@ fn store_all(
         };
         if fresh {
             accepted.push(submission.row.clone());
+            accepted_days.push((submission.row.survey_id, submission.day));
             outcomes.push(Ok(()));
         } else {
             outcomes.push(Err(WriteError::AlreadySubmitted));
         }
     }
-    responses::insert_all(conn, &accepted)?;
-    let fresh: Vec<(String, i32)> = accepted
-        .iter()
-        .map(|row| (row.id.clone(), row.survey_id))
-        .collect();
-    // Folded into the tallies later, in bulk (report::tally::fold_pending): a submission
-    // only leaves a mark.
-    tallies::mark_untallied(conn, &fresh)?;
+    waiting::insert_all(conn, &accepted)?;
+    let mut per_day: BTreeMap<(i32, NaiveDate), i32> = BTreeMap::new();
+    for row in &accepted_days {
+        *per_day.entry(*row).or_default() += 1;
+    }
+    for ((survey_id, day), count) in per_day {
+        submission_days::add(conn, survey_id, day, count)?;
+    }
     Ok(outcomes)
 }

@@ -5,6 +5,7 @@ use crate::db::{write_transaction, DbConnection, DbError};
 use crate::error::AppError;
 use crate::messages;
 use crate::questionnaire::{self, Questionnaire};
+use crate::release::{self, ReleaseError, ResponseSeal};
 
 /// The questionnaire the project ships, imported as a draft into an empty database.
 pub const SHIPPED_QUESTIONNAIRE: &str =
@@ -85,8 +86,25 @@ pub fn open(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> Result<(
     change_status(conn, slug, SurveyStatus::Open, now)
 }
 
-pub fn close(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> Result<(), AppError> {
-    change_status(conn, slug, SurveyStatus::Closed, now)
+/// Closes a survey and releases every response still waiting sealed (after the status
+/// change, in a transaction of its own that touches no invitation). Returns how many were
+/// released; 0 too when another instance was releasing them at that moment.
+pub fn close(
+    conn: &mut DbConnection,
+    slug: &str,
+    now: NaiveDateTime,
+    seal: &ResponseSeal,
+) -> Result<usize, AppError> {
+    change_status(conn, slug, SurveyStatus::Closed, now)?;
+    let survey = surveys::find_by_slug(conn, slug)?.ok_or(AppError::SurveyNotFound)?;
+    match release::release_all(conn, seal, survey.id, now.date()) {
+        Ok(released) => Ok(released),
+        Err(ReleaseError::Raced(_)) => Ok(0),
+        Err(ReleaseError::Db(error)) => Err(AppError::Db(error)),
+        Err(unreadable @ ReleaseError::Unreadable(_)) => {
+            Err(AppError::Refused(unreadable.to_string()))
+        }
+    }
 }
 
 fn change_status(

@@ -8,7 +8,7 @@ use toml_edit::{value, DocumentMut, Item};
 use crate::db::surveys;
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::questionnaire::ReminderPolicy;
+use crate::questionnaire::{ReminderAudience, ReminderPolicy};
 
 use super::lifecycle::import;
 
@@ -51,6 +51,10 @@ pub fn apply_to_source(source: &str, change: &SettingsChange) -> Result<String, 
     reminders["first_after_days"] = value(i64::from(change.reminders.first_after_days));
     reminders["every_days"] = value(i64::from(change.reminders.every_days));
     reminders["max"] = value(i64::from(change.reminders.max));
+    reminders["audience"] = value(match change.reminders.audience {
+        ReminderAudience::NonRespondents => "non-respondents",
+        ReminderAudience::Everyone => "everyone",
+    });
     Ok(doc.to_string())
 }
 
@@ -81,6 +85,7 @@ mod tests {
                 first_after_days: 2,
                 every_days: 3,
                 max: 4,
+                audience: ReminderAudience::Everyone,
             },
             open_link: false,
         };

@@ -21,6 +21,7 @@ use crate::accounts::{PasswordHasher, SecretKey};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Database;
+use crate::release::ResponseSeal;
 use crate::respond::{self, ResponseWriter};
 use crate::survey::Catalog;
 
@@ -38,14 +39,18 @@ pub struct AppState {
     pub clock: Clock,
     pub passwords: PasswordHasher,
     pub setup: SetupLink,
-    /// Encrypts second-factor secrets at rest, when `security.secret_key` is set.
-    pub secret_key: Option<SecretKey>,
+    /// The server's secret key (configured, or from the key file): encrypts second-factor
+    /// secrets at rest and seals invited drafts' keys.
+    pub secret_key: SecretKey,
+    /// Seals submitted responses for the waiting room (derived from `secret_key`).
+    pub seal: ResponseSeal,
 }
 
 impl AppState {
-    /// The day responses are stamped with (no finer time is ever stored).
+    /// Today, by the server's clock (submissions are counted per day; no finer time of a
+    /// response is ever stored).
     pub fn today(&self) -> NaiveDate {
-        chrono::Utc::now().date_naive()
+        self.clock.now().date()
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -108,6 +108,11 @@ impl TestDb {
         self.dir.path()
     }
 
+    /// The server's generated secret key file (both backends; beside the SQLite file).
+    pub fn key_file(&self) -> PathBuf {
+        self.dir.path().join("data").join("secret.key")
+    }
+
     /// A direct connection, for tests that look at what is stored.
     pub fn connect(&self) -> DbConnection {
         DbConnection::open(
@@ -148,6 +153,10 @@ pub fn settings_for(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
         .merge(Serialized::default(
             "mail.file_dir",
             db.dir().join("mail").display().to_string(),
+        ))
+        .merge(Serialized::default(
+            "security.key_file",
+            db.key_file().display().to_string(),
         ));
     for (key, value) in extra {
         figment = merge_setting(figment, key, value);
@@ -330,6 +339,7 @@ pub fn cli_with(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
         .current_dir(db.dir())
         .env("CANDOUR_DATABASE__URL", &db.url)
         .env("CANDOUR_MAIL__FILE_DIR", db.dir().join("mail"))
+        .env("CANDOUR_SECURITY__KEY_FILE", db.key_file())
         .env_remove("DATABASE_URL")
         .stdin(if stdin.is_some() {
             Stdio::piped()
@@ -660,6 +670,10 @@ pub fn settings_with_toml(db: &TestDb, toml: &str) -> Settings {
             "mail.file_dir",
             db.dir().join("mail").display().to_string(),
         ))
+        .merge(Serialized::default(
+            "security.key_file",
+            db.key_file().display().to_string(),
+        ))
         .merge(<figment::providers::Toml as figment::providers::Format>::string(toml));
     Settings::from_figment(figment).expect("test settings are valid")
 }
@@ -928,6 +942,7 @@ impl TestApp {
             .current_dir(self.db.dir())
             .env("CANDOUR_DATABASE__URL", &self.db.url)
             .env("CANDOUR_MAIL__FILE_DIR", self.db.dir().join("mail"))
+            .env("CANDOUR_SECURITY__KEY_FILE", self.db.key_file())
             .env_remove("DATABASE_URL")
             .stdin(Stdio::null());
         for (key, value) in env {
@@ -1054,5 +1069,26 @@ impl TestApp {
             .into_iter()
             .map(|r| (r.actor, r.action, r.detail))
             .collect()
+    }
+}
+
+impl TestApp {
+    /// The test hook that stands in for the passing of time: releases every response
+    /// waiting sealed in the survey now (as closing it would), whatever their number.
+    pub fn release_all(&self, slug: &str) -> usize {
+        let mut conn = self.db.connect();
+        let survey = candour::db::surveys::find_by_slug(&mut conn, slug)
+            .expect("read the survey")
+            .expect("the survey exists");
+        let key = std::fs::read_to_string(self.db.key_file()).expect("the server's key file");
+        let key = candour::accounts::SecretKey::parse(&key).expect("a valid key");
+        let seal = candour::release::ResponseSeal::new(&key);
+        candour::release::release_all(&mut conn, &seal, survey.id, self.clock.now().date())
+            .expect("release the waiting responses")
+    }
+
+    /// Responses waiting sealed for release, over every survey.
+    pub fn waiting(&self) -> i64 {
+        count_rows(&mut self.db.connect(), "waiting_responses")
     }
 }

@@ -1,0 +1,126 @@
+//! The sealed waiting room and its release. A submitted response is stored sealed in
+//! `waiting_responses` (in the transaction that completes its invitation or consumes its
+//! draft, see `respond::writer`); a release moves waiting responses into `responses` only in
+//! batches of at least the survey's minimum group size, in random order, with fresh ids and
+//! the release day, in a transaction that touches no invitation. A copy of the database, two
+//! copies, or results fetched before and after one submission therefore never show fewer
+//! than k new responses.
+
+pub mod plan;
+pub mod seal;
+pub mod task;
+
+use chrono::NaiveDate;
+use rand::seq::SliceRandom;
+
+use crate::db::responses::{self, NewResponse};
+use crate::db::surveys::{self, SurveyStatus};
+use crate::db::{tallies, waiting, write_transaction, DbConnection, DbError};
+use crate::questionnaire::Questionnaire;
+use crate::secrets::random_id;
+
+pub use plan::Phase;
+pub use seal::ResponseSeal;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    #[error("waiting responses of survey {0} cannot be opened with this server's secret key")]
+    Unreadable(i32),
+    #[error("another release took waiting responses of survey {0} at the same time")]
+    Raced(i32),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for ReleaseError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Db(DbError::from(error))
+    }
+}
+
+/// Releases what is due in every survey with waiting responses: a batch wherever 2k wait
+/// while open, everything where the survey is closed or its closing day has passed.
+/// Returns how many responses were released.
+pub fn release_due(
+    conn: &mut DbConnection,
+    seal: &ResponseSeal,
+    today: NaiveDate,
+) -> Result<usize, ReleaseError> {
+    let mut released = 0;
+    for survey_id in waiting::counts_by_survey(conn)?.into_keys() {
+        let Some(row) = surveys::find_by_id(conn, survey_id)? else {
+            continue;
+        };
+        let questionnaire: Questionnaire = serde_json::from_str(&row.definition)
+            .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
+        let closed = row.status() == SurveyStatus::Closed
+            || questionnaire.closes_on.is_some_and(|day| today > day);
+        let phase = if closed { Phase::Closed } else { Phase::Open };
+        let k = questionnaire.min_group_size as usize;
+        released += release_survey(conn, seal, survey_id, k, phase, today)?;
+    }
+    Ok(released)
+}
+
+/// Releases one survey's next batch (see `plan::batch_size`) and, when it released any,
+/// scrubs what the deleted waiting rows left in the files. Returns the batch size (0 when
+/// nothing was due, or another instance was releasing the survey at that moment).
+pub fn release_survey(
+    conn: &mut DbConnection,
+    seal: &ResponseSeal,
+    survey_id: i32,
+    k: usize,
+    phase: Phase,
+    today: NaiveDate,
+) -> Result<usize, ReleaseError> {
+    let released = write_transaction(conn, |conn| -> Result<usize, ReleaseError> {
+        if !waiting::try_lock_release(conn, survey_id)? {
+            return Ok(0);
+        }
+        let mut rows = waiting::all_for_survey(conn, survey_id)?;
+        let size = plan::batch_size(rows.len(), k, phase);
+        if size == 0 {
+            return Ok(0);
+        }
+        rows.shuffle(&mut rand::rng());
+        rows.truncate(size);
+        let mut batch = Vec::with_capacity(size);
+        for row in &rows {
+            let answers = seal.open(row).ok_or(ReleaseError::Unreadable(survey_id))?;
+            batch.push(NewResponse {
+                id: random_id(),
+                survey_id,
+                // The release day, shared by the whole batch: nothing finer.
+                submitted_on: today,
+                answers,
+            });
+        }
+        let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+        if waiting::delete(conn, &ids)? != size {
+            return Err(ReleaseError::Raced(survey_id));
+        }
+        // Stored in random order with random ids: neither says which arrived first.
+        batch.sort_by(|a, b| a.id.cmp(&b.id));
+        responses::insert_all(conn, &batch)?;
+        let fresh: Vec<(String, i32)> = batch.iter().map(|r| (r.id.clone(), survey_id)).collect();
+        tallies::mark_untallied(conn, &fresh)?;
+        Ok(size)
+    })?;
+    if released > 0 {
+        tracing::info!(survey_id, released, "released a batch of responses");
+        if let Err(error) = waiting::scrub_after_release(conn) {
+            tracing::warn!(%error, "could not scrub the released waiting rows from the files");
+        }
+    }
+    Ok(released)
+}
+
+/// Releases every waiting response of a survey (closing it; also a test hook).
+pub fn release_all(
+    conn: &mut DbConnection,
+    seal: &ResponseSeal,
+    survey_id: i32,
+    today: NaiveDate,
+) -> Result<usize, ReleaseError> {
+    release_survey(conn, seal, survey_id, 1, Phase::Closed, today)
+}
