@@ -16,6 +16,7 @@ fn fill(app: &TestApp, slug: &str) {
             submit(app, slug, json!({"agency": agency, "thresholds": answer}));
         }
     }
+    app.release_all(slug);
 }
 
 /// Each element that scrolls (`table-wrap`, `table-scroll`) is a named region that a keyboard
