@@ -196,7 +196,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Remind { slug } => {
             check_reach(&settings)?;
             let mut conn = server::open_connection(&settings).map_err(StartError::from)?;
-            let links = invite::Links::new(&settings.server.public_url);
+            let links = links(&settings, &mut conn)?;
             let count = invite::queue_reminders(
                 &mut conn,
                 &links,
@@ -222,6 +222,17 @@ fn check_reach(settings: &Settings) -> Result<(), CliError> {
         }
         invite::reach::Reach::Refuse(reason) => Err(CliError::App(reason)),
     }
+}
+
+/// Personal links from the public address, with opt-out links under the server's key (the
+/// same key the server checks them with).
+fn links(
+    settings: &Settings,
+    conn: &mut crate::db::DbConnection,
+) -> Result<invite::Links, CliError> {
+    let key = crate::server_key::load(settings)?;
+    crate::server_key::check(conn, &key)?;
+    Ok(invite::Links::new(&settings.server.public_url, &key))
 }
 
 fn now() -> chrono::NaiveDateTime {
@@ -336,7 +347,7 @@ fn run_invite(settings: &Settings, command: InviteCommand) -> Result<(), CliErro
         InviteCommand::Send { slug } => {
             check_reach(settings)?;
             let mut conn = server::open_connection(settings).map_err(StartError::from)?;
-            let links = invite::Links::new(&settings.server.public_url);
+            let links = links(settings, &mut conn)?;
             let count = invite::queue_invitations(&mut conn, &links, &slug, now())?;
             println!("queued {count} invitation(s)");
             Ok(())

@@ -170,7 +170,7 @@ pub fn start_with_clock(
     let mail_task = actix_web::rt::spawn(sender.run_until(stop));
     actix_web::rt::spawn(scheduler::run(
         db,
-        Links::new(&settings.server.public_url),
+        Links::new(&settings.server.public_url, &state.secret_key),
         settings.scheduler.clone(),
         state.clock.clone(),
     ));

@@ -103,7 +103,13 @@ on_both_backends! {
         assert!(to_ann.data.contains("anonymous"));
         let link = to_ann.link("i");
         let opt_out = to_ann.link("o");
-        assert_eq!(&link[3..], &opt_out[3..]);
+        assert!(!opt_out.contains(&link[3..]), "the opt-out link does not carry the answer token");
+        // The opt-out link cannot answer: as an answer link it is not valid.
+        assert_eq!(app.browser().get(&format!("/i/{}", &opt_out[3..])).status, 404);
+        // A forged tag opts no one out.
+        let forged = format!("{}0", &opt_out[..opt_out.len() - 1]);
+        let forged = if forged == opt_out { format!("{}1", &opt_out[..opt_out.len() - 1]) } else { forged };
+        assert_eq!(app.browser().get(&forged).status, 404);
 
         // Accepted mail keeps no body (the link is gone from the database).
         std::thread::sleep(std::time::Duration::from_millis(300));

@@ -182,7 +182,7 @@ pub async fn queue(
     if let Reach::Refuse(reason) = reach(&state.settings.server.public_url) {
         return refused(&state, &who, slug, Feedback::error(&reason)).await;
     }
-    let links = Links::new(&state.settings.server.public_url);
+    let links = Links::new(&state.settings.server.public_url, &state.secret_key);
     let now = state.clock.now();
     let actor = who.account.email.clone();
     let target = slug.clone();

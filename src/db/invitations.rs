@@ -401,3 +401,12 @@ pub fn rate_rows(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<Rat
         ))
         .load(conn)
 }
+
+/// An invitation's survey, by the invitation's id (opt-out links name it).
+pub fn survey_of(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<Option<i32>> {
+    invitations::table
+        .filter(invitations::id.eq(invitation_id))
+        .select(invitations::survey_id)
+        .first(conn)
+        .optional()
+}

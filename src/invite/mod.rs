@@ -2,12 +2,14 @@
 //! links, sealing invited respondents' drafts, and response rates without identities.
 
 pub mod import;
+pub mod opt_out;
 pub mod queue;
 pub mod rates;
 pub mod reach;
 pub mod sealing;
 
 pub use import::{import, parse_csv, CsvProblems, ImportSummary, InviteImportError};
+pub use opt_out::OptOutKey;
 pub use queue::{queue_due_reminders, queue_invitations, queue_reminders, Links, ReminderScope};
 pub use rates::{response_rates, ResponseRates};
 pub use sealing::DraftKey;

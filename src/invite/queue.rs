@@ -3,25 +3,29 @@
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
+use crate::accounts::SecretKey;
 use crate::db::invitations::{self, Invitee, NewToken};
 use crate::db::outbox::{self, MailStatus, NewMail};
 use crate::db::surveys::{self, SurveyRow, SurveyStatus};
 use crate::db::{write_transaction, DbConnection, DbError};
 use crate::error::AppError;
+use crate::invite::OptOutKey;
 use crate::mail::message::{self, MailContext, MailKind};
 use crate::questionnaire::{Questionnaire, ReminderAudience};
 use crate::secrets::{random_id, Token};
 
-/// Builds personal links from the public address.
+/// Builds personal links from the public address; opt-out links carry no answer token.
 #[derive(Debug, Clone)]
 pub struct Links {
     base: String,
+    opt_out: OptOutKey,
 }
 
 impl Links {
-    pub fn new(public_url: &url::Url) -> Self {
+    pub fn new(public_url: &url::Url, key: &SecretKey) -> Self {
         Self {
             base: public_url.as_str().trim_end_matches('/').to_owned(),
+            opt_out: OptOutKey::new(key),
         }
     }
 
@@ -29,8 +33,8 @@ impl Links {
         format!("{}/i/{}", self.base, token.expose())
     }
 
-    pub fn opt_out(&self, token: &Token) -> String {
-        format!("{}/o/{}", self.base, token.expose())
+    pub fn opt_out(&self, invitation_id: &str) -> String {
+        format!("{}/o/{}", self.base, self.opt_out.segment(invitation_id))
     }
 }
 
@@ -68,7 +72,7 @@ fn mint_and_render(
 ) -> Result<(NewToken, NewMail), AppError> {
     let token = Token::generate();
     let link = links.invitation(&token);
-    let opt_out_link = links.opt_out(&token);
+    let opt_out_link = links.opt_out(&invitee.id);
     let ctx = MailContext::new(
         invitee.name.as_deref(),
         &questionnaire.title,

@@ -1,11 +1,12 @@
 //! Invitation links. `GET /i/{token}` exchanges the link for a cookie and a redirect, so the
-//! token leaves the address bar; `/o/{token}` opts the invitation out of reminders (a
-//! confirmation page, then a POST).
+//! token leaves the address bar; `/o/{invitation id}.{tag}` opts the invitation out of
+//! reminders (a confirmation page, then a POST) and can do nothing else.
 
 use actix_web::{web, HttpResponse};
 
 use crate::db::{invitations, surveys};
 use crate::error::AppError;
+use crate::invite::OptOutKey;
 use crate::messages;
 use crate::secrets::Token;
 use crate::web::{render, see_other, AppState};
@@ -73,25 +74,50 @@ async fn follow_link(
     Ok(response)
 }
 
+/// The invitation an opt-out link names: `/o/{invitation id}.{tag}`, or, for mail sent before
+/// opt-out links had their own form, the invitation's answer token.
+async fn opt_out_target(state: &AppState, raw: String) -> Result<Linked, AppError> {
+    let Some(invitation_id) = OptOutKey::new(&state.secret_key).invitation(&raw) else {
+        return linked(state, raw).await.map(|(_, linked)| linked);
+    };
+    state
+        .db
+        .run(move |conn| -> Result<Option<Linked>, AppError> {
+            let Some(survey_id) = invitations::survey_of(conn, &invitation_id)? else {
+                return Ok(None);
+            };
+            let survey = surveys::find_by_id(conn, survey_id)?;
+            Ok(survey.map(|survey| Linked {
+                invitation_id,
+                completed: false,
+                slug: survey.slug,
+                title: survey.title,
+            }))
+        })
+        .await?
+        .ok_or(AppError::InvitationNotFound)
+}
+
 async fn confirm_opt_out(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    segment: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (token, linked) = linked(&state, token.into_inner()).await?;
+    let segment = segment.into_inner();
+    let linked = opt_out_target(&state, segment.clone()).await?;
     Ok(render(
         HttpResponse::Ok(),
         &OptOutPage {
             survey_title: &linked.title,
-            action: format!("/o/{}", token.expose()),
+            action: format!("/o/{segment}"),
         },
     ))
 }
 
 async fn opt_out(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    segment: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, linked) = linked(&state, token.into_inner()).await?;
+    let linked = opt_out_target(&state, segment.into_inner()).await?;
     let id = linked.invitation_id.clone();
     state
         .db

@@ -728,9 +728,16 @@ impl Received {
         let start = data.find(&marker).expect("a personal link");
         let token: String = data[start + marker.len()..]
             .chars()
-            .take_while(|c| c.is_ascii_hexdigit())
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-' || *c == '_')
             .collect();
-        assert_eq!(token.len(), 64, "a whole token");
+        if kind == "o" {
+            assert!(
+                token.contains('.'),
+                "an opt-out link names its invitation and a tag"
+            );
+        } else {
+            assert_eq!(token.len(), 64, "a whole token");
+        }
         format!("{marker}{token}")
     }
 }
