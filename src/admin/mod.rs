@@ -52,6 +52,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::SignedIn,
     ),
     ("GET", "/admin/surveys/{slug}/results", Access::SignedIn),
+    ("GET", "/admin/surveys/{slug}/summary", Access::SignedIn),
     ("GET", "/admin/surveys/{slug}/results.csv", Access::SignedIn),
     (
         "GET",
@@ -114,6 +115,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/surveys/{slug}/results",
             web::get().to(results::page),
+        )
+        .route(
+            "/admin/surveys/{slug}/summary",
+            web::get().to(results::summary_page),
         )
         .route(
             "/admin/surveys/{slug}/results.{format}",

@@ -17,7 +17,10 @@ use crate::messages::report as msg;
 use crate::report::downloads::{self, Body, Download, DownloadError, What};
 use crate::report::export::Format;
 use crate::report::page::results_page;
+use crate::report::summary::Sort;
+use crate::report::summary_view::{summary_view, SummaryPage};
 use crate::report::{self, ReportError};
+use crate::report::{overview, summary};
 use crate::web::{render, AppState, ErrorPage};
 
 use super::auth::{AuthError, RequireAdmin, SignedIn};
@@ -26,11 +29,13 @@ use super::views::{Chrome, Link, ResultsFrame};
 /// Bytes read from a download's temporary file per chunk sent.
 const CHUNK: usize = 64 * 1024;
 
-/// `?breakdown=KEY` (empty: none) and, for responses, `?with_text=1`.
+/// `?breakdown=KEY` (empty: none), for responses `?with_text=1`, for the summary of
+/// statements `?sort=agree|gap`.
 #[derive(Debug, Default, Deserialize)]
 pub struct DownloadQuery {
     breakdown: Option<String>,
     with_text: Option<String>,
+    sort: Option<String>,
 }
 
 impl DownloadQuery {
@@ -40,6 +45,10 @@ impl DownloadQuery {
             .map(str::trim)
             .filter(|key| !key.is_empty())
             .map(str::to_owned)
+    }
+
+    pub fn sort(&self) -> Sort {
+        Sort::from_query(self.sort.as_deref())
     }
 
     pub fn with_text(&self) -> bool {
@@ -152,6 +161,7 @@ pub async fn page(
             let q = &survey.questionnaire;
             let results = report::results(conn, survey.id, q, by.as_deref())?;
             let comments = report::comments(conn, survey.id, q, &results)?;
+            let rates = crate::invite::rates::response_rates(conn, survey.id, q.min_group_size)?;
             let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
             audit::record(
                 conn,
@@ -159,10 +169,10 @@ pub async fn page(
                 "results.viewed",
                 &format!("{wanted}: results page{by}, by web"),
             )?;
-            Ok((survey, results, comments))
+            Ok((survey, results, comments, rates))
         })
         .await;
-    let (survey, results, comments) = match loaded {
+    let (survey, results, comments, rates) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return failure(error),
     };
@@ -203,6 +213,15 @@ pub async fn page(
     })
     .collect();
     let q = &survey.questionnaire;
+    let mut page = results_page(q, &results, comments, format!("{base}/results"));
+    page.summary = Some(summary_view(
+        &summary::summarise(q, &results),
+        overview::overview(q, &results, &rates),
+        query.sort(),
+        &base,
+        "results",
+        breakdown.as_deref(),
+    ));
     Ok(render(
         HttpResponse::Ok(),
         &ResultsFrame {
@@ -212,7 +231,67 @@ pub async fn page(
             min_group_size: q.min_group_size,
             result_links,
             response_links,
-            page: results_page(q, &results, comments, format!("{base}/results")),
+            page,
+        },
+    ))
+}
+
+/// The summary of statements on its own, for printing (`?breakdown=KEY&sort=…`).
+pub async fn summary_page(
+    state: web::Data<AppState>,
+    who: SignedIn,
+    slug: web::Path<String>,
+    query: web::Query<DownloadQuery>,
+) -> Result<HttpResponse, AuthError> {
+    let slug = slug.into_inner();
+    let breakdown = query.breakdown();
+    let catalog = state.catalog.clone();
+    let wanted = slug.clone();
+    let by = breakdown.clone();
+    let actor = who.account.email.clone();
+    let loaded = state
+        .db
+        .run(move |conn| -> Result<_, DownloadError> {
+            let survey = catalog
+                .live(conn, &wanted)?
+                .ok_or(DownloadError::SurveyNotFound)?;
+            let q = &survey.questionnaire;
+            let results = report::results(conn, survey.id, q, by.as_deref())?;
+            let rates = crate::invite::rates::response_rates(conn, survey.id, q.min_group_size)?;
+            let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
+            audit::record(
+                conn,
+                &actor,
+                "results.viewed",
+                &format!("{wanted}: summary page{by}, by web"),
+            )?;
+            Ok((survey, results, rates))
+        })
+        .await;
+    let (survey, results, rates) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return failure(error),
+    };
+    let q = &survey.questionnaire;
+    let base = format!("/admin/surveys/{slug}");
+    let by_pairs: Vec<(&str, &str)> = breakdown
+        .as_deref()
+        .map(|key| ("breakdown", key))
+        .into_iter()
+        .collect();
+    Ok(render(
+        HttpResponse::Ok(),
+        &SummaryPage {
+            title: results.title.clone(),
+            back_href: format!("{base}/results{}", query_suffix(&by_pairs)),
+            summary: summary_view(
+                &summary::summarise(q, &results),
+                overview::overview(q, &results, &rates),
+                query.sort(),
+                &base,
+                "summary",
+                breakdown.as_deref(),
+            ),
         },
     ))
 }

@@ -8,10 +8,13 @@ pub mod downloads;
 pub mod export;
 pub mod kanon;
 pub mod neutralise;
+pub mod overview;
 pub mod page;
 pub mod results;
 pub mod stats;
 pub mod stored;
+pub mod summary;
+pub mod summary_view;
 pub mod tally;
 
 use crate::db::{DbConnection, DbError};
