@@ -64,6 +64,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/admin/surveys/{slug}/results.json",
         Access::SignedIn,
     ),
+    (
+        "GET",
+        "/admin/surveys/{slug}/results.docx",
+        Access::SignedIn,
+    ),
     ("GET", "/admin/surveys/{slug}/responses.csv", Access::Admin),
     ("GET", "/admin/surveys/{slug}/responses.xlsx", Access::Admin),
     ("POST", "/admin/surveys/{slug}/open", Access::Admin),

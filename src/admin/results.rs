@@ -62,9 +62,19 @@ pub fn format_for(extension: &str, what: &What) -> Option<Format> {
         "csv" => Format::Csv,
         "xlsx" => Format::Xlsx,
         "json" => Format::Json,
+        "docx" => Format::Docx,
         _ => return None,
     };
     what.offers(format).then_some(format)
+}
+
+/// `results.docx` is the Word report; every other `results.EXT` the figures themselves.
+pub fn results_or_report(extension: &str, breakdown: Option<String>) -> What {
+    if extension == "docx" {
+        What::Report { breakdown }
+    } else {
+        What::Results { breakdown }
+    }
 }
 
 /// Sends a download: as an attachment with its file name, or inline (the API's JSON).
@@ -319,9 +329,7 @@ pub async fn results_download(
     query: web::Query<DownloadQuery>,
 ) -> Result<HttpResponse, AuthError> {
     let (slug, extension) = path.into_inner();
-    let what = What::Results {
-        breakdown: query.breakdown(),
-    };
+    let what = results_or_report(&extension, query.breakdown());
     let format = format_for(&extension, &what).ok_or(AppError::NotFound)?;
     match download(&state, who.account.email.clone(), slug, what, format, "web").await {
         Ok(download) => Ok(send(download, true)),

@@ -20,6 +20,32 @@ pub const SUMMARY_EXPLAINED: &str = "Each cell gives the share who agree (agree 
     always in the cell. Statements worded so that agreeing is unfavourable are marked and \
     coloured the other way round.";
 
+pub const REPORT_SUBTITLE: &str = "Staff and partner survey: findings";
+pub const RESPONSE_RATE: &str = "Response rate";
+pub const GROUP: &str = "Invitee group";
+pub const RATES_CAPTION: &str = "Response rate by invitee group";
+pub const SUMMARY_CAPTION: &str = "Agreement with each statement, by theme";
+pub const NO_STATEMENTS: &str = "There are no agreement statements to summarise yet.";
+
+pub fn chart_caption(question: &str) -> String {
+    format!("Answers to \"{question}\"")
+}
+
+pub fn table_caption(question: &str) -> String {
+    format!("Answers to \"{question}\", counts and percentages")
+}
+
+pub fn comments_heading(question: &str) -> String {
+    format!("Comments: {question}")
+}
+
+pub fn comments_some(shown: usize, total: u64) -> String {
+    format!(
+        "{shown} of {total} comments, chosen at random. An admin can download them all with \
+         the responses (free-text answers included)."
+    )
+}
+
 pub const SORT_QUESTIONNAIRE: &str = "In questionnaire order";
 pub const SORT_AGREE: &str = "Least favourable first";
 pub const SORT_GAP: &str = "Widest gap between groups first";
