@@ -20,6 +20,14 @@ pub const SUMMARY_EXPLAINED: &str = "Each cell gives the share who agree (agree 
     always in the cell. Statements worded so that agreeing is unfavourable are marked and \
     coloured the other way round.";
 
+pub const FACT_DATES: &str = "Dates";
+pub const FACT_RESPONSES: &str = "Responses";
+pub const FACT_BREAKDOWN: &str = "Groups compared by";
+pub const FACTS_CAPTION: &str = "The survey at a glance";
+pub const REPORT_ABOUT: &str = "This report was produced by Candour from the survey's published \
+    results: the same figures as the results page and its downloads, with the same figures \
+    hidden to protect anonymity. Edit it freely; the headings, captions and tables use Word's \
+    own styles, so a team's template restyles it.";
 pub const REPORT_SUBTITLE: &str = "Staff and partner survey: findings";
 pub const RESPONSE_RATE: &str = "Response rate";
 pub const GROUP: &str = "Invitee group";
@@ -63,6 +71,15 @@ pub fn agree_cell(agree: f64) -> String {
 /// The rest of a summary cell.
 pub fn detail_cell(disagree: f64, answered: u64) -> String {
     format!("{} {DISAGREE}, {answered} {ANSWERED}", percent(disagree))
+}
+
+/// The report's cells give each figure its own line.
+pub fn disagree_line(disagree: f64) -> String {
+    format!("{} {DISAGREE}", percent(disagree))
+}
+
+pub fn answered_line(answered: u64) -> String {
+    format!("{answered} {ANSWERED}")
 }
 
 /// A hidden cell or group.

@@ -1,6 +1,7 @@
 //! A question's chart as a picture for the Word report: the page's chart geometry
 //! (`charts::option_bars`) drawn as a standalone SVG that survives print and black and white
-//! (a pattern per group, the group named beside each bar with its figure, a legend), then
+//! (each option's label on its own line, the group named beside each bar with its figure,
+//! fills of different lightness, a legend), then
 //! rasterised to PNG with resvg. The font ships in the repository (`assets/fonts/`, DejaVu
 //! Sans with its licence) and is loaded explicitly, so labels render on a server with no
 //! fonts installed.
@@ -14,23 +15,22 @@ use super::charts::Chart;
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const FONT_FAMILY: &str = "DejaVu Sans";
-/// Pixels per SVG unit: about 150 dpi at the width the report places charts.
-const SCALE: f32 = 2.0;
-/// Room on the right for "46.7% Council" and below for the legend.
-const EXTRA_WIDTH: u32 = 110;
-const LEGEND_ROW: u32 = 18;
+/// Pixels per SVG unit: about 145 dpi at the width the report places charts (170 mm).
+const SCALE: f32 = 1.5;
+/// The picture's width, the longest bar, and the heights of a label line and a bar line.
+const WIDTH: u32 = 640;
+const BAR_AREA: f64 = 400.0;
+const LINE: u32 = 17;
+const BAR: u32 = 13;
+const ROW_GAP: u32 = 8;
+/// Characters of a row label kept on its line, and of a group's name beside a bar.
+const LABEL_CHARS: usize = 100;
+const GROUP_CHARS: usize = 28;
 
-/// Fills per series: dark to light greys under distinct patterns, so groups differ in
-/// black and white as well as in colour.
-const SERIES: [(&str, Option<&str>); 8] = [
-    ("#1d70b8", None),
-    ("#f47738", Some("diagonal")),
-    ("#00703c", Some("dots")),
-    ("#6f72af", Some("cross")),
-    ("#912b88", Some("horizontal")),
-    ("#505a5f", Some("vertical")),
-    ("#b58840", Some("diagonal")),
-    ("#28a197", Some("dots")),
+/// Fills per series, of clearly different lightness; the group's name beside each bar and
+/// the legend identify it in black and white.
+const SERIES: [&str; 8] = [
+    "#1d70b8", "#f9a87a", "#00703c", "#b7b9e0", "#912b88", "#c8cacb", "#594d00", "#85d6cd",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -57,116 +57,116 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The chart as a standalone SVG document; `series_labels[i]` names column `i`.
-pub fn svg(chart: &Chart, series_labels: &[String]) -> String {
-    let series: Vec<usize> = {
-        let mut s: Vec<usize> = chart.bars.iter().map(|b| b.series).collect();
-        s.sort_unstable();
-        s.dedup();
-        s
-    };
-    let several = series.len() > 1;
-    let legend_height = if several {
-        LEGEND_ROW * series.len() as u32 + 8
+fn shorten(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        text.to_owned()
     } else {
-        0
-    };
-    let width = chart.width + EXTRA_WIDTH;
-    let height = chart.height + legend_height;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="12"><rect width="100%" height="100%" fill="#ffffff"/><defs>"##
-    );
-    let patterns = [
-        (
-            "diagonal",
-            r##"<path d="M0,6 L6,0" stroke="#ffffff" stroke-width="1.6"/>"##,
-        ),
-        (
-            "dots",
-            r##"<circle cx="3" cy="3" r="1.3" fill="#ffffff"/>"##,
-        ),
-        (
-            "cross",
-            r##"<path d="M0,0 L6,6 M6,0 L0,6" stroke="#ffffff" stroke-width="1.2"/>"##,
-        ),
-        (
-            "horizontal",
-            r##"<path d="M0,3 L6,3" stroke="#ffffff" stroke-width="1.6"/>"##,
-        ),
-        (
-            "vertical",
-            r##"<path d="M3,0 L3,6" stroke="#ffffff" stroke-width="1.6"/>"##,
-        ),
-    ];
-    for (name, shape) in patterns {
-        let _ = write!(
-            out,
-            r#"<pattern id="{name}" width="6" height="6" patternUnits="userSpaceOnUse">{shape}</pattern>"#
-        );
+        let kept: String = text.chars().take(most - 1).collect();
+        format!("{}…", kept.trim_end())
     }
-    out.push_str("</defs>");
-    for label in &chart.labels {
-        let _ = write!(
-            out,
-            r##"<text x="0" y="{}" fill="#0b0c0c">{}</text>"##,
-            label.y,
-            escape(&label.text)
-        );
-    }
-    let name = |s: usize| series_labels.get(s).cloned().unwrap_or_default();
+}
+
+/// A group's name beside its bars: without a parenthesis, shortened.
+fn short_group(label: &str) -> String {
+    let name = label.split(" (").next().unwrap_or(label);
+    shorten(name, GROUP_CHARS)
+}
+
+/// An option's label and its bars: (series, percentage, value text).
+type Row<'a> = (&'a str, Vec<(usize, f64, &'a str)>);
+
+/// The chart's rows: each option's label and its bars (series, percentage, value text),
+/// read from the page's geometry.
+fn rows(chart: &Chart) -> Vec<Row<'_>> {
+    let mut rows: Vec<Row<'_>> = chart
+        .labels
+        .iter()
+        .map(|label| (label.text.as_str(), Vec::new()))
+        .collect();
     for bar in &chart.bars {
-        let (fill, pattern) = SERIES[bar.series % SERIES.len()];
-        let _ = write!(
-            out,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{fill}"/>"#,
-            bar.x, bar.y, bar.width, bar.height
-        );
-        if let Some(pattern) = pattern {
-            let _ = write!(
-                out,
-                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{pattern})"/>"#,
-                bar.x, bar.y, bar.width, bar.height
-            );
+        // A row's label sits on its first bar's line.
+        let row = chart
+            .labels
+            .iter()
+            .rposition(|label| label.y <= bar.value_y)
+            .unwrap_or(0);
+        let percent = bar
+            .value
+            .trim_end_matches('%')
+            .parse::<f64>()
+            .unwrap_or(0.0);
+        if let Some((_, bars)) = rows.get_mut(row) {
+            bars.push((bar.series, percent, bar.value.as_str()));
         }
-        let value = if several {
-            format!("{} {}", bar.value, name(bar.series))
-        } else {
-            bar.value.clone()
-        };
+    }
+    rows
+}
+
+/// The chart as a standalone SVG document for print: each option's label on its own line,
+/// its bars below it with the figure (and, with several groups, the group's name) beside
+/// each, and a legend; `series_labels[i]` names column `i`.
+pub fn svg(chart: &Chart, series_labels: &[String]) -> String {
+    let rows = rows(chart);
+    let mut series: Vec<usize> = chart.bars.iter().map(|b| b.series).collect();
+    series.sort_unstable();
+    series.dedup();
+    let several = series.len() > 1;
+    let name = |s: usize| series_labels.get(s).map(String::as_str).unwrap_or_default();
+    let mut body = String::new();
+    let mut y = 0;
+    for (label, bars) in &rows {
+        y += LINE;
         let _ = write!(
-            out,
-            r##"<text x="{}" y="{}" fill="#0b0c0c">{}</text>"##,
-            bar.value_x,
-            bar.value_y,
-            escape(&value)
+            body,
+            r##"<text x="0" y="{}" fill="#0b0c0c">{}</text>"##,
+            y - 4,
+            escape(&shorten(label, LABEL_CHARS))
         );
+        for (s, percent, value) in bars {
+            let width = (percent / 100.0 * BAR_AREA).round();
+            let _ = write!(
+                body,
+                r##"<rect x="0" y="{}" width="{width}" height="{BAR}" fill="{}" stroke="#0b0c0c" stroke-width="0.5"/>"##,
+                y + 2,
+                SERIES[*s % SERIES.len()]
+            );
+            let text = if several {
+                format!("{value} {}", short_group(name(*s)))
+            } else {
+                (*value).to_owned()
+            };
+            let _ = write!(
+                body,
+                r##"<text x="{}" y="{}" fill="#0b0c0c">{}</text>"##,
+                width + 5.0,
+                y + BAR,
+                escape(&text)
+            );
+            y += LINE;
+        }
+        y += ROW_GAP;
     }
     if several {
-        for (row, s) in series.iter().enumerate() {
-            let y = chart.height + 8 + row as u32 * LEGEND_ROW;
-            let (fill, pattern) = SERIES[*s % SERIES.len()];
+        y += 4;
+        for s in &series {
             let _ = write!(
-                out,
-                r#"<rect x="0" y="{y}" width="24" height="12" fill="{fill}"/>"#
+                body,
+                r##"<rect x="0" y="{y}" width="24" height="12" fill="{}" stroke="#0b0c0c" stroke-width="0.5"/>"##,
+                SERIES[*s % SERIES.len()]
             );
-            if let Some(pattern) = pattern {
-                let _ = write!(
-                    out,
-                    r#"<rect x="0" y="{y}" width="24" height="12" fill="url(#{pattern})"/>"#
-                );
-            }
             let _ = write!(
-                out,
+                body,
                 r##"<text x="30" y="{}" fill="#0b0c0c">{}</text>"##,
                 y + 11,
-                escape(&name(*s))
+                escape(&shorten(name(*s), LABEL_CHARS))
             );
+            y += LINE;
         }
     }
-    out.push_str("</svg>");
-    out
+    let height = y + 4;
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="{FONT_FAMILY}" font-size="12"><rect width="100%" height="100%" fill="#ffffff"/>{body}</svg>"##
+    )
 }
 
 /// The font database with the shipped font only, built once.
@@ -203,14 +203,30 @@ pub fn png(svg: &str) -> Result<ChartImage, ChartImageError> {
         tiny_skia::Transform::from_scale(SCALE, SCALE),
         &mut pixmap.as_mut(),
     );
-    let png = pixmap
-        .encode_png()
-        .map_err(|e| ChartImageError::Png(e.to_string()))?;
+    let png = encode(&pixmap).map_err(|e| ChartImageError::Png(e.to_string()))?;
     Ok(ChartImage {
         png,
         width: size.width(),
         height: size.height(),
     })
+}
+
+/// The picture as an RGB PNG at the best compression: it is opaque (drawn on white), so
+/// the alpha channel tiny-skia keeps would only add size.
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Best);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    encoder.write_header()?.write_image_data(&rgb)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -253,20 +269,21 @@ mod tests {
     }
 
     #[test]
-    fn groups_are_named_beside_their_bars_and_patterned() {
+    fn groups_are_named_beside_their_bars() {
         let labels = vec!["All responses".to_owned(), "Council".to_owned()];
         let svg = svg(&chart(), &labels);
-        assert!(svg.contains(">50% All responses</text>"));
+        assert!(svg.contains(">50% All responses</text>"), "{svg}");
         assert!(svg.contains(">10% Council</text>"));
-        assert!(svg.contains("fill=\"url(#diagonal)\""));
         assert!(svg.contains(">Agree &amp; &lt;more&gt;</text>"));
+        // The legend names every group in full.
+        assert_eq!(svg.matches(">Council</text>").count(), 1);
     }
 
     #[test]
     fn renders_text_with_the_shipped_font() {
         let labels = vec!["All responses".to_owned(), "Council".to_owned()];
         let image = png(&svg(&chart(), &labels)).unwrap();
-        assert_eq!(image.width, (550 + EXTRA_WIDTH) * 2);
+        assert_eq!(image.width, WIDTH * 3 / 2);
         assert!(image.png.starts_with(b"\x89PNG"));
         // Text was drawn: dark pixels in the label area, left of every bar.
         let without_text =

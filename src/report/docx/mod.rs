@@ -14,8 +14,8 @@ mod styles;
 use std::io::Cursor;
 
 use docx_rs::{
-    BreakType, Docx, PageMargin, Paragraph, Pic, Run, Shading, ShdType, Table, TableCell,
-    TableLayoutType, TableRow, WidthType,
+    BreakType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
+    Table, TableCell, TableChild, TableLayoutType, TableRow, WidthType,
 };
 
 use super::chart_image::{self, ChartImageError};
@@ -41,9 +41,27 @@ pub enum DocxError {
 
 /// A4 text width in EMU (A4 is 210 mm wide; 20 mm margins leave 170 mm).
 const TEXT_WIDTH_EMU: u32 = 170 * 36_000;
+/// The tallest a chart is placed: 200 mm, room for its heading and caption on the page.
+const MAX_HEIGHT_EMU: u32 = 200 * 36_000;
 /// A4 in twentieths of a point, and 20 mm margins.
 const A4: (u32, u32) = (11_906, 16_838);
 const MARGIN: i32 = 1_134;
+/// The text width in twentieths of a point, and the first column's share of tables.
+const TEXT_WIDTH: usize = 9_638;
+const FIRST_COLUMN: usize = 2_900;
+/// Table text: 9 pt (half points).
+const TABLE_SIZE: usize = 18;
+
+/// Column widths: a wide first column, the rest shared.
+fn grid(columns: usize) -> Vec<usize> {
+    let rest = columns.saturating_sub(1).max(1);
+    let mut widths = vec![FIRST_COLUMN];
+    widths.extend(std::iter::repeat_n(
+        (TEXT_WIDTH - FIRST_COLUMN) / rest,
+        rest,
+    ));
+    widths
+}
 
 /// What the report is made of.
 pub struct ReportInput<'a> {
@@ -73,12 +91,16 @@ fn plain(content: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(content))
 }
 
+fn small(content: &str) -> Run {
+    Run::new().add_text(content).size(TABLE_SIZE)
+}
+
 fn cell(content: &str) -> TableCell {
-    TableCell::new().add_paragraph(plain(content))
+    TableCell::new().add_paragraph(Paragraph::new().add_run(small(content)))
 }
 
 fn header_cell(content: &str) -> TableCell {
-    TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(content).bold()))
+    TableCell::new().add_paragraph(Paragraph::new().add_run(small(content).bold()))
 }
 
 impl Builder {
@@ -92,19 +114,26 @@ impl Builder {
         let caption = format!("Table {}: {caption}", self.tables);
         self.paragraph(text(styles::CAPTION, &caption).keep_next(true));
         let docx = std::mem::take(&mut self.docx);
+        let columns = match table.rows.first() {
+            Some(TableChild::TableRow(row)) => row.cells.len(),
+            None => 1,
+        };
         self.docx = docx.add_table(
             table
                 .style(styles::TABLE)
-                .layout(TableLayoutType::Autofit)
-                .width(5000, WidthType::Pct),
+                .layout(TableLayoutType::Fixed)
+                .width(TEXT_WIDTH, WidthType::Dxa)
+                .set_grid(grid(columns)),
         );
         self.paragraph(Paragraph::new());
     }
 
     fn picture(&mut self, image: &chart_image::ChartImage, alt: String, caption: &str) {
-        let width = TEXT_WIDTH_EMU.min(image.width * 9_525 / 2);
-        let height =
-            (u64::from(width) * u64::from(image.height) / u64::from(image.width.max(1))) as u32;
+        // At most the text width, and at most most of a page's height.
+        let natural = TEXT_WIDTH_EMU.min(image.width * 9_525 * 2 / 3);
+        let ratio = f64::from(image.height) / f64::from(image.width.max(1));
+        let width = f64::from(natural).min(f64::from(MAX_HEIGHT_EMU) / ratio.max(0.01));
+        let (width, height) = (width as u32, (width * ratio) as u32);
         let pic = Pic::new_with_dimensions(image.png.clone(), image.width, image.height)
             .size(width, height);
         self.paragraph(
@@ -130,7 +159,15 @@ pub fn write(input: &ReportInput<'_>) -> Result<Vec<u8>, DocxError> {
                 .left(MARGIN)
                 .right(MARGIN),
         )
-        .default_size(22);
+        .default_size(22)
+        .default_fonts(
+            RunFonts::new()
+                .ascii("Arial")
+                .hi_ansi("Arial")
+                .cs("Arial")
+                .east_asia("Arial"),
+        )
+        .default_line_spacing(LineSpacing::new().after(120));
     for style in styles::styles() {
         docx = docx.add_style(style);
     }
@@ -140,7 +177,8 @@ pub fn write(input: &ReportInput<'_>) -> Result<Vec<u8>, DocxError> {
         tables: 0,
         figures: 0,
     };
-    title_page(&mut b, input.overview);
+    let breakdown = input.results.breakdown.as_ref().map(|b| b.text.as_str());
+    title_page(&mut b, input.overview, breakdown);
     method(&mut b, input);
     summary(&mut b, input.summary);
     themes(&mut b, input)?;
@@ -153,14 +191,29 @@ pub fn write(input: &ReportInput<'_>) -> Result<Vec<u8>, DocxError> {
     Ok(out.into_inner())
 }
 
-fn title_page(b: &mut Builder, overview: &Overview) {
+fn title_page(b: &mut Builder, overview: &Overview, breakdown: Option<&str>) {
+    for _ in 0..4 {
+        b.paragraph(Paragraph::new());
+    }
     b.paragraph(text(styles::TITLE, &overview.title));
     b.paragraph(text(styles::SUBTITLE, msg::REPORT_SUBTITLE));
-    b.paragraph(plain(&overview.dates));
-    b.paragraph(plain(&overview.responses));
+    b.paragraph(Paragraph::new());
+    let mut facts = vec![
+        (msg::FACT_DATES, overview.dates.clone()),
+        (msg::FACT_RESPONSES, overview.responses.clone()),
+    ];
     if let Some(rate) = &overview.rate {
-        b.paragraph(plain(&format!("{}: {rate}", msg::RESPONSE_RATE)));
+        facts.push((msg::RESPONSE_RATE, rate.clone()));
     }
+    if let Some(by) = breakdown {
+        facts.push((msg::FACT_BREAKDOWN, by.to_owned()));
+    }
+    let rows = facts
+        .iter()
+        .map(|(label, value)| TableRow::new(vec![header_cell(label), cell(value)]))
+        .collect();
+    b.table(msg::FACTS_CAPTION, Table::new(rows));
+    b.paragraph(plain(msg::REPORT_ABOUT));
     b.paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
 }
 
@@ -208,19 +261,13 @@ fn summary_cell(c: &SummaryCell, reverse: bool) -> TableCell {
                         .fill(fill),
                 )
                 .add_paragraph(
-                    Paragraph::new().add_run(
-                        Run::new()
-                            .add_text(msg::agree_cell(*agree))
-                            .bold()
-                            .color(TEXT),
-                    ),
+                    Paragraph::new().add_run(small(&msg::agree_cell(*agree)).bold().color(TEXT)),
                 )
                 .add_paragraph(
-                    Paragraph::new().add_run(
-                        Run::new()
-                            .add_text(msg::detail_cell(*disagree, *answered))
-                            .color(TEXT),
-                    ),
+                    Paragraph::new().add_run(small(&msg::disagree_line(*disagree)).color(TEXT)),
+                )
+                .add_paragraph(
+                    Paragraph::new().add_run(small(&msg::answered_line(*answered)).color(TEXT)),
                 )
         }
     }
@@ -248,14 +295,14 @@ fn summary(b: &mut Builder, summary: &Summary) {
             .add_paragraph(
                 Paragraph::new()
                     .keep_next(true)
-                    .add_run(Run::new().add_text(&theme.title).bold()),
+                    .add_run(small(&theme.title).bold()),
             )]));
         for statement in &theme.statements {
-            let mut label = TableCell::new().add_paragraph(plain(&statement.text));
+            let mut label =
+                TableCell::new().add_paragraph(Paragraph::new().add_run(small(&statement.text)));
             if statement.reverse {
-                label = label.add_paragraph(
-                    Paragraph::new().add_run(Run::new().add_text(msg::REVERSE_MARK).italic()),
-                );
+                label = label
+                    .add_paragraph(Paragraph::new().add_run(small(msg::REVERSE_MARK).italic()));
             }
             let mut cells = vec![label];
             cells.extend(
