@@ -37,6 +37,9 @@ pub struct Bar {
     pub value: String,
 }
 
+/// An option's label and, per shown column, its percentage (`None` when withheld).
+type OptionRow = (String, Vec<(usize, Option<f64>)>);
+
 /// Bars of each option's percentage, one per published column; `None` for questions without
 /// options or with nothing published.
 pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
@@ -51,14 +54,14 @@ pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
     if shown.is_empty() || question.options.is_empty() {
         return None;
     }
-    let mut rows: Vec<(String, Vec<(usize, f64)>)> = question
+    let mut rows: Vec<OptionRow> = question
         .options
         .iter()
         .enumerate()
         .map(|(i, label)| {
             let values = shown
                 .iter()
-                .map(|(c, f)| (*c, f.options.get(i).and_then(|o| o.percent).unwrap_or(0.0)))
+                .map(|(c, f)| (*c, f.options.get(i).and_then(|o| o.percent)))
                 .collect();
             (label.clone(), values)
         })
@@ -66,12 +69,7 @@ pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
     if let Some(label) = &question.dont_know {
         let values = shown
             .iter()
-            .map(|(c, f)| {
-                (
-                    *c,
-                    f.dont_know.as_ref().and_then(|o| o.percent).unwrap_or(0.0),
-                )
-            })
+            .map(|(c, f)| (*c, f.dont_know.as_ref().and_then(|o| o.percent)))
             .collect();
         rows.push((label.clone(), values));
     }
@@ -84,7 +82,8 @@ pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
             text: label,
         });
         for (series, percent) in values {
-            let width = (percent / 100.0 * BAR_AREA).round() as u32;
+            // A withheld count (in a shown column) has no bar and says so.
+            let width = (percent.unwrap_or(0.0) / 100.0 * BAR_AREA).round() as u32;
             bars.push(Bar {
                 x: LABEL_WIDTH,
                 y,
@@ -93,7 +92,10 @@ pub fn option_bars(question: &QuestionResults) -> Option<Chart> {
                 series: series.min(7),
                 value_x: LABEL_WIDTH + width + 4,
                 value_y: y + BAR_HEIGHT - 5,
-                value: format!("{percent}%"),
+                value: percent.map_or_else(
+                    || crate::messages::report::SUPPRESSED.to_owned(),
+                    |p| format!("{p}%"),
+                ),
             });
             y += BAR_HEIGHT;
         }
