@@ -277,4 +277,45 @@ fn main() {
         elapsed.as_secs_f64(),
         grew as f64 / 1024.0
     );
+
+    // What the summary of statements adds to the results page: response rates, the summary
+    // from the published results, and its view (p50 over 50 runs).
+    let results =
+        candour::report::results(&mut conn, live.id, &q, breakdown.as_deref()).expect("results");
+    let times = (0..50)
+        .map(|_| {
+            let start = Instant::now();
+            let rates =
+                candour::invite::rates::response_rates(&mut conn, live.id, q.min_group_size)
+                    .expect("rates");
+            let summary = candour::report::summary::summarise(&q, &results);
+            let overview = candour::report::overview::overview(&q, &results, &rates);
+            let view = candour::report::summary_view::summary_view(
+                &summary,
+                overview,
+                candour::report::summary::Sort::Gap,
+                "/admin/surveys/x",
+                "results",
+                breakdown.as_deref(),
+            );
+            assert!(!view.empty);
+            start.elapsed()
+        })
+        .collect();
+    println!(
+        "summary of statements (rates + summary + view, by breakdown): p50 {:.2} ms",
+        p50(times).as_secs_f64() * 1000.0
+    );
+    let mut size = 0;
+    let (elapsed, grew) = timed_with_memory(|| {
+        let bytes = candour::report::report_docx(&mut conn, live.id, &q, breakdown.as_deref())
+            .expect("docx");
+        size = bytes.len();
+    });
+    println!(
+        "report docx (by breakdown): {:.3} s, {:.1} MB file, peak RSS +{:.1} MB",
+        elapsed.as_secs_f64(),
+        size as f64 / 1e6,
+        grew as f64 / 1024.0
+    );
 }

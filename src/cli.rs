@@ -106,6 +106,8 @@ pub struct ExportArgs {
 pub enum ExportWhat {
     Results,
     Responses,
+    /// The Word report (`--format docx`).
+    Report,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -113,6 +115,7 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Json,
+    Docx,
 }
 
 #[derive(Debug, Subcommand)]
@@ -389,6 +392,7 @@ fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Xlsx => Format::Xlsx,
         ExportFormat::Json => Format::Json,
+        ExportFormat::Docx => Format::Docx,
     };
     let what = match args.what {
         ExportWhat::Results => What::Results {
@@ -397,11 +401,21 @@ fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
         ExportWhat::Responses => What::Responses {
             with_text: args.with_text,
         },
+        ExportWhat::Report => What::Report {
+            breakdown: args.breakdown.clone(),
+        },
     };
     if !what.offers(format) {
-        return Err(CliError::App(
-            "responses can be exported as csv or xlsx, not json".to_owned(),
-        ));
+        return Err(CliError::App(match what {
+            What::Results { .. } => {
+                "results can be exported as csv, xlsx or json, not docx".to_owned()
+            }
+            What::Responses { .. } => format!(
+                "responses can be exported as csv or xlsx, not {}",
+                format.extension()
+            ),
+            What::Report { .. } => "the report can be exported as docx only".to_owned(),
+        }));
     }
     let mut conn = server::open_connection(settings).map_err(StartError::from)?;
     let catalog = survey::Catalog::new();

@@ -15,7 +15,7 @@ use crate::report::ReportError;
 use crate::web::AppState;
 
 use super::auth::BearerAccount;
-use super::results::{format_for, send, DownloadQuery};
+use super::results::{format_for, results_or_report, send, DownloadQuery};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -116,9 +116,7 @@ async fn results_download(
     query: web::Query<DownloadQuery>,
 ) -> Result<HttpResponse, ApiFailure> {
     let (slug, extension) = path.into_inner();
-    let what = What::Results {
-        breakdown: query.breakdown(),
-    };
+    let what = results_or_report(&extension, query.breakdown());
     let format = format_for(&extension, &what).ok_or(ApiFailure::NotFound)?;
     Ok(send(download(&state, who, slug, what, format).await?, true))
 }

@@ -53,6 +53,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::SignedIn,
     ),
     ("GET", "/admin/surveys/{slug}/results", Access::SignedIn),
+    ("GET", "/admin/surveys/{slug}/summary", Access::SignedIn),
     ("GET", "/admin/surveys/{slug}/results.csv", Access::SignedIn),
     (
         "GET",
@@ -62,6 +63,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     (
         "GET",
         "/admin/surveys/{slug}/results.json",
+        Access::SignedIn,
+    ),
+    (
+        "GET",
+        "/admin/surveys/{slug}/results.docx",
         Access::SignedIn,
     ),
     ("GET", "/admin/surveys/{slug}/responses.csv", Access::Admin),
@@ -116,6 +122,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/surveys/{slug}/results",
             web::get().to(results::page),
+        )
+        .route(
+            "/admin/surveys/{slug}/summary",
+            web::get().to(results::summary_page),
         )
         .route(
             "/admin/surveys/{slug}/results.{format}",

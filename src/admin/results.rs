@@ -17,7 +17,10 @@ use crate::messages::report as msg;
 use crate::report::downloads::{self, Body, Download, DownloadError, What};
 use crate::report::export::Format;
 use crate::report::page::results_page;
+use crate::report::summary::Sort;
+use crate::report::summary_view::{summary_view, SummaryPage};
 use crate::report::{self, ReportError};
+use crate::report::{overview, summary};
 use crate::web::{render, AppState};
 
 use super::auth::{AuthError, RequireAdmin, SignedIn};
@@ -26,11 +29,13 @@ use super::views::{Chrome, Link, ResultsFrame};
 /// Bytes read from a download's temporary file per chunk sent.
 const CHUNK: usize = 64 * 1024;
 
-/// `?breakdown=KEY` (empty: none) and, for responses, `?with_text=1`.
+/// `?breakdown=KEY` (empty: none), for responses `?with_text=1`, for the summary of
+/// statements `?sort=agree|gap`.
 #[derive(Debug, Default, Deserialize)]
 pub struct DownloadQuery {
     breakdown: Option<String>,
     with_text: Option<String>,
+    sort: Option<String>,
 }
 
 impl DownloadQuery {
@@ -40,6 +45,10 @@ impl DownloadQuery {
             .map(str::trim)
             .filter(|key| !key.is_empty())
             .map(str::to_owned)
+    }
+
+    pub fn sort(&self) -> Sort {
+        Sort::from_query(self.sort.as_deref())
     }
 
     pub fn with_text(&self) -> bool {
@@ -53,9 +62,19 @@ pub fn format_for(extension: &str, what: &What) -> Option<Format> {
         "csv" => Format::Csv,
         "xlsx" => Format::Xlsx,
         "json" => Format::Json,
+        "docx" => Format::Docx,
         _ => return None,
     };
     what.offers(format).then_some(format)
+}
+
+/// `results.docx` is the Word report; every other `results.EXT` the figures themselves.
+pub fn results_or_report(extension: &str, breakdown: Option<String>) -> What {
+    if extension == "docx" {
+        What::Report { breakdown }
+    } else {
+        What::Results { breakdown }
+    }
 }
 
 /// Sends a download: as an attachment with its file name, or inline (the API's JSON).
@@ -154,6 +173,7 @@ pub async fn page(
             let results = report::results(conn, survey.id, q, by.as_deref())?;
             let comments = report::comments(conn, survey.id, q, &results)?;
             let waiting = crate::db::waiting::count_for_survey(conn, survey.id)?;
+            let rates = crate::invite::rates::response_rates(conn, survey.id, q.min_group_size)?;
             let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
             audit::record(
                 conn,
@@ -162,10 +182,10 @@ pub async fn page(
                 "results.viewed",
                 &format!("{wanted}: results page{by}, by web"),
             )?;
-            Ok((survey, results, comments, waiting))
+            Ok((survey, results, comments, waiting, rates))
         })
         .await;
-    let (survey, results, comments, waiting) = match loaded {
+    let (survey, results, comments, waiting, rates) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return failure(error),
     };
@@ -213,6 +233,14 @@ pub async fn page(
             q.min_group_size,
         ));
     }
+    page.summary = Some(summary_view(
+        &summary::summarise(q, &results),
+        overview::overview(q, &results, &rates),
+        query.sort(),
+        &base,
+        "results",
+        breakdown.as_deref(),
+    ));
     Ok(render(
         HttpResponse::Ok(),
         &ResultsFrame {
@@ -223,6 +251,68 @@ pub async fn page(
             result_links,
             response_links,
             page,
+        },
+    ))
+}
+
+/// The summary of statements on its own, for printing (`?breakdown=KEY&sort=…`).
+pub async fn summary_page(
+    state: web::Data<AppState>,
+    who: SignedIn,
+    slug: web::Path<String>,
+    query: web::Query<DownloadQuery>,
+) -> Result<HttpResponse, AuthError> {
+    let slug = slug.into_inner();
+    let breakdown = query.breakdown();
+    let catalog = state.catalog.clone();
+    let wanted = slug.clone();
+    let by = breakdown.clone();
+    let actor = who.account.email.clone();
+    let now = state.clock.now();
+    let loaded = state
+        .db
+        .run(move |conn| -> Result<_, DownloadError> {
+            let survey = catalog
+                .live(conn, &wanted)?
+                .ok_or(DownloadError::SurveyNotFound)?;
+            let q = &survey.questionnaire;
+            let results = report::results(conn, survey.id, q, by.as_deref())?;
+            let rates = crate::invite::rates::response_rates(conn, survey.id, q.min_group_size)?;
+            let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
+            audit::record(
+                conn,
+                now,
+                &actor,
+                "results.viewed",
+                &format!("{wanted}: summary page{by}, by web"),
+            )?;
+            Ok((survey, results, rates))
+        })
+        .await;
+    let (survey, results, rates) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return failure(error),
+    };
+    let q = &survey.questionnaire;
+    let base = format!("/admin/surveys/{slug}");
+    let by_pairs: Vec<(&str, &str)> = breakdown
+        .as_deref()
+        .map(|key| ("breakdown", key))
+        .into_iter()
+        .collect();
+    Ok(render(
+        HttpResponse::Ok(),
+        &SummaryPage {
+            title: results.title.clone(),
+            back_href: format!("{base}/results{}", query_suffix(&by_pairs)),
+            summary: summary_view(
+                &summary::summarise(q, &results),
+                overview::overview(q, &results, &rates),
+                query.sort(),
+                &base,
+                "summary",
+                breakdown.as_deref(),
+            ),
         },
     ))
 }
@@ -251,9 +341,7 @@ pub async fn results_download(
     query: web::Query<DownloadQuery>,
 ) -> Result<HttpResponse, AuthError> {
     let (slug, extension) = path.into_inner();
-    let what = What::Results {
-        breakdown: query.breakdown(),
-    };
+    let what = results_or_report(&extension, query.breakdown());
     let format = format_for(&extension, &what).ok_or(AppError::NotFound)?;
     match download(&state, who.account.email.clone(), slug, what, format, "web").await {
         Ok(download) => Ok(send(download, true)),

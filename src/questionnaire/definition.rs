@@ -90,6 +90,11 @@ pub struct Question {
     pub breakdown: bool,
     pub show_if: Option<ShowIf>,
     pub kind: QuestionKind,
+    /// A Likert statement worded so that agreeing (or "always") is unfavourable: summaries
+    /// read it the other way round. How results are read, not what respondents see, so it
+    /// may change after the survey has opened.
+    #[serde(default)]
+    pub reverse: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -300,6 +305,7 @@ mod tests {
             breakdown: false,
             show_if: None,
             kind,
+            reverse: false,
         }
     }
 

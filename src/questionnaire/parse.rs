@@ -58,6 +58,7 @@ const TYPE_SPECIFIC_FIELDS: &[&str] = &[
     "options",
     "max_choices",
     "scale",
+    "reverse",
     "long",
     "max_length",
     "min",
@@ -741,6 +742,8 @@ fn read_question(
     let show_if = fields
         .table("show_if", problems)
         .and_then(|table| read_show_if(table, &fields.at("show_if"), problems));
+    let reverse =
+        question_type == Some(QuestionType::Likert) && fields.bool("reverse", false, problems);
     let kind = question_type.and_then(|t| read_kind(t, &mut fields, context.scales, problems));
     report_unread_question_fields(&fields, question_type, problems);
 
@@ -770,6 +773,7 @@ fn read_question(
         breakdown,
         show_if,
         kind: kind?,
+        reverse,
     })
 }
 
@@ -1456,6 +1460,57 @@ text = "Q1"
             assert_problem(&found, problem);
         }
         assert_eq!(found.len(), expected.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn reverse_is_read_on_likert_questions_only() {
+        let text = with(
+            r#"
+[[sections]]
+key = "morale"
+title = "Morale"
+[[sections.questions]]
+key = "leaving"
+type = "likert"
+reverse = true
+text = "I am thinking about leaving."
+[[sections.questions]]
+key = "valued"
+type = "likert"
+text = "I feel valued."
+"#,
+        );
+        let q = parse_questionnaire(&text).unwrap();
+        assert!(q.question("leaving").unwrap().reverse);
+        assert!(!q.question("valued").unwrap().reverse);
+
+        let found = problems(&with(
+            r#"
+[[sections]]
+key = "more"
+title = "More"
+[[sections.questions]]
+key = "team"
+type = "single"
+text = "Team?"
+options = ["a", "b"]
+reverse = true
+[[sections.questions]]
+key = "leaving"
+type = "likert"
+text = "Leaving?"
+reverse = "yes"
+"#,
+        ));
+        assert_problem(
+            &found,
+            "sections[2].questions[1] (key \"team\").reverse: is not used by single questions",
+        );
+        assert_problem(
+            &found,
+            "sections[2].questions[2] (key \"leaving\").reverse: must be true or false",
+        );
+        assert_eq!(found.len(), 2, "{found:#?}");
     }
 
     #[test]

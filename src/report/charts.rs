@@ -52,14 +52,18 @@ pub fn option_bars(question: &QuestionResults, columns: &[Column]) -> Option<Cha
     if shown.is_empty() || question.options.is_empty() {
         return None;
     }
-    let bar = |column: usize, percent: f64| Bar {
+    // A withheld figure in a shown column reads "suppressed", never a false 0% bar.
+    let bar = |column: usize, percent: Option<f64>| Bar {
         series: column.min(SERIES_COLOURS - 1),
         name: columns
             .get(column)
             .map(|c| c.label.clone())
             .unwrap_or_default(),
-        length: format!("{}%", percent.clamp(0.0, 100.0)),
-        value: format!("{percent}%"),
+        length: format!("{}%", percent.unwrap_or(0.0).clamp(0.0, 100.0)),
+        value: percent.map_or_else(
+            || crate::messages::report::SUPPRESSED.to_owned(),
+            |p| format!("{p}%"),
+        ),
     };
     let mut rows: Vec<ChartRow> = question
         .options
@@ -69,7 +73,7 @@ pub fn option_bars(question: &QuestionResults, columns: &[Column]) -> Option<Cha
             label: label.clone(),
             bars: shown
                 .iter()
-                .map(|(c, f)| bar(*c, f.options.get(i).and_then(|o| o.percent).unwrap_or(0.0)))
+                .map(|(c, f)| bar(*c, f.options.get(i).and_then(|o| o.percent)))
                 .collect(),
         })
         .collect();
@@ -78,12 +82,7 @@ pub fn option_bars(question: &QuestionResults, columns: &[Column]) -> Option<Cha
             label: label.clone(),
             bars: shown
                 .iter()
-                .map(|(c, f)| {
-                    bar(
-                        *c,
-                        f.dont_know.as_ref().and_then(|o| o.percent).unwrap_or(0.0),
-                    )
-                })
+                .map(|(c, f)| bar(*c, f.dont_know.as_ref().and_then(|o| o.percent)))
                 .collect(),
         });
     }

@@ -20,14 +20,17 @@ pub enum What {
     Results { breakdown: Option<String> },
     /// Anonymised, k-anonymous responses (admins only; the caller checks the role).
     Responses { with_text: bool },
+    /// The Word report of the published figures, by a breakdown question when given.
+    Report { breakdown: Option<String> },
 }
 
 impl What {
     /// The formats this download is offered in.
     pub fn offers(&self, format: Format) -> bool {
         match self {
-            What::Results { .. } => true,
-            What::Responses { .. } => format != Format::Json,
+            What::Results { .. } => format != Format::Docx,
+            What::Responses { .. } => !matches!(format, Format::Json | Format::Docx),
+            What::Report { .. } => format == Format::Docx,
         }
     }
 }
@@ -99,6 +102,15 @@ pub fn prepare(
             };
             let detail = format!("{slug}: results as {}{by}", format.extension());
             (Body::Memory(bytes), stem, "results.downloaded", detail)
+        }
+        What::Report { breakdown } => {
+            let bytes = super::report_docx(conn, survey.id, q, breakdown.as_deref())?;
+            let (stem, by) = match breakdown {
+                Some(key) => (format!("{slug}-report-by-{key}"), format!(", by {key}")),
+                None => (format!("{slug}-report"), String::new()),
+            };
+            let detail = format!("{slug}: report as {}{by}", format.extension());
+            (Body::Memory(bytes), stem, "report.downloaded", detail)
         }
         What::Responses { with_text } => {
             let mut out = BufWriter::new(tempfile::tempfile()?);

@@ -1,17 +1,22 @@
 //! Reporting: tallies kept at submission time, results with disclosure control, charts and
 //! the results page, and downloads (results and k-anonymous responses).
 
+pub mod chart_image;
 pub mod charts;
 pub mod comments;
 pub mod disclosure;
+pub mod docx;
 pub mod downloads;
 pub mod export;
 pub mod kanon;
 pub mod neutralise;
+pub mod overview;
 pub mod page;
 pub mod results;
 pub mod stats;
 pub mod stored;
+pub mod summary;
+pub mod summary_view;
 pub mod tally;
 
 use crate::db::{DbConnection, DbError};
@@ -54,6 +59,30 @@ pub fn results(
     ));
     results.notes = export::table::notes(&results);
     Ok(results)
+}
+
+/// The Word report of a survey's published results (whole survey, and by `breakdown` when
+/// given), with the summary of statements, response rates and the comments the page may
+/// show.
+pub fn report_docx(
+    conn: &mut DbConnection,
+    survey_id: i32,
+    q: &Questionnaire,
+    breakdown: Option<&str>,
+) -> Result<Vec<u8>, ReportError> {
+    let results = results(conn, survey_id, q, breakdown)?;
+    let comments = comments(conn, survey_id, q, &results)?;
+    let rates = crate::invite::rates::response_rates(conn, survey_id, q.min_group_size)?;
+    let summary = summary::summarise(q, &results);
+    let overview = overview::overview(q, &results, &rates);
+    docx::write(&docx::ReportInput {
+        questionnaire: q,
+        results: &results,
+        summary: &summary,
+        overview: &overview,
+        comments: comments.as_deref(),
+    })
+    .map_err(|e| ReportError::Write(e.to_string()))
 }
 
 /// The disclosure plan for a survey, for figures outside `Results` (response counts by

@@ -22,6 +22,8 @@ pub struct ResultsPage {
     pub column_labels: Vec<String>,
     pub sections: Vec<SectionView>,
     pub comments: Option<Vec<Comments>>,
+    /// The summary of statements at the top (`report/summary.html`), when built.
+    pub summary: Option<super::summary_view::SummaryView>,
 }
 
 pub struct BreakdownChoice {
@@ -133,5 +135,6 @@ pub fn results_page(
             .collect(),
         sections,
         comments,
+        summary: None,
     }
 }

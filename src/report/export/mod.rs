@@ -22,6 +22,8 @@ pub enum Format {
     Csv,
     Xlsx,
     Json,
+    /// The Word report (`report::docx`), offered for `What::Report` only.
+    Docx,
 }
 
 impl Format {
@@ -30,6 +32,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
             Format::Json => "json",
+            Format::Docx => "docx",
         }
     }
 
@@ -38,6 +41,9 @@ impl Format {
             Format::Csv => "text/csv; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Json => "application/json",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 }
@@ -101,6 +107,9 @@ pub fn write_results(
             writer.flush()?;
             Ok(())
         }
+        Format::Docx => Err(ReportError::Write(
+            "the Word report is written by report::docx".to_owned(),
+        )),
         Format::Xlsx => {
             let mut workbook = Workbook::new();
             let cover = workbook.add_worksheet_with_constant_memory();

@@ -166,7 +166,7 @@ impl ResponsesExport<'_> {
                 workbook.save_to_writer(out)?;
                 Ok(written)
             }
-            Format::Json => Err(ReportError::Refused(
+            Format::Json | Format::Docx => Err(ReportError::Refused(
                 "responses can be downloaded as CSV or XLSX".to_owned(),
             )),
         }
