@@ -1,6 +1,7 @@
 //! The respondent journey (pages), the JSON submission, and storing responses.
 
 pub mod api;
+mod change;
 mod draft;
 pub(crate) mod form;
 pub mod invitation;

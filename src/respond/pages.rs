@@ -12,6 +12,7 @@ use crate::survey::LiveSurvey;
 use crate::web::body::{declared_too_large, has_media_type, read_limited};
 use crate::web::{render, see_other, AppState};
 
+use super::change::Returning;
 use super::draft::{self, Draft, Found, Owner, Pass};
 use super::form::parse_form;
 use super::submission::response_row;
@@ -268,6 +269,7 @@ fn section_page<'a>(
     answers: &Answers,
     entered: &Entered<'_>,
     problems: &[questionnaire::Problem],
+    returning: Option<&Returning>,
 ) -> SectionPage<'a> {
     let q = &survey.questionnaire;
     let section = &q.sections[index];
@@ -296,6 +298,7 @@ fn section_page<'a>(
         action: page_href(&survey.slug, index),
         questions,
         errors: error_links(q, problems),
+        returning: returning.map(Returning::then),
     }
 }
 
@@ -323,6 +326,7 @@ async fn show_section(
             &draft.answers,
             &Entered::Stored(&draft.answers),
             &[],
+            Returning::from_query(req.query_string()).as_ref(),
         ),
     ))
 }
@@ -369,6 +373,7 @@ async fn save_section(
     let (slug, number) = path.into_inner();
     let mut fields = form_fields(&state, &req, payload).await?;
     let going_back = take_action(&mut fields) == Some("back".to_owned());
+    let returning = Returning::take_from(&mut fields);
     let today = state.today();
     let (survey, mut draft) = match with_draft(&state, slug, &req).await? {
         Ok(found) => found,
@@ -380,6 +385,9 @@ async fn save_section(
     let parsed = questionnaire::parse_section_form(&q, index, &fields, &draft.answers);
     let section_answers = match parsed {
         Ok(answers) => answers,
+        Err(_) if going_back && returning.is_some() => {
+            return Ok(see_other(check_href(&survey.slug)))
+        }
         Err(_) if going_back => return Ok(see_other(previous_before(&survey, &visible, index))),
         Err(problems) => {
             return Ok(render(
@@ -390,20 +398,28 @@ async fn save_section(
                     &draft.answers,
                     &Entered::Raw(&fields),
                     &problems,
+                    returning.as_ref(),
                 ),
             ))
         }
     };
+    let before = draft.answers.clone();
     for question in &q.sections[index].questions {
         draft.answers.remove(&question.key);
     }
     draft.answers.extend(section_answers);
     questionnaire::prune_hidden(&q, &mut draft.answers);
     let visible = questionnaire::visible_sections(&q, &draft.answers);
-    let next = if going_back {
-        previous_before(&survey, &visible, index)
-    } else {
-        next_after(&survey, &visible, index)
+    let next = match &returning {
+        // Changing an answer: back to the check page, after any questions it revealed.
+        Some(returning) => match returning.next(&q, index, &before, &draft.answers) {
+            Some((section, rest)) if !going_back => {
+                format!("{}{}", page_href(&survey.slug, section), rest.query())
+            }
+            _ => check_href(&survey.slug),
+        },
+        None if going_back => previous_before(&survey, &visible, index),
+        None => next_after(&survey, &visible, index),
     };
     let saved = state
         .db

@@ -28,6 +28,8 @@ pub struct SectionPage<'a> {
     pub action: String,
     pub questions: Vec<QuestionView>,
     pub errors: Vec<ErrorLink>,
+    /// Opened from "Check your answers": the pending sections for the hidden `_then` field.
+    pub returning: Option<String>,
 }
 
 #[derive(Template)]
@@ -255,7 +257,11 @@ pub fn check_sections(
                     key: q.key.clone(),
                     question: q.text.clone(),
                     answer_lines: answer_lines(q, answers.get(&q.key)),
-                    change_href: format!("/s/{slug}/page/{}#{}", index + 1, field_id(&q.key)),
+                    change_href: format!(
+                        "/s/{slug}/page/{}?return=check#{}",
+                        index + 1,
+                        field_id(&q.key)
+                    ),
                 })
                 .collect(),
         })
