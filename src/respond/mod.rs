@@ -6,6 +6,7 @@ mod draft;
 pub(crate) mod form;
 pub mod invitation;
 pub mod pages;
+mod restart;
 pub mod submission;
 pub(crate) mod views;
 pub mod writer;

@@ -25,6 +25,10 @@ use super::writer::{Claim, Submission, WriteError};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{slug}", web::get().to(intro))
         .route("/s/{slug}/start", web::post().to(start))
+        .route(
+            "/s/{slug}/start-again",
+            web::get().to(super::restart::confirm_page),
+        )
         .route("/s/{slug}/page/{number}", web::get().to(show_section))
         .route("/s/{slug}/page/{number}", web::post().to(save_section))
         .route("/s/{slug}/check", web::get().to(check))
@@ -33,9 +37,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// A survey and, when the respondent has one, their draft: one trip to the database.
-struct Visit {
-    survey: LiveSurvey,
-    draft: Option<Draft>,
+pub(super) struct Visit {
+    pub(super) survey: LiveSurvey,
+    pub(super) draft: Option<Draft>,
     /// The respondent holds an invitation of this survey that has already responded.
     completed: bool,
 }
@@ -48,7 +52,7 @@ impl Visit {
     }
 
     /// The page shown instead of the questionnaire, if any.
-    fn turned_away(&self, today: NaiveDate) -> Option<HttpResponse> {
+    pub(super) fn turned_away(&self, today: NaiveDate) -> Option<HttpResponse> {
         if self.completed {
             return Some(already_responded(&self.survey));
         }
@@ -56,7 +60,11 @@ impl Visit {
     }
 }
 
-async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Visit, AppError> {
+pub(super) async fn visit(
+    state: &AppState,
+    slug: String,
+    pass: Option<Pass>,
+) -> Result<Visit, AppError> {
     let catalog = state.catalog.clone();
     let server_key = state.secret_key.clone();
     state
@@ -149,7 +157,7 @@ fn check_href(slug: &str) -> String {
 }
 
 /// Where a respondent with these answers picks up: the first section not yet answered.
-fn resume_href(questionnaire: &Questionnaire, slug: &str, answers: &Answers) -> String {
+pub(super) fn resume_href(questionnaire: &Questionnaire, slug: &str, answers: &Answers) -> String {
     questionnaire::visible_sections(questionnaire, answers)
         .into_iter()
         .find(|&index| {
@@ -179,6 +187,7 @@ async fn intro(
         .as_ref()
         .filter(|d| !(invited && d.answers.is_empty()))
         .map(|d| resume_href(q, &visit.survey.slug, &d.answers));
+    let start_again_href = super::restart::href(&visit.survey.slug);
     Ok(render(
         HttpResponse::Ok(),
         &IntroPage {
@@ -188,6 +197,7 @@ async fn intro(
             privacy: paragraphs(&q.privacy_notice),
             contact: q.contact.as_ref(),
             continue_href,
+            start_again_href,
         },
     ))
 }
@@ -196,8 +206,10 @@ async fn start(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     req: HttpRequest,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    let confirmed = super::restart::confirmed(&body);
     let pass = draft::pass_from(&req);
     let catalog = state.catalog.clone();
     let server_key = state.secret_key.clone();
@@ -217,7 +229,10 @@ async fn start(
             if refusal(&survey, today, invited).is_some() {
                 return Ok((survey, Started::Refused));
             }
-            // Starting again forgets the answers so far.
+            // Starting again forgets the answers so far, once the respondent has confirmed.
+            if draft.as_ref().is_some_and(|d| !d.answers.is_empty()) && !confirmed {
+                return Ok((survey, Started::Unconfirmed));
+            }
             if let Some(draft) = &draft {
                 draft::discard(conn, draft)?;
             }
@@ -237,6 +252,7 @@ async fn start(
         Started::Completed => Ok(already_responded(&survey)),
         Started::Refused => Ok(refusal(&survey, today, false)
             .unwrap_or_else(|| see_other(format!("/s/{}", survey.slug)))),
+        Started::Unconfirmed => Ok(see_other(super::restart::href(&survey.slug))),
         Started::Invited => Ok(see_other(first)),
         Started::Open(token) => {
             let mut response = see_other(first);
@@ -252,6 +268,8 @@ async fn start(
 enum Started {
     Completed,
     Refused,
+    /// A draft with answers, and no confirmation that they may be deleted.
+    Unconfirmed,
     Invited,
     Open(Token),
 }

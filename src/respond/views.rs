@@ -15,6 +15,7 @@ pub struct IntroPage<'a> {
     pub privacy: Vec<&'a str>,
     pub contact: Option<&'a crate::questionnaire::Contact>,
     pub continue_href: Option<String>,
+    pub start_again_href: String,
 }
 
 #[derive(Template)]
