@@ -46,8 +46,14 @@ pub enum Command {
     #[command(subcommand)]
     Invite(InviteCommand),
     /// Queue a reminder now for every invitation that has not responded, not opted out,
-    /// is deliverable and is under the questionnaire's maximum.
-    Remind { slug: String },
+    /// is deliverable and is under the questionnaire's maximum. Without --yes, prints how
+    /// many people would be reminded and sends nothing.
+    Remind {
+        slug: String,
+        /// Send the reminders (without it, only count them).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Download results (with disclosure control) or anonymised responses.
     Export(ExportArgs),
 }
@@ -191,9 +197,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::User(command) => crate::cli_accounts::run_user(&settings, command),
         Command::Token(command) => crate::cli_accounts::run_token(&settings, command),
         Command::Invite(command) => run_invite(&settings, command),
-        Command::Remind { slug } => {
-            check_reach(&settings)?;
+        Command::Remind { slug, yes } => {
             let mut conn = server::open_connection(&settings).map_err(StartError::from)?;
+            if !yes {
+                // Only the count: no link is built, so the public_url check waits for --yes.
+                let count = invite::count_reminders(&mut conn, &slug, now().date())?;
+                return Err(CliError::App(
+                    crate::messages::invitations::remind_unconfirmed(count),
+                ));
+            }
+            check_reach(&settings)?;
             let links = invite::Links::new(&settings.server.public_url);
             let count = invite::queue_reminders(
                 &mut conn,

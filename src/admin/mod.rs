@@ -8,6 +8,7 @@ mod audit_page;
 pub mod auth;
 mod forms;
 mod invitations;
+mod reminders;
 mod results;
 mod signin;
 mod surveys;
@@ -76,6 +77,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::Admin,
     ),
     (
+        "GET",
+        "/admin/surveys/{slug}/reminders/confirm",
+        Access::Admin,
+    ),
+    (
         "POST",
         "/admin/surveys/{slug}/reminders/send",
         Access::Admin,
@@ -136,6 +142,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/surveys/{slug}/invitees",
             web::post().to(invitations::upload),
+        )
+        .route(
+            "/admin/surveys/{slug}/reminders/confirm",
+            web::get().to(reminders::confirm_page),
         )
         .route(
             "/admin/surveys/{slug}/{mailing:invitations|reminders}/send",

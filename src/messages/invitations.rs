@@ -52,3 +52,12 @@ pub fn http_links(url: &str) -> String {
          unencrypted, so nothing was queued; use an https:// address"
     )
 }
+
+/// `candour remind SLUG` without `--yes`: the count, and how to send (one line).
+pub fn remind_unconfirmed(count: usize) -> String {
+    let who = match count {
+        1 => "1 person".to_owned(),
+        n => format!("{n} people"),
+    };
+    format!("{who} would be reminded now; nothing was sent: run again with --yes to send")
+}
