@@ -6,6 +6,7 @@ mod accounts;
 pub mod api;
 mod audit_page;
 pub mod auth;
+mod form_errors;
 mod forms;
 mod invitations;
 mod reminders;

@@ -263,3 +263,41 @@ impl std::ops::Deref for ResultsFrame {
         &self.page
     }
 }
+
+use super::form_errors::FormErrorField;
+
+impl FormErrorField for SignInPage<'_> {
+    fn error_text(&self) -> Option<&str> {
+        self.error
+    }
+}
+impl FormErrorField for SetupPage<'_> {
+    fn error_text(&self) -> Option<&str> {
+        self.error
+    }
+}
+impl FormErrorField for SecondFactorPage<'_> {
+    fn error_text(&self) -> Option<&str> {
+        self.error
+    }
+}
+impl FormErrorField for EnrolPage<'_> {
+    fn error_text(&self) -> Option<&str> {
+        self.error
+    }
+}
+impl FormErrorField for AccountsPage {
+    fn error_text(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+}
+impl FormErrorField for PasswordPage {
+    fn error_text(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+}
+impl FormErrorField for SurveyPage {
+    fn error_text(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+}
