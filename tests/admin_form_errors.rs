@@ -53,8 +53,12 @@ on_both_backends! {
             ("opens_on", "next week"), ("closes_on", ""), ("first_after_days", "3"), ("every_days", "4"),
             ("max_reminders", "2"), ("open_link", "off")]);
         assert_eq!(bad.status, 422);
-        assert_field_error(&bad.body, "opens_on", "Enter dates as YYYY-MM-DD, or leave them empty");
+        let message = "Enter dates as YYYY-MM-DD, or leave them empty";
+        assert!(bad.body.contains(&format!("<a href=\"#opens_on-day\">{message}</a>")), "{}", bad.body);
+        assert!(bad.body.contains(&format!("id=\"opens_on-day-error\"><span class=\"visually-hidden\">Error:</span> {message}")));
+        assert!(bad.body.contains("aria-describedby=\"opens_on-hint opens_on-day-error\""));
+        assert!(bad.body.contains("name=\"opens_on-day\" value=\"\" aria-invalid=\"true\""));
         // Other fields are left alone.
-        assert!(!bad.body.contains("id=\"closes_on-error\""));
+        assert!(!bad.body.contains("id=\"closes_on-day-error\""));
     };
 }

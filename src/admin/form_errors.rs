@@ -17,7 +17,7 @@ pub fn field_for(message: &str) -> &'static str {
         acc::CURRENT_PASSWORD_WRONG => "current_password",
         acc::ROLE_INVALID => "new-role-viewer",
         acc::CODE_WRONG => "code",
-        acc::SETTINGS_DATE_INVALID => "opens_on",
+        acc::SETTINGS_DATE_INVALID => "opens_on-day",
         acc::SETTINGS_NUMBER_INVALID => "first_after_days",
         inv::LIST_MISSING => "invitees-file",
         _ => "",

@@ -6,12 +6,14 @@ mod accounts;
 pub mod api;
 mod audit_page;
 pub mod auth;
+mod date_input;
 mod form_errors;
 mod forms;
 mod invitations;
 mod reminders;
 mod results;
 mod signin;
+mod survey_tasks;
 mod surveys;
 pub mod views;
 

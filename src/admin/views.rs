@@ -129,6 +129,11 @@ pub struct SurveyPage {
     pub notice: Option<String>,
     pub error: Option<String>,
     pub invitations: InvitationsPanel,
+    /// The task list at the top of the page.
+    pub tasks: Vec<super::survey_tasks::Task>,
+    /// The dates split for the GOV.UK date input: (day, month, year), empty when unset.
+    pub opens_parts: (String, String, String),
+    pub closes_parts: (String, String, String),
 }
 
 /// The survey page's invitations part: response rates (counts only, small groups hidden),
