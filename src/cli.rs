@@ -321,7 +321,7 @@ fn run_invite(settings: &Settings, command: InviteCommand) -> Result<(), CliErro
             match invite::import(&mut conn, &slug, &data) {
                 Ok(summary) => {
                     println!(
-                        "imported {} invitee(s); {} already invited (skipped)",
+                        "imported {} invitee(s); {} already on the list (skipped)",
                         summary.added, summary.duplicates
                     );
                     Ok(())

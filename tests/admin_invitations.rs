@@ -143,7 +143,7 @@ on_both_backends! {
 
         // A good list; the repeated address is skipped.
         let reply = followed(&admin, upload_csv(&admin, &slug, Some(&csrf), GOOD_LIST));
-        assert!(reply.body.contains("Imported 12 invitees; 1 address was already invited and was skipped."), "{}", reply.body);
+        assert!(reply.body.contains("Imported 12 invitees; 1 address was already on the list and was skipped."), "{}", reply.body);
         assert_eq!(app.count("invitations"), 12);
 
         let opened = admin.post_form(&format!("{page_path}/open"), &[("_csrf", &csrf)]);
@@ -232,7 +232,7 @@ on_both_backends! {
         assert!(!rates.body.contains("agency.test"), "never who: {}", rates.body);
 
         // Every change is in the audit log, with counts and never an invitee's address.
-        assert_eq!(audit_details(&app, "invitees.imported"), ["test-survey: 12 added, 1 already invited"]);
+        assert_eq!(audit_details(&app, "invitees.imported"), ["test-survey: 12 added, 1 already on the list"]);
         assert_eq!(audit_details(&app, "invitations.queued").len(), 2);
         assert_eq!(audit_details(&app, "reminders.queued"), ["test-survey: 7 queued"]);
         let everything = candour::db::audit_log::recent(&mut app.db.connect(), 1000).expect("the audit log");

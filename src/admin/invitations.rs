@@ -109,7 +109,7 @@ pub async fn upload(
             match invite::import(conn, &target, &data) {
                 Ok(summary) => {
                     let detail = format!(
-                        "{target}: {} added, {} already invited",
+                        "{target}: {} added, {} already on the list",
                         summary.added, summary.duplicates
                     );
                     audit::record(conn, &actor, "invitees.imported", &detail)?;

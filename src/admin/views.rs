@@ -306,3 +306,22 @@ impl FormErrorField for SurveyPage {
         self.error.as_deref()
     }
 }
+
+/// An authenticator key as people copy it: groups of four ("ABCD EFGH …"); apps ignore
+/// the spaces.
+pub fn in_fours(key: &str) -> String {
+    key.as_bytes()
+        .chunks(4)
+        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_are_grouped_in_fours() {
+        assert_eq!(super::in_fours("ABCDEFGHIJ"), "ABCD EFGH IJ");
+        assert_eq!(super::in_fours(""), "");
+    }
+}

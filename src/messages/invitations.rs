@@ -7,9 +7,9 @@ pub fn imported(added: usize, duplicates: usize) -> String {
     let people = if added == 1 { "invitee" } else { "invitees" };
     match duplicates {
         0 => format!("Imported {added} {people}."),
-        1 => format!("Imported {added} {people}; 1 address was already invited and was skipped."),
+        1 => format!("Imported {added} {people}; 1 address was already on the list and was skipped."),
         _ => format!(
-            "Imported {added} {people}; {duplicates} addresses were already invited and were skipped."
+            "Imported {added} {people}; {duplicates} addresses were already on the list and were skipped."
         ),
     }
 }
