@@ -259,6 +259,9 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
                     for warning in crate::questionnaire::contact::warnings(&questionnaire) {
                         eprintln!("{warning}");
                     }
+                    for warning in crate::questionnaire::intro_check::warnings(&questionnaire) {
+                        eprintln!("{warning}");
+                    }
                     println!("{}", questionnaire.slug);
                     Ok(())
                 }

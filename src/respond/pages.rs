@@ -308,6 +308,16 @@ fn section_page<'a>(
         survey_title: &q.title,
         section_title: &section.title,
         section_intro: section.introduction.as_deref(),
+        intro_parts: section
+            .intro_parts
+            .iter()
+            .filter(|part| {
+                part.show_if
+                    .as_ref()
+                    .is_none_or(|show_if| questionnaire::condition_met(q, show_if, answers))
+            })
+            .map(|part| part.text.as_str())
+            .collect(),
         position: visible
             .iter()
             .position(|&i| i == index)

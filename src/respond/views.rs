@@ -24,6 +24,8 @@ pub struct SectionPage<'a> {
     pub survey_title: &'a str,
     pub section_title: &'a str,
     pub section_intro: Option<&'a str>,
+    /// The introduction's parts whose `show_if` holds for this respondent.
+    pub intro_parts: Vec<&'a str>,
     pub position: usize,
     pub total: usize,
     pub action: String,
