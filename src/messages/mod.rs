@@ -34,6 +34,8 @@ pub const INTERNAL_DETAIL: &str =
     "Your answers so far are saved. Please try again in a few minutes.";
 pub const SESSION_EXPIRED: &str =
     "Your answers could not be found. This can happen if you waited a long time or cleared your cookies. Please start again.";
+/// Start-up refusal: no domain to derive a From address from (one line).
+pub const FROM_ADDRESS_NEEDED: &str = "is still the default candour@localhost, and server.public_url is an IP address to derive no domain from: set mail.from (CANDOUR_MAIL__FROM) to an address people can reply to";
 pub const ERROR_SUMMARY_TITLE: &str = "There is a problem";
 
 pub fn questions_frozen(slug: &str) -> String {

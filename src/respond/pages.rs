@@ -198,6 +198,7 @@ async fn intro(
             contact: q.contact.as_ref(),
             continue_href,
             start_again_href,
+            closes_on: q.closes_on.map(|day| day.format("%-d %B %Y").to_string()),
         },
     ))
 }

@@ -16,6 +16,8 @@ pub struct IntroPage<'a> {
     pub contact: Option<&'a crate::questionnaire::Contact>,
     pub continue_href: Option<String>,
     pub start_again_href: String,
+    /// The last day to answer, written for people ("19 December 2026").
+    pub closes_on: Option<String>,
 }
 
 #[derive(Template)]
