@@ -403,6 +403,7 @@ fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
     };
     let mut written =
         |out: &mut (dyn std::io::Write + Send)| -> Result<(), crate::report::ReportError> {
+            crate::report::downloads::write_start(format, out)?;
             match &results {
                 Some(results) => export::write_results(results, format, out),
                 None => ResponsesExport {
