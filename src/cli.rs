@@ -184,7 +184,30 @@ impl From<crate::db::DbError> for CliError {
 /// Runs a command; what it prints goes to stdout, the returned error to stderr.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let settings = Settings::load(&cli.config_dir)?;
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    run_command(&settings, command).map_err(|error| with_known_slugs(&settings, error))
+}
+
+/// A mistyped slug: the reason names the surveys there are.
+fn with_known_slugs(settings: &Settings, error: CliError) -> CliError {
+    match &error {
+        CliError::App(text) if text == crate::messages::NO_SUCH_SURVEY => {
+            let slugs = server::open_connection(settings)
+                .ok()
+                .and_then(|mut conn| surveys::list(&mut conn).ok())
+                .map(|rows| rows.into_iter().map(|row| row.slug).collect::<Vec<_>>());
+            match slugs {
+                Some(slugs) => CliError::App(crate::messages::no_such_survey_among(&slugs)),
+                None => error,
+            }
+        }
+        _ => error,
+    }
+}
+
+fn run_command(settings: &Settings, command: Command) -> Result<(), CliError> {
+    let settings = settings.clone();
+    match command {
         Command::Serve => actix_web::rt::System::new()
             .block_on(server::serve(settings))
             .map_err(CliError::from),

@@ -54,6 +54,17 @@ pub fn thresholds_lowered(slug: &str) -> String {
 
 pub const NO_SUCH_SURVEY: &str = "no survey has that slug";
 
+/// `NO_SUCH_SURVEY` with the slugs there are (one line).
+pub fn no_such_survey_among(slugs: &[String]) -> String {
+    if slugs.is_empty() {
+        format!(
+            "{NO_SUCH_SURVEY}; there are no surveys yet (candour survey import FILE.toml adds one)"
+        )
+    } else {
+        format!("{NO_SUCH_SURVEY}; the surveys are: {}", slugs.join(", "))
+    }
+}
+
 /// One line of an error summary: the question, then what to do.
 pub fn summary_item(question: &str, problem: &str) -> String {
     format!("{question} – {problem}")
