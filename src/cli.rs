@@ -46,8 +46,14 @@ pub enum Command {
     #[command(subcommand)]
     Invite(InviteCommand),
     /// Queue a reminder now for every invitation that has not responded, not opted out,
-    /// is deliverable and is under the questionnaire's maximum.
-    Remind { slug: String },
+    /// is deliverable and is under the questionnaire's maximum. Without --yes, prints how
+    /// many people would be reminded and sends nothing.
+    Remind {
+        slug: String,
+        /// Send the reminders (without it, only count them).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Download results (with disclosure control) or anonymised responses.
     Export(ExportArgs),
 }
@@ -183,7 +189,30 @@ impl From<crate::db::DbError> for CliError {
 /// Runs a command; what it prints goes to stdout, the returned error to stderr.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let settings = Settings::load(&cli.config_dir)?;
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    run_command(&settings, command).map_err(|error| with_known_slugs(&settings, error))
+}
+
+/// A mistyped slug: the reason names the surveys there are.
+fn with_known_slugs(settings: &Settings, error: CliError) -> CliError {
+    match &error {
+        CliError::App(text) if text == crate::messages::NO_SUCH_SURVEY => {
+            let slugs = server::open_connection(settings)
+                .ok()
+                .and_then(|mut conn| surveys::list(&mut conn).ok())
+                .map(|rows| rows.into_iter().map(|row| row.slug).collect::<Vec<_>>());
+            match slugs {
+                Some(slugs) => CliError::App(crate::messages::no_such_survey_among(&slugs)),
+                None => error,
+            }
+        }
+        _ => error,
+    }
+}
+
+fn run_command(settings: &Settings, command: Command) -> Result<(), CliError> {
+    let settings = settings.clone();
+    match command {
         Command::Serve => actix_web::rt::System::new()
             .block_on(server::serve(settings))
             .map_err(CliError::from),
@@ -196,9 +225,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::User(command) => crate::cli_accounts::run_user(&settings, command),
         Command::Token(command) => crate::cli_accounts::run_token(&settings, command),
         Command::Invite(command) => run_invite(&settings, command),
-        Command::Remind { slug } => {
-            check_reach(&settings)?;
+        Command::Remind { slug, yes } => {
             let mut conn = server::open_connection(&settings).map_err(StartError::from)?;
+            if !yes {
+                // Only the count: no link is built, so the public_url check waits for --yes.
+                let count = invite::count_reminders(&mut conn, &slug, now().date())?;
+                return Err(CliError::App(
+                    crate::messages::invitations::remind_unconfirmed(count),
+                ));
+            }
+            check_reach(&settings)?;
             let links = links(&settings, &mut conn)?;
             let count = invite::queue_reminders(
                 &mut conn,
@@ -260,6 +296,9 @@ fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<(), CliErro
             match survey::import(&mut conn, &source, now()) {
                 Ok((questionnaire, _)) => {
                     for warning in crate::questionnaire::contact::warnings(&questionnaire) {
+                        eprintln!("{warning}");
+                    }
+                    for warning in crate::questionnaire::intro_check::warnings(&questionnaire) {
                         eprintln!("{warning}");
                     }
                     println!("{}", questionnaire.slug);
@@ -338,7 +377,7 @@ fn run_invite(settings: &Settings, command: InviteCommand) -> Result<(), CliErro
             match invite::import(&mut conn, &slug, &data) {
                 Ok(summary) => {
                     println!(
-                        "imported {} invitee(s); {} already invited (skipped)",
+                        "imported {} invitee(s); {} already on the list (skipped)",
                         summary.added, summary.duplicates
                     );
                     Ok(())

@@ -173,9 +173,20 @@ impl Settings {
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let settings: Settings = figment
+        let mut settings: Settings = figment
             .extract()
             .map_err(|error| ConfigError::Load(describe_figment_error(error)))?;
+        // Not candour@localhost once mail goes beyond this computer.
+        match crate::mail::from_address::derive(&settings.mail.from, &settings.server.public_url) {
+            Ok(Some(derived)) => settings.mail.from = derived,
+            Ok(None) => {}
+            Err(reason) => {
+                return Err(ConfigError::Invalid {
+                    setting: "mail.from",
+                    reason,
+                })
+            }
+        }
         settings.validate()?;
         Ok(settings)
     }

@@ -114,7 +114,8 @@ on_both_backends! {
         let csrf = browser.csrf();
         let sessions_before = app.count("sessions");
         let out = browser.post_form("/admin/signout", &[("_csrf", &csrf)]);
-        assert_eq!(out.location(), "/admin/signin");
+        assert_eq!(out.location(), "/admin/signin?signed-out=1");
+        assert!(browser.get(out.location()).body.contains("You have signed out."), "signed out is said");
         assert_eq!(app.count("sessions"), sessions_before - 1);
         assert_eq!(browser.get("/admin/surveys").location(), "/admin/signin");
 

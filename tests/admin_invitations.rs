@@ -143,7 +143,7 @@ on_both_backends! {
 
         // A good list; the repeated address is skipped.
         let reply = followed(&admin, upload_csv(&admin, &slug, Some(&csrf), GOOD_LIST));
-        assert!(reply.body.contains("Imported 12 invitees; 1 address was already invited and was skipped."), "{}", reply.body);
+        assert!(reply.body.contains("Imported 12 invitees; 1 address was already on the list and was skipped."), "{}", reply.body);
         assert_eq!(app.count("invitations"), 12);
 
         let opened = admin.post_form(&format!("{page_path}/open"), &[("_csrf", &csrf)]);
@@ -194,8 +194,21 @@ on_both_backends! {
         let reply = app.browser().post_form(&link("e2@agency.test", "o"), &[]);
         assert_eq!(reply.status, 200, "{}", reply.body);
 
-        // Reminders now: only to those who have not responded, opted out or bounced.
-        let reply = followed(&admin, admin.post_form(&format!("{page_path}/reminders/send"), &[("_csrf", &csrf)]));
+        // Reminders now: only to those who have not responded, opted out or bounced; the
+        // button leads to a page with the count, and nothing goes without confirming.
+        let page = admin.get(&page_path);
+        assert!(page.body.contains(&format!("href=\"{page_path}/reminders/confirm\"")), "{}", page.body);
+        let outbox_before = app.count("outbox");
+        let unconfirmed = admin.post_form(&format!("{page_path}/reminders/send"), &[("_csrf", &csrf)]);
+        assert_eq!(unconfirmed.location(), format!("{page_path}/reminders/confirm"));
+        assert_eq!(app.count("outbox"), outbox_before, "nothing queued without confirming");
+        let confirm = admin.get(&format!("{page_path}/reminders/confirm"));
+        assert_eq!(confirm.status, 200);
+        assert!(confirm.body.contains("Send reminders to 7 people?"), "{}", confirm.body);
+        assert!(confirm.body.contains("name=\"confirm\" value=\"yes\""));
+        assert_eq!(app.count("outbox"), outbox_before, "the count changes nothing");
+        assert_eq!(viewer.get(&format!("{page_path}/reminders/confirm")).status, 403, "admins only");
+        let reply = followed(&admin, admin.post_form(&format!("{page_path}/reminders/send"), &[("_csrf", &csrf), ("confirm", "yes")]));
         assert!(reply.body.contains("7 reminders are on their way."), "{}", reply.body);
         let all = sink.wait_for(18, 30);
         let reminded: std::collections::HashSet<String> = all[11..].iter().map(|m| m.recipients[0].clone()).collect();
@@ -221,7 +234,7 @@ on_both_backends! {
         assert!(!rates.body.contains("agency.test"), "never who: {}", rates.body);
 
         // Every change is in the audit log, with counts and never an invitee's address.
-        assert_eq!(audit_details(&app, "invitees.imported"), ["test-survey: 12 added, 1 already invited"]);
+        assert_eq!(audit_details(&app, "invitees.imported"), ["test-survey: 12 added, 1 already on the list"]);
         assert_eq!(audit_details(&app, "invitations.queued").len(), 2);
         assert_eq!(audit_details(&app, "reminders.queued"), ["test-survey: 7 queued"]);
         let everything = candour::db::audit_log::recent(&mut app.db.connect(), 1000).expect("the audit log");
@@ -230,7 +243,8 @@ on_both_backends! {
         // Once closed, reminders are refused and nothing more is queued.
         let outbox_before = app.count("outbox");
         assert_eq!(admin.post_form(&format!("{page_path}/close"), &[("_csrf", &csrf)]).status, 303);
-        let refused = admin.post_form(&format!("{page_path}/reminders/send"), &[("_csrf", &csrf)]);
+        let refused = admin.post_form(&format!("{page_path}/reminders/send"), &[("_csrf", &csrf), ("confirm", "yes")]);
+        assert!(admin.get(&format!("{page_path}/reminders/confirm")).body.contains("Reminders cannot be sent"));
         assert_eq!(refused.status, 422);
         assert!(refused.body.contains("Nothing was sent: the survey is not open"));
         assert_eq!(app.count("outbox"), outbox_before);

@@ -144,7 +144,7 @@ fn account_with_secret(email: &str, secret: &str) -> TestAccount {
 fn sign_in_again(app: &TestApp, chrome: &Chromium, account: &TestAccount) {
     for second_factor in [account.code(app), account.recovery_codes[0].clone()] {
         chrome.click_text(&format!("Sign out {}", account.email));
-        assert_eq!(chrome.path(), "/admin/signin");
+        assert_eq!(chrome.path(), "/admin/signin?signed-out=1");
         chrome.fill("#email", &account.email);
         chrome.fill("#password", &account.password);
         chrome.submit("form[action='/admin/signin'] button");

@@ -81,7 +81,7 @@ on_both_backends! {
         app.import_invitees(&slug, "email\nann@example.org\n");
 
         // Plain http to another host: refused with one line, nothing queued.
-        for command in [vec!["invite", "send", &slug], vec!["remind", &slug]] {
+        for command in [vec!["invite", "send", &slug], vec!["remind", &slug, "--yes"]] {
             let refused = app.cli_env(&command, &[("CANDOUR_SERVER__PUBLIC_URL", "http://survey.example.org/")]);
             assert!(!refused.status.success(), "{command:?}");
             let reason = stderr(&refused);
@@ -97,7 +97,7 @@ on_both_backends! {
         assert!(stderr(&queued).contains("warning: server.public_url is http://127.0.0.1:8080/, a loopback address"), "{}", stderr(&queued));
 
         // https: no warning.
-        let reminded = app.cli_env(&["remind", &slug], &[("CANDOUR_SERVER__PUBLIC_URL", "https://survey.example.org/"),
+        let reminded = app.cli_env(&["remind", &slug, "--yes"], &[("CANDOUR_SERVER__PUBLIC_URL", "https://survey.example.org/"),
             ("CANDOUR_SECURITY__SECRET_KEY", &"7f".repeat(32))]);
         assert!(reminded.status.success(), "{}", stderr(&reminded));
         assert!(!stderr(&reminded).contains("warning"), "{}", stderr(&reminded));

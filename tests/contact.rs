@@ -35,7 +35,7 @@ on_both_backends! {
 
         app.import_invitees(&slug, "email\nann@example.org\n");
         app.cli_ok(&["invite", "send", &slug]);
-        app.cli_ok(&["remind", &slug]);
+        app.cli_ok(&["remind", &slug, "--yes"]);
         let mail = sink.wait_for(2, 20);
         for message in &mail {
             let data = message.data.replace("=\r\n", "");

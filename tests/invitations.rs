@@ -211,7 +211,16 @@ on_both_backends! {
         std::thread::sleep(std::time::Duration::from_millis(1500));
         assert_eq!(sink.messages().len(), 3);
 
-        let out = app.cli_ok(&["remind", &slug]);
+        // Without --yes: the count, a one-line reason, a failure exit, and nothing queued.
+        let outbox_before = app.count("outbox");
+        let asked = app.cli(&["remind", &slug]);
+        assert!(!asked.status.success());
+        let reason = stderr(&asked);
+        assert_eq!(reason.trim().lines().count(), 1, "{reason}");
+        assert!(reason.contains("1 person would be reminded now") && reason.contains("--yes"), "{reason}");
+        assert_eq!(app.count("outbox"), outbox_before, "nothing queued without --yes");
+
+        let out = app.cli_ok(&["remind", &slug, "--yes"]);
         assert!(out.contains("queued 1"), "{out} {}", app.cli_ok(&["survey", "status", &slug]));
         let mail = sink.wait_for(4, 20);
         let reminder = &mail[3];
@@ -229,14 +238,14 @@ on_both_backends! {
         assert_eq!(mail[4].recipients, ["c@example.org"]);
         app.db.connect().batch_execute("UPDATE invitations SET next_reminder_on = '2000-01-01'").unwrap();
         std::thread::sleep(std::time::Duration::from_millis(2500));
-        assert!(app.cli_ok(&["remind", &slug]).contains("queued 0"));
+        assert!(app.cli_ok(&["remind", &slug, "--yes"]).contains("queued 0"));
         assert_eq!(sink.messages().len(), 5);
         let status = app.cli_ok(&["survey", "status", &slug]);
         assert!(status.contains("invited 4, completed 1, opted out 1, undeliverable 1"), "{status}");
 
         // Never after the survey closes.
         app.cli_ok(&["survey", "close", &slug]);
-        let output = app.cli(&["remind", &slug]);
+        let output = app.cli(&["remind", &slug, "--yes"]);
         assert!(!output.status.success());
         assert!(stderr(&output).contains("not open"), "{}", stderr(&output));
     };
@@ -348,7 +357,7 @@ on_both_backends! {
         assert!(!stored[0].contains("police") && !stored[0].contains("none"), "{stored:?}");
 
         // A reminder mints a new link; on another device it opens the same draft.
-        assert!(app.cli_ok(&["remind", &slug]).contains("queued 1"));
+        assert!(app.cli_ok(&["remind", &slug, "--yes"]).contains("queued 1"));
         let fresh = sink.wait_for(2, 20)[1].link("i");
         assert_ne!(fresh, first);
         let desktop = app.browser();
@@ -384,7 +393,7 @@ on_both_backends! {
             assert_eq!(mode & 0o777, 0o600, "only the service's user reads the key");
         }
 
-        assert!(app.cli_ok(&["remind", &slug]).contains("queued 1"));
+        assert!(app.cli_ok(&["remind", &slug, "--yes"]).contains("queued 1"));
         let fresh = sink.wait_for(2, 20)[1].link("i");
         let desktop = app.browser();
         assert_eq!(desktop.get(&fresh).status, 303);

@@ -238,6 +238,7 @@ on_both_backends! {
         fill(&app, &slug);
         let file = app.db.dir().join("rows.csv");
         export(&app, &["export", &slug, "--what", "responses", "--format", "csv", "--with-text", "-o", file.to_str().unwrap()]);
+        assert!(std::fs::read(&file).unwrap().starts_with(b"\xEF\xBB\xBF"), "a byte-order mark, for Excel");
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(&file).unwrap();
         let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
         assert_eq!(header, ["agency", "thresholds", "training", "caseload", "comment", "joint-visits"]);

@@ -50,7 +50,7 @@ on_both_backends! {
         for shown in ["Council", "Agree", "Neglect", "Exploitation", "17", "Supervision is good."] {
             assert!(check.body.contains(shown), "check page shows {shown}");
         }
-        assert!(check.body.contains(&format!("/s/{slug}/page/2#q-caseload")), "change links");
+        assert!(check.body.contains(&format!("/s/{slug}/page/2?return=check#q-caseload")), "change links");
 
         let sent = browser.post_form(&format!("/s/{slug}/submit"), &[]);
         assert_eq!(sent.status, 303);

@@ -239,6 +239,7 @@ on_both_backends! {
         assert_eq!(csv.header("content-disposition"),
             Some(format!("attachment; filename=\"{slug}-responses.csv\"").as_str()));
         assert_eq!(csv.header("cache-control"), Some("no-store"));
+        assert!(csv.bytes.starts_with(b"\xEF\xBB\xBF"), "a UTF-8 byte-order mark, for Excel");
         assert_eq!(csv.header("content-length"), Some(csv.bytes.len().to_string().as_str()),
             "streamed from a finished file of known length");
         let records = csv_records(&csv.bytes);
@@ -254,7 +255,8 @@ on_both_backends! {
         let xlsx = admin.download(&format!("/admin/surveys/{slug}/responses.xlsx?with_text=1"), &[]);
         assert_eq!(xlsx.status, 200);
         assert_eq!(xlsx.header("content-disposition"),
-            Some(format!("attachment; filename=\"{slug}-responses.xlsx\"").as_str()));
+            Some(format!("attachment; filename=\"{slug}-responses-with-free-text.xlsx\"").as_str()),
+            "a name distinct from the download without free text");
         let mut book = Xlsx::new(std::io::Cursor::new(xlsx.bytes)).expect("an XLSX a reader opens");
         let sheet = book.worksheet_range("Responses").unwrap();
         assert_eq!(sheet.height(), 16);

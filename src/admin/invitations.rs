@@ -112,7 +112,7 @@ pub async fn upload(
             match invite::import(conn, &target, &data) {
                 Ok(summary) => {
                     let detail = format!(
-                        "{target}: {} added, {} already invited",
+                        "{target}: {} added, {} already on the list",
                         summary.added, summary.duplicates
                     );
                     audit::record(conn, now, &actor, "invitees.imported", &detail)?;
@@ -178,7 +178,13 @@ pub async fn queue(
 ) -> Result<HttpResponse, AuthError> {
     let (slug, mailing) = path.into_inner();
     let who = who.0;
-    forms::read_checked(&state, &req, &who.session, payload).await?;
+    let fields = forms::read_checked(&state, &req, &who.session, payload).await?;
+    // Reminders go only once the count has been seen and confirmed.
+    if matches!(mailing, Mailing::Reminders)
+        && forms::field(&fields, super::reminders::CONFIRM_FIELD) != "yes"
+    {
+        return Ok(see_other(super::reminders::confirm_href(&slug)));
+    }
     if let Reach::Refuse(reason) = reach(&state.settings.server.public_url) {
         return refused(&state, &who, slug, Feedback::error(&reason)).await;
     }

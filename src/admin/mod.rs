@@ -6,10 +6,14 @@ mod accounts;
 pub mod api;
 mod audit_page;
 pub mod auth;
+mod date_input;
+mod form_errors;
 mod forms;
 mod invitations;
+mod reminders;
 mod results;
 mod signin;
+mod survey_tasks;
 mod surveys;
 pub mod views;
 
@@ -82,6 +86,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::Admin,
     ),
     (
+        "GET",
+        "/admin/surveys/{slug}/reminders/confirm",
+        Access::Admin,
+    ),
+    (
         "POST",
         "/admin/surveys/{slug}/reminders/send",
         Access::Admin,
@@ -146,6 +155,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/surveys/{slug}/invitees",
             web::post().to(invitations::upload),
+        )
+        .route(
+            "/admin/surveys/{slug}/reminders/confirm",
+            web::get().to(reminders::confirm_page),
         )
         .route(
             "/admin/surveys/{slug}/{mailing:invitations|reminders}/send",

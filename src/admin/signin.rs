@@ -166,6 +166,8 @@ pub fn insert_user(
 /// The query the set-up page sends the browser on with, so that the sign-in page can say the
 /// account was made.
 const CREATED_QUERY: &str = "created=1";
+/// The query sign-out sends the browser on with, so that the sign-in page says so.
+const SIGNED_OUT_QUERY: &str = "signed-out=1";
 
 pub async fn sign_in_form(req: HttpRequest) -> HttpResponse {
     render(
@@ -173,7 +175,11 @@ pub async fn sign_in_form(req: HttpRequest) -> HttpResponse {
         &SignInPage {
             email: "",
             error: None,
-            notice: (req.query_string() == CREATED_QUERY).then_some(msg::ACCOUNT_CREATED),
+            notice: match req.query_string() {
+                CREATED_QUERY => Some(msg::ACCOUNT_CREATED),
+                SIGNED_OUT_QUERY => Some(msg::SIGNED_OUT),
+                _ => None,
+            },
         },
     )
 }
@@ -453,7 +459,7 @@ fn enrol_page(
         &EnrolPage {
             csrf: &who.0.csrf(),
             qr_svg: &svg,
-            secret: &secret.base32(),
+            secret: &super::views::in_fours(&secret.base32()),
             error,
         },
     ))
@@ -519,7 +525,7 @@ pub async fn sign_out(
             Ok(())
         })
         .await?;
-    let mut response = see_other("/admin/signin");
+    let mut response = see_other(format!("/admin/signin?{SIGNED_OUT_QUERY}"));
     let _ = response.add_removal_cookie(&session_cookie(None, state.secure_cookies()));
     Ok(response)
 }

@@ -235,6 +235,15 @@ pub(super) async fn survey_page_with(
     )
     .await?;
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let tasks = super::survey_tasks::tasks(&super::survey_tasks::TaskFacts {
+        slug: &survey.slug,
+        status: &status_text,
+        sections: q.sections.len(),
+        on_list: invitations.overall.invited,
+        unsent: invitations.unsent,
+        max_reminders: q.reminders.max,
+        responses,
+    });
     Ok(render(
         status,
         &SurveyPage {
@@ -265,6 +274,9 @@ pub(super) async fn survey_page_with(
             notice: feedback.notice,
             error: feedback.error,
             invitations,
+            tasks,
+            opens_parts: super::date_input::parts(q.opens_on),
+            closes_parts: super::date_input::parts(q.closes_on),
         },
     ))
 }
@@ -454,7 +466,9 @@ pub async fn change_status(
 
 fn parse_settings(fields: &forms::Fields) -> Result<SettingsChange, &'static str> {
     let day = |name| {
-        let raw = field(fields, name).trim();
+        // The GOV.UK date input's day, month and year fields, or one YYYY-MM-DD field.
+        let joined = super::date_input::joined(fields, name);
+        let raw = joined.as_deref().unwrap_or(field(fields, name)).trim();
         if raw.is_empty() {
             Ok(None)
         } else {

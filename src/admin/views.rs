@@ -131,6 +131,11 @@ pub struct SurveyPage {
     pub notice: Option<String>,
     pub error: Option<String>,
     pub invitations: InvitationsPanel,
+    /// The task list at the top of the page.
+    pub tasks: Vec<super::survey_tasks::Task>,
+    /// The dates split for the GOV.UK date input: (day, month, year), empty when unset.
+    pub opens_parts: (String, String, String),
+    pub closes_parts: (String, String, String),
 }
 
 /// The survey page's invitations part: response rates (counts only, small groups hidden),
@@ -265,5 +270,62 @@ impl std::ops::Deref for ResultsFrame {
 
     fn deref(&self) -> &Self::Target {
         &self.page
+    }
+}
+
+use super::form_errors::FormErrorField;
+
+impl FormErrorField for SignInPage<'_> {
+    fn error_text(&self) -> Option<&str> {
+        self.error
+    }
+}
+impl FormErrorField for SetupPage<'_> {
+    fn error_text(&self) -> Option<&str> {
+        self.error
+    }
+}
+impl FormErrorField for SecondFactorPage<'_> {
+    fn error_text(&self) -> Option<&str> {
+        self.error
+    }
+}
+impl FormErrorField for EnrolPage<'_> {
+    fn error_text(&self) -> Option<&str> {
+        self.error
+    }
+}
+impl FormErrorField for AccountsPage {
+    fn error_text(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+}
+impl FormErrorField for PasswordPage {
+    fn error_text(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+}
+impl FormErrorField for SurveyPage {
+    fn error_text(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+}
+
+/// An authenticator key as people copy it: groups of four ("ABCD EFGH …"); apps ignore
+/// the spaces.
+pub fn in_fours(key: &str) -> String {
+    key.as_bytes()
+        .chunks(4)
+        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_are_grouped_in_fours() {
+        assert_eq!(super::in_fours("ABCDEFGHIJ"), "ABCD EFGH IJ");
+        assert_eq!(super::in_fours(""), "");
     }
 }

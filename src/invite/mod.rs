@@ -10,6 +10,8 @@ pub mod sealing;
 
 pub use import::{import, parse_csv, CsvProblems, ImportSummary, InviteImportError};
 pub use opt_out::OptOutKey;
-pub use queue::{queue_due_reminders, queue_invitations, queue_reminders, Links, ReminderScope};
+pub use queue::{
+    count_reminders, queue_due_reminders, queue_invitations, queue_reminders, Links, ReminderScope,
+};
 pub use rates::{response_rates, ResponseRates};
 pub use sealing::DraftKey;

@@ -210,6 +210,24 @@ pub fn queue_reminders(
     })
 }
 
+/// How many people "Send reminders now" (or `candour remind`) would remind today, changing
+/// nothing: 0 when the survey is not taking responses.
+pub fn count_reminders(
+    conn: &mut DbConnection,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    write_transaction(conn, |conn| {
+        let (survey, questionnaire) = survey_with_questionnaire(conn, slug)?;
+        if !accepts(&survey, &questionnaire, today) {
+            return Err(AppError::SurveyNotOpen);
+        }
+        let max = i32::try_from(questionnaire.reminders.max).unwrap_or(i32::MAX);
+        let everyone = questionnaire.reminders.audience == ReminderAudience::Everyone;
+        Ok(invitations::reminder_candidates(conn, survey.id, max, None, everyone)?.len())
+    })
+}
+
 /// The scheduler's pass: due reminders for every survey taking responses. Returns how many
 /// were queued.
 pub fn queue_due_reminders(

@@ -1,6 +1,7 @@
 //! Mail: the invitation and reminder messages, the transport, the outbox sender and the
 //! reminder scheduler (both tasks in the server process).
 
+pub mod from_address;
 pub mod message;
 pub mod scheduler;
 pub mod sender;

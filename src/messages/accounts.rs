@@ -53,6 +53,8 @@ pub const SETTINGS_NUMBER_INVALID: &str = "Enter the reminder settings as whole 
 pub const UPLOAD_MISSING: &str = "Choose a questionnaire file (.toml) to upload";
 pub const UPLOAD_NOT_UTF8: &str = "The file is not a text file (UTF-8)";
 
+pub const SIGNED_OUT: &str = "You have signed out.";
+
 pub const ACCOUNT_CREATED: &str =
     "Account created. Sign in with the email address and password you \
      just chose; you will then set up an authenticator app.";

@@ -7,9 +7,9 @@ pub fn imported(added: usize, duplicates: usize) -> String {
     let people = if added == 1 { "invitee" } else { "invitees" };
     match duplicates {
         0 => format!("Imported {added} {people}."),
-        1 => format!("Imported {added} {people}; 1 address was already invited and was skipped."),
+        1 => format!("Imported {added} {people}; 1 address was already on the list and was skipped."),
         _ => format!(
-            "Imported {added} {people}; {duplicates} addresses were already invited and were skipped."
+            "Imported {added} {people}; {duplicates} addresses were already on the list and were skipped."
         ),
     }
 }
@@ -51,4 +51,13 @@ pub fn http_links(url: &str) -> String {
         "server.public_url is {url}, plain http: the personal links would cross the network \
          unencrypted, so nothing was queued; use an https:// address"
     )
+}
+
+/// `candour remind SLUG` without `--yes`: the count, and how to send (one line).
+pub fn remind_unconfirmed(count: usize) -> String {
+    let who = match count {
+        1 => "1 person".to_owned(),
+        n => format!("{n} people"),
+    };
+    format!("{who} would be reminded now; nothing was sent: run again with --yes to send")
 }

@@ -35,6 +35,8 @@ pub const INTERNAL_DETAIL: &str =
     "Your answers so far are saved. Please try again in a few minutes.";
 pub const SESSION_EXPIRED: &str =
     "Your answers could not be found. This can happen if you waited a long time or cleared your cookies. Please start again.";
+/// Start-up refusal: no domain to derive a From address from (one line).
+pub const FROM_ADDRESS_NEEDED: &str = "is still the default candour@localhost, and server.public_url is an IP address to derive no domain from: set mail.from (CANDOUR_MAIL__FROM) to an address people can reply to";
 pub const ERROR_SUMMARY_TITLE: &str = "There is a problem";
 
 pub fn questions_frozen(slug: &str) -> String {
@@ -52,6 +54,17 @@ pub fn thresholds_lowered(slug: &str) -> String {
 }
 
 pub const NO_SUCH_SURVEY: &str = "no survey has that slug";
+
+/// `NO_SUCH_SURVEY` with the slugs there are (one line).
+pub fn no_such_survey_among(slugs: &[String]) -> String {
+    if slugs.is_empty() {
+        format!(
+            "{NO_SUCH_SURVEY}; there are no surveys yet (candour survey import FILE.toml adds one)"
+        )
+    } else {
+        format!("{NO_SUCH_SURVEY}; the surveys are: {}", slugs.join(", "))
+    }
+}
 
 /// One line of an error summary: the question, then what to do.
 pub fn summary_item(question: &str, problem: &str) -> String {

@@ -193,3 +193,10 @@ pub mod answer {
         format!("\"{value}\" is listed more than once")
     }
 }
+
+/// The import warning of `questionnaire::intro_check` (one line).
+pub fn intro_mentions_hidden_questions(section_number: usize, key: &str) -> String {
+    format!(
+        "warning: sections[{section_number}] ({key}).introduction speaks of questions that only some respondents see (it mentions \"question\" with \"only\", \"first\" or \"for\", and the section has show_if questions), but everyone reads it: put that sentence in a [[sections.intro_parts]] entry with the same show_if"
+    )
+}

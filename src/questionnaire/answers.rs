@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::definition::{Choice, Question, QuestionKind, Questionnaire};
+use super::definition::{Choice, Question, QuestionKind, Questionnaire, ShowIf};
 use crate::messages::validation::answer as msg;
 
 /// One question's answer. Stored in drafts as JSON, externally tagged:
@@ -95,6 +95,19 @@ fn visible_within(q: &Questionnaire, question: &Question, answers: &Answers, dep
                 .iter()
                 .any(|value| show_if.any_of.contains(value))
         })
+}
+
+/// Whether a `show_if` holds: its question is asked and was answered with a listed value.
+pub fn condition_met(q: &Questionnaire, show_if: &ShowIf, answers: &Answers) -> bool {
+    q.question(&show_if.question).is_some_and(|controller| {
+        visible(q, controller, answers)
+            && answers.get(&controller.key).is_some_and(|answer| {
+                answer
+                    .chosen()
+                    .iter()
+                    .any(|value| show_if.any_of.contains(value))
+            })
+    })
 }
 
 /// Indexes of the sections with at least one question asked.

@@ -77,7 +77,18 @@ pub struct Section {
     pub key: String,
     pub title: String,
     pub introduction: Option<String>,
+    /// Introduction paragraphs shown only when their `show_if` holds (after `introduction`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intro_parts: Vec<IntroPart>,
     pub questions: Vec<Question>,
+}
+
+/// `[[sections.intro_parts]]`: a paragraph of a section's introduction, shown to everyone or
+/// only when an earlier answer matches (the same `show_if` as questions).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IntroPart {
+    pub text: String,
+    pub show_if: Option<ShowIf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -327,6 +338,7 @@ mod tests {
                     key: "one".to_string(),
                     title: "One".to_string(),
                     introduction: None,
+                    intro_parts: Vec::new(),
                     questions: vec![question(
                         "agency",
                         QuestionKind::Single {
@@ -338,6 +350,7 @@ mod tests {
                     key: "two".to_string(),
                     title: "Two".to_string(),
                     introduction: None,
+                    intro_parts: Vec::new(),
                     questions: vec![
                         question(
                             "thresholds",

@@ -4,15 +4,16 @@
 pub mod answers;
 pub mod contact;
 pub mod definition;
+pub mod intro_check;
 pub mod parse;
 pub mod scales;
 
 pub use answers::{
-    check_complete, parse_json_answers, parse_section_form, prune_hidden, validate_json_response,
-    visible, visible_sections, AnswerValue, Answers, Problem,
+    check_complete, condition_met, parse_json_answers, parse_section_form, prune_hidden,
+    validate_json_response, visible, visible_sections, AnswerValue, Answers, Problem,
 };
 pub use definition::{
-    Choice, Contact, Question, QuestionKind, Questionnaire, ReminderAudience, ReminderPolicy,
-    Scale, Section, ShowIf,
+    Choice, Contact, IntroPart, Question, QuestionKind, Questionnaire, ReminderAudience,
+    ReminderPolicy, Scale, Section, ShowIf,
 };
 pub use parse::{parse_questionnaire, ImportProblem, ImportProblems};

@@ -13,8 +13,8 @@ use serde::Serialize;
 use toml::{Table, Value};
 
 use super::definition::{
-    Choice, Question, QuestionKind, Questionnaire, ReminderAudience, ReminderPolicy, Scale,
-    Section, ShowIf,
+    Choice, IntroPart, Question, QuestionKind, Questionnaire, ReminderAudience, ReminderPolicy,
+    Scale, Section, ShowIf,
 };
 use super::scales::{self, BUILTIN_SCALES};
 use crate::messages::validation::import as msg;
@@ -634,6 +634,10 @@ fn read_section(
     }
     let title = fields.required_string("title", problems);
     let introduction = fields.optional_text("introduction", problems);
+    let intro_parts = fields
+        .array("intro_parts", problems)
+        .map(|items| read_intro_parts(index, &fields.at("intro_parts"), items, context, problems))
+        .unwrap_or_default();
     let questions = fields.required_array("questions", problems);
     fields.report_unread(problems);
     let questions = read_questions(
@@ -648,8 +652,44 @@ fn read_section(
         key: key?,
         title: title?,
         introduction,
+        intro_parts,
         questions,
     })
+}
+
+/// `[[sections.intro_parts]]`: `text`, and an optional `show_if` checked like a question's.
+fn read_intro_parts(
+    section: usize,
+    location: &str,
+    items: &[Value],
+    context: &mut Context<'_>,
+    problems: &mut Problems,
+) -> Vec<IntroPart> {
+    let mut parts = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let base = format!("{location}[{}]", index + 1);
+        let Value::Table(table) = item else {
+            problems.add(base, msg::NOT_TABLE);
+            continue;
+        };
+        let mut fields = Fields::new(table, base.clone());
+        let text = fields.required_string("text", problems);
+        let show_if = fields
+            .table("show_if", problems)
+            .and_then(|table| read_show_if(table, &fields.at("show_if"), problems));
+        fields.report_unread(problems);
+        if let Some(show_if) = &show_if {
+            context.conditions.push(Condition {
+                location: base,
+                section,
+                show_if: show_if.clone(),
+            });
+        }
+        if let Some(text) = text {
+            parts.push(IntroPart { text, show_if });
+        }
+    }
+    parts
 }
 
 fn read_questions(

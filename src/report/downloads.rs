@@ -13,6 +13,18 @@ use crate::audit;
 use crate::db::{DbConnection, DbError};
 use crate::survey::Catalog;
 
+/// The UTF-8 byte-order mark that CSV downloads start with, so that Excel on Windows reads
+/// them as UTF-8 (without it, "Don’t know" and accented names turn into mojibake).
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Starts a download of this format: the byte-order mark for CSV, nothing otherwise.
+pub fn write_start(format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if format == Format::Csv {
+        out.write_all(UTF8_BOM)?;
+    }
+    Ok(())
+}
+
 /// What is downloaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum What {
@@ -95,6 +107,7 @@ pub fn prepare(
         What::Results { breakdown } => {
             let results = super::results(conn, survey.id, q, breakdown.as_deref())?;
             let mut bytes = Vec::new();
+            write_start(format, &mut bytes)?;
             export::write_results(&results, format, &mut bytes)?;
             let (stem, by) = match breakdown {
                 Some(key) => (format!("{slug}-results-by-{key}"), format!(", by {key}")),
@@ -114,6 +127,7 @@ pub fn prepare(
         }
         What::Responses { with_text } => {
             let mut out = BufWriter::new(tempfile::tempfile()?);
+            write_start(format, &mut out)?;
             let rows = ResponsesExport {
                 survey_id: survey.id,
                 questionnaire: q,
@@ -132,7 +146,12 @@ pub fn prepare(
             );
             (
                 Body::File(file, length),
-                format!("{slug}-responses"),
+                // Distinct names, so the two downloads do not overwrite each other.
+                if *with_text {
+                    format!("{slug}-responses-with-free-text")
+                } else {
+                    format!("{slug}-responses")
+                },
                 "responses.downloaded",
                 detail,
             )

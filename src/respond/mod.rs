@@ -1,10 +1,12 @@
 //! The respondent journey (pages), the JSON submission, and storing responses.
 
 pub mod api;
+mod change;
 mod draft;
 pub(crate) mod form;
 pub mod invitation;
 pub mod pages;
+mod restart;
 pub mod submission;
 pub(crate) mod views;
 pub mod writer;

@@ -12,6 +12,7 @@ use crate::survey::LiveSurvey;
 use crate::web::body::{declared_too_large, has_media_type, read_limited};
 use crate::web::{render, see_other, AppState};
 
+use super::change::Returning;
 use super::draft::{self, Draft, Found, Owner, Pass};
 use super::form::parse_form;
 use super::submission::sealed_row;
@@ -24,6 +25,10 @@ use super::writer::{Claim, Submission, WriteError};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{slug}", web::get().to(intro))
         .route("/s/{slug}/start", web::post().to(start))
+        .route(
+            "/s/{slug}/start-again",
+            web::get().to(super::restart::confirm_page),
+        )
         .route("/s/{slug}/page/{number}", web::get().to(show_section))
         .route("/s/{slug}/page/{number}", web::post().to(save_section))
         .route("/s/{slug}/check", web::get().to(check))
@@ -32,9 +37,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// A survey and, when the respondent has one, their draft: one trip to the database.
-struct Visit {
-    survey: LiveSurvey,
-    draft: Option<Draft>,
+pub(super) struct Visit {
+    pub(super) survey: LiveSurvey,
+    pub(super) draft: Option<Draft>,
     /// The respondent holds an invitation of this survey that has already responded.
     completed: bool,
 }
@@ -47,7 +52,7 @@ impl Visit {
     }
 
     /// The page shown instead of the questionnaire, if any.
-    fn turned_away(&self, today: NaiveDate) -> Option<HttpResponse> {
+    pub(super) fn turned_away(&self, today: NaiveDate) -> Option<HttpResponse> {
         if self.completed {
             return Some(already_responded(&self.survey));
         }
@@ -55,7 +60,11 @@ impl Visit {
     }
 }
 
-async fn visit(state: &AppState, slug: String, pass: Option<Pass>) -> Result<Visit, AppError> {
+pub(super) async fn visit(
+    state: &AppState,
+    slug: String,
+    pass: Option<Pass>,
+) -> Result<Visit, AppError> {
     let catalog = state.catalog.clone();
     let server_key = state.secret_key.clone();
     state
@@ -148,7 +157,7 @@ fn check_href(slug: &str) -> String {
 }
 
 /// Where a respondent with these answers picks up: the first section not yet answered.
-fn resume_href(questionnaire: &Questionnaire, slug: &str, answers: &Answers) -> String {
+pub(super) fn resume_href(questionnaire: &Questionnaire, slug: &str, answers: &Answers) -> String {
     questionnaire::visible_sections(questionnaire, answers)
         .into_iter()
         .find(|&index| {
@@ -178,6 +187,7 @@ async fn intro(
         .as_ref()
         .filter(|d| !(invited && d.answers.is_empty()))
         .map(|d| resume_href(q, &visit.survey.slug, &d.answers));
+    let start_again_href = super::restart::href(&visit.survey.slug);
     Ok(render(
         HttpResponse::Ok(),
         &IntroPage {
@@ -187,6 +197,8 @@ async fn intro(
             privacy: paragraphs(&q.privacy_notice),
             contact: q.contact.as_ref(),
             continue_href,
+            start_again_href,
+            closes_on: q.closes_on.map(|day| day.format("%-d %B %Y").to_string()),
         },
     ))
 }
@@ -195,8 +207,10 @@ async fn start(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     req: HttpRequest,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    let confirmed = super::restart::confirmed(&body);
     let pass = draft::pass_from(&req);
     let catalog = state.catalog.clone();
     let server_key = state.secret_key.clone();
@@ -216,7 +230,10 @@ async fn start(
             if refusal(&survey, today, invited).is_some() {
                 return Ok((survey, Started::Refused));
             }
-            // Starting again forgets the answers so far.
+            // Starting again forgets the answers so far, once the respondent has confirmed.
+            if draft.as_ref().is_some_and(|d| !d.answers.is_empty()) && !confirmed {
+                return Ok((survey, Started::Unconfirmed));
+            }
             if let Some(draft) = &draft {
                 draft::discard(conn, draft)?;
             }
@@ -236,6 +253,7 @@ async fn start(
         Started::Completed => Ok(already_responded(&survey)),
         Started::Refused => Ok(refusal(&survey, today, false)
             .unwrap_or_else(|| see_other(format!("/s/{}", survey.slug)))),
+        Started::Unconfirmed => Ok(see_other(super::restart::href(&survey.slug))),
         Started::Invited => Ok(see_other(first)),
         Started::Open(token) => {
             let mut response = see_other(first);
@@ -251,6 +269,8 @@ async fn start(
 enum Started {
     Completed,
     Refused,
+    /// A draft with answers, and no confirmation that they may be deleted.
+    Unconfirmed,
     Invited,
     Open(Token),
 }
@@ -268,6 +288,7 @@ fn section_page<'a>(
     answers: &Answers,
     entered: &Entered<'_>,
     problems: &[questionnaire::Problem],
+    returning: Option<&Returning>,
 ) -> SectionPage<'a> {
     let q = &survey.questionnaire;
     let section = &q.sections[index];
@@ -288,6 +309,16 @@ fn section_page<'a>(
         survey_title: &q.title,
         section_title: &section.title,
         section_intro: section.introduction.as_deref(),
+        intro_parts: section
+            .intro_parts
+            .iter()
+            .filter(|part| {
+                part.show_if
+                    .as_ref()
+                    .is_none_or(|show_if| questionnaire::condition_met(q, show_if, answers))
+            })
+            .map(|part| part.text.as_str())
+            .collect(),
         position: visible
             .iter()
             .position(|&i| i == index)
@@ -296,6 +327,7 @@ fn section_page<'a>(
         action: page_href(&survey.slug, index),
         questions,
         errors: error_links(q, problems),
+        returning: returning.map(Returning::then),
     }
 }
 
@@ -323,6 +355,7 @@ async fn show_section(
             &draft.answers,
             &Entered::Stored(&draft.answers),
             &[],
+            Returning::from_query(req.query_string()).as_ref(),
         ),
     ))
 }
@@ -369,6 +402,7 @@ async fn save_section(
     let (slug, number) = path.into_inner();
     let mut fields = form_fields(&state, &req, payload).await?;
     let going_back = take_action(&mut fields) == Some("back".to_owned());
+    let returning = Returning::take_from(&mut fields);
     let today = state.today();
     let (survey, mut draft) = match with_draft(&state, slug, &req).await? {
         Ok(found) => found,
@@ -380,6 +414,9 @@ async fn save_section(
     let parsed = questionnaire::parse_section_form(&q, index, &fields, &draft.answers);
     let section_answers = match parsed {
         Ok(answers) => answers,
+        Err(_) if going_back && returning.is_some() => {
+            return Ok(see_other(check_href(&survey.slug)))
+        }
         Err(_) if going_back => return Ok(see_other(previous_before(&survey, &visible, index))),
         Err(problems) => {
             return Ok(render(
@@ -390,20 +427,28 @@ async fn save_section(
                     &draft.answers,
                     &Entered::Raw(&fields),
                     &problems,
+                    returning.as_ref(),
                 ),
             ))
         }
     };
+    let before = draft.answers.clone();
     for question in &q.sections[index].questions {
         draft.answers.remove(&question.key);
     }
     draft.answers.extend(section_answers);
     questionnaire::prune_hidden(&q, &mut draft.answers);
     let visible = questionnaire::visible_sections(&q, &draft.answers);
-    let next = if going_back {
-        previous_before(&survey, &visible, index)
-    } else {
-        next_after(&survey, &visible, index)
+    let next = match &returning {
+        // Changing an answer: back to the check page, after any questions it revealed.
+        Some(returning) => match returning.next(&q, index, &before, &draft.answers) {
+            Some((section, rest)) if !going_back => {
+                format!("{}{}", page_href(&survey.slug, section), rest.query())
+            }
+            _ => check_href(&survey.slug),
+        },
+        None if going_back => previous_before(&survey, &visible, index),
+        None => next_after(&survey, &visible, index),
     };
     let saved = state
         .db

@@ -15,6 +15,9 @@ pub struct IntroPage<'a> {
     pub privacy: Vec<&'a str>,
     pub contact: Option<&'a crate::questionnaire::Contact>,
     pub continue_href: Option<String>,
+    pub start_again_href: String,
+    /// The last day to answer, written for people ("19 December 2026").
+    pub closes_on: Option<String>,
 }
 
 #[derive(Template)]
@@ -23,11 +26,15 @@ pub struct SectionPage<'a> {
     pub survey_title: &'a str,
     pub section_title: &'a str,
     pub section_intro: Option<&'a str>,
+    /// The introduction's parts whose `show_if` holds for this respondent.
+    pub intro_parts: Vec<&'a str>,
     pub position: usize,
     pub total: usize,
     pub action: String,
     pub questions: Vec<QuestionView>,
     pub errors: Vec<ErrorLink>,
+    /// Opened from "Check your answers": the pending sections for the hidden `_then` field.
+    pub returning: Option<String>,
 }
 
 #[derive(Template)]
@@ -255,7 +262,11 @@ pub fn check_sections(
                     key: q.key.clone(),
                     question: q.text.clone(),
                     answer_lines: answer_lines(q, answers.get(&q.key)),
-                    change_href: format!("/s/{slug}/page/{}#{}", index + 1, field_id(&q.key)),
+                    change_href: format!(
+                        "/s/{slug}/page/{}?return=check#{}",
+                        index + 1,
+                        field_id(&q.key)
+                    ),
                 })
                 .collect(),
         })

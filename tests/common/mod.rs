@@ -579,7 +579,8 @@ impl TestApp {
             .nth(1)
             .and_then(|s| s.split("</code>").next())
             .expect("the secret in text")
-            .to_owned();
+            .split_whitespace()
+            .collect::<String>();
         let totp = totp_rs::TOTP::new(
             totp_rs::Algorithm::SHA1,
             6,
