@@ -404,7 +404,7 @@ on_both_backends! {
             let mail = sink.wait_for(2, 20);
             let ann = mail.iter().find(|m| m.recipients[0] == "ann@example.org").unwrap().link("i");
             submit_invited(&app, &slug, &ann[3..], 0);
-            assert!(app.cli_ok(&["remind", &slug]).contains(&format!("queued {expected}")), "{audience}");
+            assert!(app.cli_ok(&["remind", &slug, "--yes"]).contains(&format!("queued {expected}")), "{audience}");
             let reminders = sink.wait_for(2 + expected, 20);
             let to: BTreeSet<&str> = reminders[2..].iter().map(|m| m.recipients[0].as_str()).collect();
             assert_eq!(to.len(), expected, "{audience}: {to:?}");
