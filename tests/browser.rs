@@ -402,6 +402,10 @@ fn viewer_reads_results(app: &TestApp, chrome: &Chromium, slug: &str, admin: &Te
     chrome.full_page_screenshot("results-by-agency-full-320");
     chrome.set_width(chromium::DESKTOP);
 
+    chrome.goto(&app.url(&format!("/admin/surveys/{slug}/summary?breakdown=agency&sort=gap")));
+    assert!(chrome.body_text().contains("I understand the thresholds."));
+    chrome.check_page("summary-printable");
+
     chrome.goto(&app.url(&format!("/admin/surveys/{slug}")));
     chrome.check_page("survey-viewer");
     chrome.click(&format!("a[href='/admin/surveys/{slug}/results.csv']"));
