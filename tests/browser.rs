@@ -402,7 +402,9 @@ fn viewer_reads_results(app: &TestApp, chrome: &Chromium, slug: &str, admin: &Te
     chrome.full_page_screenshot("results-by-agency-full-320");
     chrome.set_width(chromium::DESKTOP);
 
-    chrome.goto(&app.url(&format!("/admin/surveys/{slug}/summary?breakdown=agency&sort=gap")));
+    chrome.goto(&app.url(&format!(
+        "/admin/surveys/{slug}/summary?breakdown=agency&sort=gap"
+    )));
     assert!(chrome.body_text().contains("I understand the thresholds."));
     chrome.check_page("summary-printable");
 

@@ -155,7 +155,7 @@ on_both_backends! {
         assert!(summary_at < first_chart, "the summary comes first");
         let summary = &html[summary_at..first_chart];
         assert!(summary.contains("<li>23 responses</li>"), "{summary}");
-        assert!(summary.contains("Open from not set to not set"), "{summary}");
+        assert!(summary.contains("No opening or closing date set"), "{summary}");
         // Themes in questionnaire order; "About you" has no statement.
         let thresholds = summary.find(">Thresholds</th>").expect("the thresholds theme");
         let morale = summary.find(">Morale</th>").expect("the morale theme");

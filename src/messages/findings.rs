@@ -1,7 +1,6 @@
 //! Words of the summary of statements and the Word report that are not in a template.
 
 pub const NO_GROUP: &str = "No group";
-pub const NOT_SET: &str = "not set";
 pub const AGREE: &str = "agree";
 pub const DISAGREE: &str = "disagree";
 pub const ANSWERED: &str = "answered";
@@ -95,8 +94,13 @@ pub fn too_few(answered: Option<u64>) -> String {
     }
 }
 
-pub fn dates(opens_on: &str, closes_on: &str) -> String {
-    format!("Open from {opens_on} to {closes_on}")
+pub fn dates(opens_on: Option<&str>, closes_on: Option<&str>) -> String {
+    match (opens_on, closes_on) {
+        (Some(from), Some(to)) => format!("Open from {from} to {to}"),
+        (Some(from), None) => format!("Open from {from}, with no closing date"),
+        (None, Some(to)) => format!("Open until {to}"),
+        (None, None) => "No opening or closing date set".to_owned(),
+    }
 }
 
 pub fn responses(responses: u64) -> String {

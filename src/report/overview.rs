@@ -31,12 +31,7 @@ fn share(completed: u64, invited: u64) -> Option<f64> {
 }
 
 pub fn overview(q: &Questionnaire, results: &Results, rates: &ResponseRates) -> Overview {
-    let day = |d: Option<chrono::NaiveDate>| {
-        d.map_or_else(
-            || msg::NOT_SET.to_owned(),
-            |d| d.format("%-d %B %Y").to_string(),
-        )
-    };
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%-d %B %Y").to_string());
     let overall = rates.overall;
     let rate = (overall.invited > 0).then(|| {
         msg::rate(
@@ -78,7 +73,7 @@ pub fn overview(q: &Questionnaire, results: &Results, rates: &ResponseRates) -> 
     Overview {
         title: q.title.clone(),
         responses: msg::responses(results.responses),
-        dates: msg::dates(&day(q.opens_on), &day(q.closes_on)),
+        dates: msg::dates(day(q.opens_on).as_deref(), day(q.closes_on).as_deref()),
         rate,
         groups,
         invited: overall.invited,
