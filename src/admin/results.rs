@@ -150,6 +150,72 @@ fn query_suffix(pairs: &[(&str, &str)]) -> String {
     }
 }
 
+/// Which results view is read, for the audit log and what it needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Viewed {
+    ResultsPage,
+    Summary,
+}
+
+/// What the results page and the printable summary show, read in one trip to the database.
+struct Loaded {
+    survey: crate::survey::LiveSurvey,
+    results: report::Results,
+    rates: crate::invite::ResponseRates,
+    /// The results page only.
+    comments: Option<Vec<report::Comments>>,
+    waiting: i64,
+}
+
+/// Reads a survey's published results, its response rates and (for the results page) its
+/// comments and waiting count, and records the view in the audit log.
+async fn load_viewed(
+    state: &AppState,
+    who: &SignedIn,
+    slug: &str,
+    by: Option<String>,
+    viewed: Viewed,
+) -> Result<Loaded, DownloadError> {
+    let catalog = state.catalog.clone();
+    let wanted = slug.to_owned();
+    let actor = who.account.email.clone();
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| -> Result<_, DownloadError> {
+            let survey = catalog
+                .live(conn, &wanted)?
+                .ok_or(DownloadError::SurveyNotFound)?;
+            let q = &survey.questionnaire;
+            let results = report::results(conn, survey.id, q, by.as_deref())?;
+            let rates = crate::invite::rates::response_rates(conn, survey.id, q.min_group_size)?;
+            let (comments, waiting, page) = match viewed {
+                Viewed::ResultsPage => (
+                    report::comments(conn, survey.id, q, &results)?,
+                    crate::db::waiting::count_for_survey(conn, survey.id)?,
+                    "results page",
+                ),
+                Viewed::Summary => (None, 0, "summary page"),
+            };
+            let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
+            audit::record(
+                conn,
+                now,
+                &actor,
+                "results.viewed",
+                &format!("{wanted}: {page}{by}, by web"),
+            )?;
+            Ok(Loaded {
+                survey,
+                results,
+                rates,
+                comments,
+                waiting,
+            })
+        })
+        .await
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     who: SignedIn,
@@ -158,34 +224,14 @@ pub async fn page(
 ) -> Result<HttpResponse, AuthError> {
     let slug = slug.into_inner();
     let breakdown = query.breakdown();
-    let catalog = state.catalog.clone();
-    let wanted = slug.clone();
-    let by = breakdown.clone();
-    let actor = who.account.email.clone();
-    let now = state.clock.now();
-    let loaded = state
-        .db
-        .run(move |conn| -> Result<_, DownloadError> {
-            let survey = catalog
-                .live(conn, &wanted)?
-                .ok_or(DownloadError::SurveyNotFound)?;
-            let q = &survey.questionnaire;
-            let results = report::results(conn, survey.id, q, by.as_deref())?;
-            let comments = report::comments(conn, survey.id, q, &results)?;
-            let waiting = crate::db::waiting::count_for_survey(conn, survey.id)?;
-            let rates = crate::invite::rates::response_rates(conn, survey.id, q.min_group_size)?;
-            let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
-            audit::record(
-                conn,
-                now,
-                &actor,
-                "results.viewed",
-                &format!("{wanted}: results page{by}, by web"),
-            )?;
-            Ok((survey, results, comments, waiting, rates))
-        })
-        .await;
-    let (survey, results, comments, waiting, rates) = match loaded {
+    let loaded = load_viewed(&state, &who, &slug, breakdown.clone(), Viewed::ResultsPage).await;
+    let Loaded {
+        survey,
+        results,
+        rates,
+        comments,
+        waiting,
+    } = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return failure(error),
     };
@@ -264,32 +310,13 @@ pub async fn summary_page(
 ) -> Result<HttpResponse, AuthError> {
     let slug = slug.into_inner();
     let breakdown = query.breakdown();
-    let catalog = state.catalog.clone();
-    let wanted = slug.clone();
-    let by = breakdown.clone();
-    let actor = who.account.email.clone();
-    let now = state.clock.now();
-    let loaded = state
-        .db
-        .run(move |conn| -> Result<_, DownloadError> {
-            let survey = catalog
-                .live(conn, &wanted)?
-                .ok_or(DownloadError::SurveyNotFound)?;
-            let q = &survey.questionnaire;
-            let results = report::results(conn, survey.id, q, by.as_deref())?;
-            let rates = crate::invite::rates::response_rates(conn, survey.id, q.min_group_size)?;
-            let by = by.map(|key| format!(", by {key}")).unwrap_or_default();
-            audit::record(
-                conn,
-                now,
-                &actor,
-                "results.viewed",
-                &format!("{wanted}: summary page{by}, by web"),
-            )?;
-            Ok((survey, results, rates))
-        })
-        .await;
-    let (survey, results, rates) = match loaded {
+    let loaded = load_viewed(&state, &who, &slug, breakdown.clone(), Viewed::Summary).await;
+    let Loaded {
+        survey,
+        results,
+        rates,
+        ..
+    } = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return failure(error),
     };
