@@ -467,6 +467,56 @@ on_both_backends! {
         }
         assert_eq!((answers.len(), count_rows(&mut conn, "waiting_responses")), (10, 0));
     };
+
+    two_server_processes_releasing_one_database_never_release_a_response_twice => |backend: Backend| {
+        let k = 5;
+        let db = TestDb::new(backend);
+        let cli = |args: &[&str]| {
+            let out = common::cli_with(&db, args, None);
+            assert!(out.status.success(), "{args:?}: {}", common::stderr(&out));
+        };
+        let file = common::write_file(db.dir(), "q.toml", &with_k(k));
+        cli(&["survey", "import", file.to_str().unwrap()]);
+        cli(&["survey", "open", "test-survey"]);
+        // Two instances over one database, each releasing every second.
+        let (mut first, first_addr) = spawn_server(&db, "1");
+        let (mut second, second_addr) = spawn_server(&db, "1");
+        let sent = 60;
+        let handles: Vec<_> = [first_addr, second_addr]
+            .into_iter()
+            .enumerate()
+            .map(|(instance, addr)| {
+                std::thread::spawn(move || {
+                    for i in (instance..sent).step_by(2) {
+                        let reply = ureq::post(&format!("http://{addr}/api/v1/surveys/test-survey/responses"))
+                            .send_json(serde_json::json!({"answers": {"agency": "council", "thresholds": "agree", "comment": answer(i)}}))
+                            .unwrap();
+                        assert_eq!(reply.status(), 201);
+                        std::thread::sleep(Duration::from_millis(30));
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        let mut conn = db.connect();
+        // Both release tasks ran against the stream: wait until they have left what they keep.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while count_rows(&mut conn, "waiting_responses") >= 2 * k as i64 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let released_while_open = count_rows(&mut conn, "responses");
+        assert!(released_while_open >= k as i64, "the release tasks released while open");
+        kill_9(&mut first);
+        kill_9(&mut second);
+        cli(&["survey", "close", "test-survey"]);
+        let answers = text_lines(&mut conn, "SELECT answers AS line FROM responses");
+        for i in 0..sent {
+            assert_eq!(answers.iter().filter(|a| a.contains(&answer(i))).count(), 1, "answer {i} exactly once");
+        }
+        assert_eq!((answers.len(), count_rows(&mut conn, "waiting_responses")), (sent, 0));
+    };
 }
 
 #[test]
