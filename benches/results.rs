@@ -318,4 +318,57 @@ fn main() {
         size as f64 / 1e6,
         grew as f64 / 1024.0
     );
+
+    measure_release(&mut conn, total, &mut rng, today, now);
+}
+
+/// Sealing `total` responses into the waiting room of a second survey, then releasing them
+/// all at once (what closing a survey does), then folding their tallies.
+fn measure_release(
+    conn: &mut DbConnection,
+    total: usize,
+    rng: &mut StdRng,
+    today: chrono::NaiveDate,
+    now: chrono::NaiveDateTime,
+) {
+    let twin = SHIPPED.replace(
+        "slug = \"safeguarding-frontline\"",
+        "slug = \"release-bench\"",
+    );
+    let (q, _) = candour::survey::import(conn, &twin, now).expect("import the twin");
+    candour::survey::open(conn, &q.slug, now).expect("open the twin");
+    let live = Catalog::new()
+        .live(conn, &q.slug)
+        .expect("survey")
+        .expect("survey");
+    let key = candour::accounts::totp::SecretKey::parse(&"ab".repeat(32)).expect("a key");
+    let seal = candour::release::ResponseSeal::new(&key);
+    let mut sealing = Duration::ZERO;
+    let mut sealed = 0;
+    while sealed < total {
+        let n = 1000.min(total - sealed);
+        let rows: Vec<_> = (0..n)
+            .map(|_| {
+                candour::respond::submission::sealed_row(&seal, live.id, &random_answers(&q, rng))
+            })
+            .collect();
+        let start = Instant::now();
+        candour::db::write_transaction(conn, |conn| candour::db::waiting::insert_all(conn, &rows))
+            .expect("seal");
+        sealing += start.elapsed();
+        sealed += n;
+    }
+    let start = Instant::now();
+    let released = candour::release::release_all(conn, &seal, live.id, today).expect("release all");
+    let releasing = start.elapsed();
+    assert_eq!(released, total, "every waiting response released");
+    let start = Instant::now();
+    candour::report::tally::fold_all(conn).expect("fold the tallies");
+    let folding = start.elapsed();
+    println!(
+        "waiting room: {total} sealed responses inserted in {:.1} s; released all at once in {:.2} s; their tallies folded in {:.2} s",
+        sealing.as_secs_f64(),
+        releasing.as_secs_f64(),
+        folding.as_secs_f64()
+    );
 }
