@@ -241,8 +241,13 @@ on_both_backends! {
         assert!(std::fs::read(&file).unwrap().starts_with(b"\xEF\xBB\xBF"), "a byte-order mark, for Excel");
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(&file).unwrap();
         let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-        assert_eq!(header, ["agency", "thresholds", "training", "caseload", "comment", "joint-visits"]);
-        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(header, ["Which organisation do you work for?", "I understand the thresholds.",
+            "Which training have you attended?", "How many children are allocated to you?",
+            "Anything else?", "Do you do joint visits?"], "headers a person can read");
+        let mut rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        let keys = rows.remove(0);
+        assert_eq!(keys.iter().collect::<Vec<_>>(), ["agency", "thresholds", "training", "caseload", "comment", "joint-visits"],
+            "the keys in the second header row");
         assert_eq!(rows.len(), 20);
         let count = |value: &str| rows.iter().filter(|r| &r[0] == value).count();
         // Police (4) is too small alone; with Health (6) it makes a suppressed 10.
@@ -253,7 +258,8 @@ on_both_backends! {
 
         let plain = export(&app, &["export", &slug, "--what", "responses", "--format", "csv"]);
         assert!(!plain.contains("HYPERLINK") && !plain.contains("Fine, thanks"), "free text only when asked for");
-        assert!(plain.lines().next().unwrap().split(',').all(|h| h != "comment"));
+        assert!(plain.lines().nth(1).unwrap().split(',').all(|h| h != "comment"));
+        assert!(!plain.contains("Anything else?"));
 
         // The results CSV is strict too, one row shape throughout.
         let results_csv = export(&app, &["export", &slug, "--what", "results", "--format", "csv", "--breakdown", "agency"]);
@@ -282,7 +288,11 @@ on_both_backends! {
         export(&app, &["export", &slug, "--what", "responses", "--format", "xlsx", "--with-text", "-o", rows_file.to_str().unwrap()]);
         let mut book: Xlsx<_> = open_workbook(&rows_file).unwrap();
         let sheet = book.worksheet_range("Responses").unwrap();
-        assert_eq!(sheet.height(), 21);
+        assert_eq!(sheet.height(), 22, "two header rows and 20 responses");
+        assert_eq!(sheet.get_value((0, 0)), Some(&Data::String("Which organisation do you work for?".into())));
+        assert_eq!(sheet.get_value((1, 0)), Some(&Data::String("agency".into())));
+        let about = book.worksheet_range("About").unwrap();
+        assert!(about.rows().any(|r| r[0].to_string().contains("second row gives its key")));
         let cells: Vec<String> = sheet.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
         assert!(cells.contains(&"'=HYPERLINK(\"http://evil.example\")".to_owned()));
         assert_eq!(cells.iter().filter(|c| *c == "suppressed").count(), 10);

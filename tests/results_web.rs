@@ -243,13 +243,15 @@ on_both_backends! {
         assert_eq!(csv.header("content-length"), Some(csv.bytes.len().to_string().as_str()),
             "streamed from a finished file of known length");
         let records = csv_records(&csv.bytes);
-        assert_eq!(records.len(), 16, "a header and 15 rows");
-        assert!(!records[0].contains(&"comment".to_owned()), "free text left out unless asked for");
-        let agency: Vec<&str> = records[1..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(records.len(), 17, "two header rows (question text, then key) and 15 rows");
+        assert_eq!(records[0][0], "Which organisation do you work for?");
+        assert_eq!(records[1][0], "agency");
+        assert!(!records[1].contains(&"comment".to_owned()), "free text left out unless asked for");
+        let agency: Vec<&str> = records[2..].iter().map(|r| r[0].as_str()).collect();
         assert_eq!(agency.iter().filter(|a| **a == "Council").count(), 6);
         assert_eq!(agency.iter().filter(|a| **a == "suppressed").count(), 9,
             "police (4) and then health (5) generalised: every published combination has 5 or more rows");
-        let agree = records[1..].iter().filter(|r| r[1] == "Agree").count();
+        let agree = records[2..].iter().filter(|r| r[1] == "Agree").count();
         assert_eq!(agree, 7);
 
         let xlsx = admin.download(&format!("/admin/surveys/{slug}/responses.xlsx?with_text=1"), &[]);
@@ -259,7 +261,7 @@ on_both_backends! {
             "a name distinct from the download without free text");
         let mut book = Xlsx::new(std::io::Cursor::new(xlsx.bytes)).expect("an XLSX a reader opens");
         let sheet = book.worksheet_range("Responses").unwrap();
-        assert_eq!(sheet.height(), 16);
+        assert_eq!(sheet.height(), 17);
         let cells: Vec<String> = sheet.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
         assert!(cells.contains(&"comment".to_owned()));
         assert!(cells.contains(&"Supervision helps".to_owned()));
@@ -341,7 +343,7 @@ on_both_backends! {
         let rows = api.download(&responses_path, &[("Authorization", &admin_auth)]);
         assert_eq!(rows.status, 200);
         assert_eq!(rows.header("content-type"), Some("text/csv; charset=utf-8"));
-        assert_eq!(csv_records(&rows.bytes).len(), 16);
+        assert_eq!(csv_records(&rows.bytes).len(), 17, "two header rows and 15 rows");
         assert!(downloads_by(&app, "ann@example.org").contains(&(
             "responses.downloaded".to_owned(), format!("{slug}: responses as csv (15 rows), by API"))));
         assert!(downloads_by(&app, "vic@example.org").contains(&(

@@ -63,6 +63,11 @@ pub fn rows_rule(min_group_size: u32) -> String {
     )
 }
 
+pub const ROWS_HEADERS: &str =
+    "The first row gives each question as respondents read it; the second \
+     row gives its key, which stays the same when the wording changes (read the file from the \
+     second row to join on keys).";
+
 pub fn rows_blanked(questions: &[String]) -> String {
     format!(
         "Where a row's answer to a breakdown question reads \"suppressed\", its answers to the \

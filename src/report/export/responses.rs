@@ -18,6 +18,9 @@ use crate::db::responses::SurveyPages;
 use crate::db::DbConnection;
 use crate::messages::report as msg;
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
+
+/// The question texts, then their keys.
+const HEADER_ROWS: u32 = 2;
 use crate::report::disclosure::rows::show_if_dependencies;
 use crate::report::kanon::{self, Combination, Plan};
 use crate::report::{neutralise, tally, ReportError};
@@ -163,6 +166,7 @@ impl ResponsesExport<'_> {
                     column: 0,
                 };
                 let written = self.rows(conn, &pages, &breakdowns, &plan, &mut rows)?;
+                rows.sheet.set_freeze_panes(HEADER_ROWS, 0)?;
                 workbook.save_to_writer(out)?;
                 Ok(written)
             }
@@ -176,7 +180,7 @@ impl ResponsesExport<'_> {
     /// suppressed breakdown answer.
     pub fn notes(&self, breakdowns: &[&Question]) -> Vec<String> {
         let k = self.questionnaire.min_group_size;
-        let mut notes = vec![msg::rows_rule(k)];
+        let mut notes = vec![msg::rows_rule(k), msg::ROWS_HEADERS.to_owned()];
         let columns = self.columns();
         let blanked: Vec<String> = show_if_dependencies(self.questionnaire, &columns, breakdowns)
             .iter()
@@ -246,6 +250,11 @@ impl ResponsesExport<'_> {
         sink: &mut dyn Rows,
     ) -> Result<u64, ReportError> {
         let columns = self.columns();
+        // Two header rows: what a person reads, then the stable keys tools join on.
+        for question in &columns {
+            sink.text(&question.text)?;
+        }
+        sink.end_row()?;
         for question in &columns {
             sink.text(&question.key)?;
         }
