@@ -30,6 +30,16 @@ on_both_backends! {
             assert!(page.body.contains("About your work."));
             assert_eq!(page.body.contains("The caseload question is for council staff."), shown, "{agency}");
         }
+
+        // The review team's preview shows every part, saying who reads it.
+        let (admin, _) = app.enrolled("ann@example.org", "admin");
+        let preview = admin.get(&format!("/admin/surveys/{slug}/preview/2"));
+        assert_eq!(preview.status, 200);
+        assert!(preview.body.contains("About your work."), "{}", preview.body);
+        assert!(preview.body.contains("The caseload question is for council staff."), "{}", preview.body);
+        assert!(preview.body.contains(
+            "The paragraph above is shown only to respondents whose answer to “Which organisation do you work for?” is one of: council"
+        ), "{}", preview.body);
     };
 }
 

@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 use crate::audit;
 use crate::db::{responses, surveys};
 use crate::error::AppError;
-use crate::messages::accounts as msg;
 use crate::messages::invitations as invitation_msg;
+use crate::messages::{self, accounts as msg};
 use crate::questionnaire::{ReminderAudience, ReminderPolicy};
 use crate::respond::views::{paragraphs, question_view, Entered};
 use crate::survey::{self, ImportOutcome, LiveSurvey, SettingsChange};
@@ -19,7 +19,8 @@ use super::auth::{check_csrf, AuthError, RequireAdmin, SignedIn, CSRF_FIELD};
 use super::forms::{self, field, see_other};
 use super::invitations;
 use super::views::{
-    Chrome, PreviewIntroPage, PreviewSectionPage, SurveyLine, SurveyPage, SurveysPage,
+    Chrome, PreviewIntroPage, PreviewIntroPart, PreviewSectionPage, SurveyLine, SurveyPage,
+    SurveysPage,
 };
 
 pub async fn home(_who: SignedIn) -> HttpResponse {
@@ -378,20 +379,33 @@ pub async fn preview_section(
         .ok_or(AppError::NotFound)?;
     let section = &q.sections[index];
     let empty = crate::questionnaire::Answers::new();
+    let condition = |rule: &crate::questionnaire::ShowIf| {
+        let asked = q
+            .question(&rule.question)
+            .map_or(rule.question.as_str(), |d| d.text.as_str());
+        (asked.to_owned(), rule.any_of.join(", "))
+    };
     let conditions = section
         .questions
         .iter()
         .filter_map(|question| {
-            let rule = question.show_if.as_ref()?;
-            let asked = q
-                .question(&rule.question)
-                .map_or(rule.question.as_str(), |d| d.text.as_str());
-            Some(format!(
-                "“{}” is shown only to respondents whose answer to “{}” is one of: {}",
-                question.text,
-                asked,
-                rule.any_of.join(", ")
+            let (asked, any_of) = condition(question.show_if.as_ref()?);
+            Some(messages::preview_question_condition(
+                &question.text,
+                &asked,
+                &any_of,
             ))
+        })
+        .collect();
+    let intro_parts = section
+        .intro_parts
+        .iter()
+        .map(|part| PreviewIntroPart {
+            text: &part.text,
+            condition: part.show_if.as_ref().map(|rule| {
+                let (asked, any_of) = condition(rule);
+                messages::preview_intro_condition(&asked, &any_of)
+            }),
         })
         .collect();
     let base = format!("/admin/surveys/{}/preview", survey.slug);
@@ -403,6 +417,7 @@ pub async fn preview_section(
             survey_title: &q.title,
             section_title: &section.title,
             section_intro: section.introduction.as_deref(),
+            intro_parts,
             position: number,
             total: q.sections.len(),
             questions: section

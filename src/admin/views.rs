@@ -196,12 +196,19 @@ pub struct PreviewSectionPage<'a> {
     pub survey_title: &'a str,
     pub section_title: &'a str,
     pub section_intro: Option<&'a str>,
+    pub intro_parts: Vec<PreviewIntroPart<'a>>,
     pub position: usize,
     pub total: usize,
     pub questions: Vec<QuestionView>,
     pub conditions: Vec<String>,
     pub previous_href: String,
     pub next_href: Option<String>,
+}
+
+/// A paragraph of a section's introduction in the preview, with who reads it when not everyone.
+pub struct PreviewIntroPart<'a> {
+    pub text: &'a str,
+    pub condition: Option<String>,
 }
 
 pub struct AccountLine {

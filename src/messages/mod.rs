@@ -26,6 +26,18 @@ pub const MALFORMED_JSON: &str = "the body is not valid JSON of the expected sha
 pub fn duplicate_json_key(key: &str) -> String {
     format!("the key {key:?} appears twice in one object; send each key once")
 }
+/// The preview's note under a question that not everyone sees.
+pub fn preview_question_condition(question: &str, asked: &str, any_of: &str) -> String {
+    format!(
+        "“{question}” is shown only to respondents whose answer to “{asked}” is one of: {any_of}"
+    )
+}
+
+/// The preview's note under an introduction paragraph that not everyone reads.
+pub fn preview_intro_condition(asked: &str, any_of: &str) -> String {
+    format!("The paragraph above is shown only to respondents whose answer to “{asked}” is one of: {any_of}")
+}
+
 pub const INVALID_UTF8: &str = "the request is not valid UTF-8";
 pub const INVALID_ANSWERS: &str = "some answers are not valid";
 pub const ALREADY_SUBMITTED: &str = "this response has already been submitted";
