@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::schema::{recovery_codes, users};
 use super::DbConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: i32,
@@ -21,7 +21,7 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -31,6 +31,38 @@ pub struct NewUser<'a> {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// Debug output shows neither the password hash nor the authenticator secret.
+const REDACTED: &str = "…";
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("password_hash", &REDACTED)
+            .field("totp_secret", &self.totp_secret.as_ref().map(|_| REDACTED))
+            .field("totp_confirmed", &self.totp_confirmed)
+            .field("totp_last_step", &self.totp_last_step)
+            .field("disabled", &self.disabled)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for NewUser<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("password_hash", &REDACTED)
+            .field("totp_confirmed", &self.totp_confirmed)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
@@ -195,4 +227,42 @@ pub fn unused_recovery_codes(conn: &mut DbConnection, user_id: i32) -> QueryResu
         .filter(recovery_codes::used_at.is_null())
         .count()
         .get_result(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_password_hash_and_the_authenticator_secret() {
+        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        let row = UserRow {
+            id: 7,
+            email: "ann@example.org".to_owned(),
+            role: "admin".to_owned(),
+            password_hash: "$argon2id$v=19$secret-hash".to_owned(),
+            totp_secret: Some("JBSWY3DPEHPK3PXP".to_owned()),
+            totp_confirmed: true,
+            totp_last_step: Some(1),
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+        };
+        let shown = format!("{row:?}");
+        assert!(shown.contains("ann@example.org"), "{shown}");
+        assert!(
+            !shown.contains("argon2id") && !shown.contains("JBSWY3DP"),
+            "{shown}"
+        );
+        let new = NewUser {
+            email: "ann@example.org",
+            role: "admin",
+            password_hash: "$argon2id$v=19$secret-hash",
+            totp_confirmed: false,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+        };
+        assert!(!format!("{new:?}").contains("argon2id"));
+    }
 }
