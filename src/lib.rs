@@ -10,7 +10,6 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod cli;
-mod cli_accounts;
 pub mod clock;
 pub mod config;
 pub mod db;

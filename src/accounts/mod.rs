@@ -61,3 +61,25 @@ impl Account {
         self.role == Role::Admin
     }
 }
+
+/// A new account that has not set up its authenticator app yet.
+pub fn insert_user(
+    conn: &mut crate::db::DbConnection,
+    email: &str,
+    role: Role,
+    password_hash: &str,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    crate::db::users::insert(
+        conn,
+        &crate::db::users::NewUser {
+            email,
+            role: role.as_str(),
+            password_hash,
+            totp_confirmed: false,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+}

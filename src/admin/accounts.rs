@@ -13,8 +13,8 @@ use crate::web::{render, AppState};
 
 use super::auth::{AuthError, RequireAdmin, SignedIn};
 use super::forms::{self, field, see_other};
-use super::signin::insert_user;
 use super::views::{AccountLine, AccountsPage, Chrome, PasswordPage};
+use crate::accounts::insert_user;
 
 async fn accounts_page(
     state: &AppState,

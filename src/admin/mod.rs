@@ -20,7 +20,6 @@ pub mod views;
 use actix_web::web;
 
 pub use auth::{check_csrf, BearerAccount, RequireAdmin, SignedIn, CSRF_FIELD};
-pub use signin::insert_user;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

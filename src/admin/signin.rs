@@ -7,10 +7,10 @@ use serde::Deserialize;
 use crate::accounts::rate_limit::{self, Admission, Buckets, Limits};
 use crate::accounts::session::{self, Stage};
 use crate::accounts::totp::TotpSecret;
-use crate::accounts::{normalise_email, password, recovery, Password, Role};
+use crate::accounts::{insert_user, normalise_email, password, recovery, Password, Role};
 use crate::audit;
-use crate::db::users::{self, NewUser};
-use crate::db::{sessions, write_transaction, DbConnection};
+use crate::db::users;
+use crate::db::{sessions, write_transaction};
 use crate::error::AppError;
 use crate::messages::accounts as msg;
 use crate::secrets::Token;
@@ -140,27 +140,6 @@ pub async fn setup(
         return Ok(setup_link_dead());
     }
     Ok(see_other(format!("/admin/signin?{CREATED_QUERY}")))
-}
-
-pub fn insert_user(
-    conn: &mut DbConnection,
-    email: &str,
-    role: Role,
-    password_hash: &str,
-    now: chrono::NaiveDateTime,
-) -> diesel::QueryResult<()> {
-    users::insert(
-        conn,
-        &NewUser {
-            email,
-            role: role.as_str(),
-            password_hash,
-            totp_confirmed: false,
-            disabled: false,
-            created_at: now,
-            updated_at: now,
-        },
-    )
 }
 
 /// The query the set-up page sends the browser on with, so that the sign-in page can say the

@@ -2,19 +2,41 @@
 
 use std::io::{BufRead, IsTerminal};
 
+use clap::Subcommand;
+
+use super::{now, CliError};
 use crate::accounts::{self, normalise_email, password, Password, Role};
 use crate::audit;
-use crate::cli::{CliError, TokenCommand, UserCommand};
 use crate::config::Settings;
 use crate::db::{api_tokens, users, write_transaction};
 use crate::error::AppError;
 use crate::server::{self, StartError};
 
-const BY_CLI: &str = "(command line)";
-
-fn now() -> chrono::NaiveDateTime {
-    crate::clock::Clock::system().now()
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the password is read from standard input (one line) or a prompt.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "viewer"])]
+        role: String,
+    },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for an account and print it (it is shown only this once).
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+    /// List API tokens (never the tokens themselves).
+    List,
+    /// Revoke an API token by its number from `token list`.
+    Revoke { id: i32 },
+}
+
+const BY_CLI: &str = "(command line)";
 
 /// One line from standard input, or a prompt without echo (asked twice) at a terminal.
 fn read_password() -> Result<Password, CliError> {
@@ -38,7 +60,7 @@ fn accounts_msg(text: &str) -> String {
     text.to_lowercase()
 }
 
-pub fn run_user(settings: &Settings, command: UserCommand) -> Result<(), CliError> {
+pub(super) fn run_user(settings: &Settings, command: UserCommand) -> Result<(), CliError> {
     match command {
         UserCommand::Add { email, role } => {
             let email = normalise_email(&email).ok_or_else(|| {
@@ -57,7 +79,7 @@ pub fn run_user(settings: &Settings, command: UserCommand) -> Result<(), CliErro
                         crate::messages::accounts::EMAIL_TAKEN,
                     )));
                 }
-                crate::admin::insert_user(conn, &email, role, &hash, now())?;
+                accounts::insert_user(conn, &email, role, &hash, now())?;
                 audit::record(
                     conn,
                     now(),
@@ -76,7 +98,7 @@ pub fn run_user(settings: &Settings, command: UserCommand) -> Result<(), CliErro
     }
 }
 
-pub fn run_token(settings: &Settings, command: TokenCommand) -> Result<(), CliError> {
+pub(super) fn run_token(settings: &Settings, command: TokenCommand) -> Result<(), CliError> {
     let mut conn = server::open_connection(settings).map_err(StartError::from)?;
     match command {
         TokenCommand::Create { email } => {
