@@ -285,9 +285,12 @@ fn main() {
     let times = (0..50)
         .map(|_| {
             let start = Instant::now();
-            let rates =
-                candour::invite::rates::response_rates(&mut conn, live.id, q.min_group_size)
-                    .expect("rates");
+            let rates = candour::report::response_rates::response_rates(
+                &mut conn,
+                live.id,
+                q.min_group_size,
+            )
+            .expect("rates");
             let summary = candour::report::summary::summarise(&q, &results);
             let overview = candour::report::overview::overview(&q, &results, &rates);
             let view = candour::report::summary_view::summary_view(
@@ -341,7 +344,7 @@ fn measure_release(
         .live(conn, &q.slug)
         .expect("survey")
         .expect("survey");
-    let key = candour::accounts::totp::SecretKey::parse(&"ab".repeat(32)).expect("a key");
+    let key = candour::secrets::SecretKey::parse(&"ab".repeat(32)).expect("a key");
     let seal = candour::release::ResponseSeal::new(&key);
     let mut sealing = Duration::ZERO;
     let mut sealed = 0;

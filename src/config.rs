@@ -279,7 +279,7 @@ impl Settings {
         };
         let security = &self.security;
         if !security.secret_key.is_empty()
-            && crate::accounts::SecretKey::parse(security.secret_key.expose()).is_none()
+            && crate::secrets::SecretKey::parse(security.secret_key.expose()).is_none()
         {
             return invalid("security.secret_key", "must be 64 hexadecimal characters");
         }

@@ -6,9 +6,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::accounts::SecretKey;
 use crate::config::Settings;
 use crate::db::{key_check, waiting, write_transaction, DatabaseUrl, DbConnection, DbError};
+use crate::secrets::SecretKey;
 
 const CHECK_LABEL: &[u8] = b"candour/key-check/v1";
 

@@ -313,7 +313,7 @@ on_both_backends! {
         candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).unwrap();
         candour::survey::open(&mut conn, "test-survey", now).unwrap();
         let survey = candour::db::surveys::find_by_slug(&mut conn, "test-survey").unwrap().unwrap();
-        let seal = ResponseSeal::new(&candour::accounts::SecretKey::parse(&"3c".repeat(32)).unwrap());
+        let seal = ResponseSeal::new(&candour::secrets::SecretKey::parse(&"3c".repeat(32)).unwrap());
         let mut total = 0;
         for round in 0..8 {
             let rows: Vec<_> = (0..2 * k + round)

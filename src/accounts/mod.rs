@@ -13,7 +13,6 @@ pub mod totp;
 
 pub use email::normalise_email;
 pub use password::{Password, PasswordHasher};
-pub use totp::SecretKey;
 
 /// What an account may do: admins change things, viewers only look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

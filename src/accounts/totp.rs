@@ -7,36 +7,11 @@ use rand::RngCore;
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, TOTP};
 
+use crate::secrets::SecretKey;
+
 pub const ISSUER: &str = "Candour";
 const STEP_SECONDS: u64 = 30;
 const SECRET_BYTES: usize = 20;
-
-/// The key from `security.secret_key`: it encrypts TOTP secrets at rest, and other uses
-/// take keys derived from it.
-#[derive(Clone)]
-pub struct SecretKey([u8; 32]);
-
-impl SecretKey {
-    pub fn parse(hex_key: &str) -> Option<Self> {
-        let bytes = hex::decode(hex_key.trim()).ok()?;
-        Some(Self(bytes.try_into().ok()?))
-    }
-
-    /// An independent key for one purpose (HKDF-SHA256, the purpose as info).
-    pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
-        let mut key = [0u8; 32];
-        hkdf::Hkdf::<sha2::Sha256>::new(None, &self.0)
-            .expand(purpose, &mut key)
-            .expect("32 bytes is a valid HKDF-SHA256 output length");
-        key
-    }
-}
-
-impl std::fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretKey(…)")
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum TotpError {
@@ -117,7 +92,7 @@ impl TotpSecret {
     /// there is one, otherwise plain.
     /// The secret encrypted under the server's key, bound to the account.
     pub fn seal(&self, key: &SecretKey, user_id: i32) -> String {
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(&key.0));
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(key.bytes()));
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
         let aad = user_id.to_string();
@@ -149,7 +124,7 @@ impl TotpSecret {
         }
         let (nonce, sealed) = bytes.split_at(12);
         let aad = user_id.to_string();
-        ChaCha20Poly1305::new(Key::from_slice(&key.0))
+        ChaCha20Poly1305::new(Key::from_slice(key.bytes()))
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {

@@ -9,8 +9,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::audit;
 use crate::db::{invitations as invitation_rows, submission_days};
 use crate::error::AppError;
-use crate::invite::{self, rates::Counts, InviteImportError, Links, ReminderScope, ResponseRates};
+use crate::invite::{self, InviteImportError, Links, ReminderScope};
 use crate::messages::invitations as msg;
+use crate::report::response_rates::{Counts, ResponseRates};
 use crate::web::AppState;
 
 use super::auth::{AuthError, RequireAdmin, SignedIn};
@@ -29,7 +30,7 @@ pub(super) async fn panel(
         .db
         .run(move |conn| -> Result<_, AppError> {
             Ok((
-                invite::response_rates(conn, survey_id, min_group_size)?,
+                crate::report::response_rates::response_rates(conn, survey_id, min_group_size)?,
                 submission_days::per_day(conn, survey_id)?,
                 invitation_rows::count_unsent(conn, survey_id)?,
             ))

@@ -161,7 +161,7 @@ enum Viewed {
 struct Loaded {
     survey: crate::survey::LiveSurvey,
     results: report::Results,
-    rates: crate::invite::ResponseRates,
+    rates: crate::report::response_rates::ResponseRates,
     /// The results page only.
     comments: Option<Vec<report::Comments>>,
     waiting: i64,
@@ -188,7 +188,8 @@ async fn load_viewed(
                 .ok_or(DownloadError::SurveyNotFound)?;
             let q = &survey.questionnaire;
             let results = report::results(conn, survey.id, q, by.as_deref())?;
-            let rates = crate::invite::rates::response_rates(conn, survey.id, q.min_group_size)?;
+            let rates =
+                crate::report::response_rates::response_rates(conn, survey.id, q.min_group_size)?;
             let (comments, waiting, page) = match viewed {
                 Viewed::ResultsPage => (
                     report::comments(conn, survey.id, q, &results)?,

@@ -8,7 +8,6 @@ use super::{now, CliError};
 use crate::config::Settings;
 use crate::db::{responses, surveys};
 use crate::error::AppError;
-use crate::invite;
 use crate::server::{self, StartError};
 use crate::survey;
 
@@ -107,7 +106,11 @@ pub(super) fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<
             }
             print!(
                 "{}",
-                status_lines(&invite::response_rates(&mut conn, row.id, min_group_size)?)
+                status_lines(&crate::report::response_rates::response_rates(
+                    &mut conn,
+                    row.id,
+                    min_group_size
+                )?)
             );
             Ok(())
         }
@@ -115,8 +118,8 @@ pub(super) fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<
 }
 
 /// Response rates as `survey status` prints them: counts only, never who.
-fn status_lines(rates: &invite::ResponseRates) -> String {
-    let counts = |c: &crate::invite::rates::Counts| {
+fn status_lines(rates: &crate::report::response_rates::ResponseRates) -> String {
+    let counts = |c: &crate::report::response_rates::Counts| {
         format!(
             "invited {}, completed {}, opted out {}, undeliverable {}",
             c.invited, c.completed, c.opted_out, c.undeliverable

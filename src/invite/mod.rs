@@ -1,10 +1,9 @@
 //! Invitations: importing invitee lists, queuing invitation and reminder mail with personal
-//! links, sealing invited respondents' drafts, and response rates without identities.
+//! links, sealing invited respondents' drafts.
 
 pub mod import;
 pub mod opt_out;
 pub mod queue;
-pub mod rates;
 pub mod reach;
 pub mod sealing;
 
@@ -13,5 +12,4 @@ pub use opt_out::OptOutKey;
 pub use queue::{
     count_reminders, queue_due_reminders, queue_invitations, queue_reminders, Links, ReminderScope,
 };
-pub use rates::{response_rates, ResponseRates};
 pub use sealing::DraftKey;

@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::accounts::SecretKey;
+use crate::secrets::SecretKey;
 
 /// The tag's length in bytes (128 bits).
 const TAG_BYTES: usize = 16;

@@ -3,7 +3,6 @@
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
-use crate::accounts::SecretKey;
 use crate::db::invitations::{self, Invitee, NewToken};
 use crate::db::outbox::{self, MailStatus, NewMail};
 use crate::db::surveys::{self, SurveyRow, SurveyStatus};
@@ -12,6 +11,7 @@ use crate::error::AppError;
 use crate::invite::OptOutKey;
 use crate::mail::message::{self, MailContext, MailKind};
 use crate::questionnaire::{Questionnaire, ReminderAudience};
+use crate::secrets::SecretKey;
 use crate::secrets::{random_id, Token};
 
 /// Builds personal links from the public address; opt-out links carry no answer token.

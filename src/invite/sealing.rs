@@ -10,7 +10,7 @@ use hkdf::Hkdf;
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::accounts::SecretKey;
+use crate::secrets::SecretKey;
 use crate::secrets::Token;
 
 const NONCE_LEN: usize = 24;

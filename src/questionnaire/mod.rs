@@ -5,6 +5,7 @@ pub mod answers;
 pub mod contact;
 pub mod definition;
 pub mod intro_check;
+mod number;
 pub mod parse;
 pub mod scales;
 
@@ -16,4 +17,5 @@ pub use definition::{
     Choice, Contact, IntroPart, Question, QuestionKind, Questionnaire, ReminderAudience,
     ReminderPolicy, Scale, Section, ShowIf,
 };
+pub use number::{format_number, write_number};
 pub use parse::{parse_questionnaire, ImportProblem, ImportProblems};

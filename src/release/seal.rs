@@ -2,11 +2,11 @@
 //! bucket, encrypted with XChaCha20-Poly1305 under a key derived from the server's secret
 //! key, with a fresh random nonce and the survey id bound in as associated data.
 
-use crate::accounts::SecretKey;
 use crate::db::waiting::WaitingResponse;
 use crate::invite::sealing;
 use crate::padding;
 use crate::secrets::random_id;
+use crate::secrets::SecretKey;
 
 const PURPOSE: &[u8] = b"candour/waiting-response/v1";
 

@@ -12,6 +12,7 @@ pub mod kanon;
 pub mod neutralise;
 pub mod overview;
 pub mod page;
+pub mod response_rates;
 pub mod results;
 pub mod stats;
 pub mod stored;
@@ -72,7 +73,7 @@ pub fn report_docx(
 ) -> Result<Vec<u8>, ReportError> {
     let results = results(conn, survey_id, q, breakdown)?;
     let comments = comments(conn, survey_id, q, &results)?;
-    let rates = crate::invite::rates::response_rates(conn, survey_id, q.min_group_size)?;
+    let rates = crate::report::response_rates::response_rates(conn, survey_id, q.min_group_size)?;
     let summary = summary::summarise(q, &results);
     let overview = overview::overview(q, &results, &rates);
     docx::write(&docx::ReportInput {

@@ -1,12 +1,12 @@
 //! The facts above the summary and on the report's title page: responses, the survey's
-//! dates, response rates overall and by invitee group (as `invite::rates` publishes them,
+//! dates, response rates overall and by invitee group (as `report::response_rates` publishes them,
 //! hidden groups hidden) and the suppression notes. Plain lines of text, so the page and the
 //! Word report say the same.
 
-use crate::invite::rates::ResponseRates;
 use crate::messages::findings as msg;
 use crate::messages::report as report_msg;
 use crate::questionnaire::Questionnaire;
+use crate::report::response_rates::ResponseRates;
 
 use super::results::Results;
 use super::stats;

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::db::DbError;
+use crate::questionnaire::format_number;
 use crate::questionnaire::{QuestionKind, Questionnaire};
-use crate::respond::submission::format_number;
 
 /// A response's answers: option values and numbers as rows, free text apart.
 #[derive(Debug, Default)]

@@ -7,12 +7,12 @@
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::HttpRequest;
 
-use crate::accounts::SecretKey;
 use crate::db::drafts::{self, DraftRow};
 use crate::db::invitations::{self, SealedDraft};
 use crate::db::{write_transaction, DbConnection, DbError};
 use crate::invite::DraftKey;
 use crate::questionnaire::Answers;
+use crate::secrets::SecretKey;
 use crate::secrets::Token;
 
 pub const COOKIE: &str = "candour_draft";

@@ -35,15 +35,6 @@ pub fn response_row(survey_id: i32, answers: &Answers, today: NaiveDate) -> NewR
     }
 }
 
-/// Whole numbers without a decimal point, others as Rust prints them.
-pub fn format_number(number: f64) -> String {
-    if number.fract() == 0.0 && number.abs() < 1e15 {
-        format!("{}", number as i64)
-    } else {
-        number.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,12 +60,5 @@ mod tests {
             stored,
             serde_json::json!({"agency": "police", "training": ["a", "b"], "caseload": 12, "comment": "Fine"})
         );
-    }
-
-    #[test]
-    fn numbers_format_plainly() {
-        assert_eq!(format_number(3.0), "3");
-        assert_eq!(format_number(2.5), "2.5");
-        assert_eq!(format_number(-1.0), "-1");
     }
 }

@@ -4,7 +4,7 @@ use askama::Template;
 
 use crate::questionnaire::{AnswerValue, Answers, Problem, Question, QuestionKind, Questionnaire};
 
-use super::submission::format_number;
+use crate::questionnaire::format_number;
 
 #[derive(Template)]
 #[template(path = "respond/intro.html")]

@@ -17,12 +17,13 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::accounts::setup::SetupLink;
-use crate::accounts::{PasswordHasher, SecretKey};
+use crate::accounts::PasswordHasher;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::release::ResponseSeal;
 use crate::respond::{self, ResponseWriter};
+use crate::secrets::SecretKey;
 use crate::survey::Catalog;
 
 pub use error::ErrorPage;

@@ -1089,7 +1089,7 @@ impl TestApp {
             .expect("read the survey")
             .expect("the survey exists");
         let key = std::fs::read_to_string(self.db.key_file()).expect("the server's key file");
-        let key = candour::accounts::SecretKey::parse(&key).expect("a valid key");
+        let key = candour::secrets::SecretKey::parse(&key).expect("a valid key");
         let seal = candour::release::ResponseSeal::new(&key);
         candour::release::release_all(&mut conn, &seal, survey.id, self.clock.now().date())
             .expect("release the waiting responses")

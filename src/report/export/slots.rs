@@ -5,15 +5,15 @@
 //!
 //! What a slot holds is exactly what `stored::decode_with` yields for the question: its
 //! option values (a string, or the strings of an array; a number formatted as
-//! `format_number` for a number question), its number (number questions) and its free text
+//! `questionnaire::format_number` for a number question), its number (number questions) and its free text
 //! (text questions). A key given twice keeps its last value, as a JSON object does.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::db::DbError;
-use crate::questionnaire::{Question, QuestionKind};
+use crate::questionnaire::{write_number, Question, QuestionKind};
 
 /// The wanted questions, looked up by key.
 pub struct Layout<'q> {
@@ -222,13 +222,8 @@ impl<'de> DeserializeSeed<'de> for AnswerSeed<'_, '_, '_> {
 impl AnswerSeed<'_, '_, '_> {
     fn number(self, n: f64) {
         if matches!(self.kind, QuestionKind::Number { .. }) {
-            // As `format_number`: whole numbers without a decimal point.
             let start = self.slots.text.len() as u32;
-            let _ = if n.fract() == 0.0 && n.abs() < 1e15 {
-                write!(self.slots.text, "{}", n as i64)
-            } else {
-                write!(self.slots.text, "{n}")
-            };
+            let _ = write_number(&mut self.slots.text, n);
             self.slots
                 .values
                 .push((start, self.slots.text.len() as u32));

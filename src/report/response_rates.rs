@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use super::disclosure::rates::{shown_groups, Rate};
 use crate::db::invitations::{self, RateRow};
 use crate::db::DbConnection;
-use crate::report::disclosure::rates::{shown_groups, Rate};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
