@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -87,6 +89,45 @@ impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SecretKey(…)")
     }
+}
+
+const NONCE_LEN: usize = 24;
+
+/// Seals bytes under a key with a fresh random nonce: hex of the nonce and the ciphertext.
+pub fn seal_bytes(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::rng().fill_bytes(&mut nonce);
+    let cipher = XChaCha20Poly1305::new(Key::from_slice(key));
+    let sealed = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad: aad.as_bytes(),
+            },
+        )
+        .expect("XChaCha20-Poly1305 encrypts any in-memory message");
+    let mut out = nonce.to_vec();
+    out.extend(sealed);
+    hex::encode(out)
+}
+
+/// Opens what `seal_bytes` sealed under the same key and associated data.
+pub fn open_bytes(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
+    let bytes = hex::decode(sealed).ok()?;
+    if bytes.len() < NONCE_LEN {
+        return None;
+    }
+    let (nonce, body) = bytes.split_at(NONCE_LEN);
+    XChaCha20Poly1305::new(Key::from_slice(key))
+        .decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: body,
+                aad: aad.as_bytes(),
+            },
+        )
+        .ok()
 }
 
 #[cfg(test)]

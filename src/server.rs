@@ -4,15 +4,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{web, App, HttpServer};
+use actix_web::http::StatusCode;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
 use crate::accounts::setup::SetupLink;
 use crate::accounts::PasswordHasher;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{Database, DatabaseUrl, DbError};
+use crate::invite::scheduler;
 use crate::invite::Links;
-use crate::mail::{scheduler, Sender, Transport};
+use crate::mail::{Sender, Transport};
 use crate::release::ResponseSeal;
 use crate::respond::{ResponseWriter, WriterThread};
 use crate::survey::{self, Catalog};
@@ -183,8 +185,8 @@ pub fn start_with_clock(
             .wrap(http::security_headers(https))
             .wrap(actix_web::middleware::from_fn(http::referrer_policy))
             .wrap(RequestLog)
-            .configure(http::routes)
-            .default_service(web::to(http::not_found))
+            .configure(routes)
+            .default_service(web::to(not_found))
     })
     .shutdown_timeout(30);
     if settings.server.workers > 0 {
@@ -300,4 +302,27 @@ pub async fn serve(settings: Settings) -> Result<(), StartError> {
         );
     }
     running.wait().await
+}
+
+/// Every route of the service.
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.configure(http::routes)
+        .configure(crate::admin::routes)
+        .configure(crate::respond::pages::routes)
+        .configure(crate::respond::invitation::routes)
+        .configure(crate::respond::api::routes);
+}
+
+/// Unknown addresses get the same page as an unknown survey; in the review team's area, in
+/// its frame.
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    let path = req.path();
+    if path == "/admin" || path.starts_with("/admin/") || path == "/setup" {
+        return crate::admin::views::error_page(
+            StatusCode::NOT_FOUND,
+            crate::messages::NOT_FOUND,
+            crate::messages::NOT_FOUND_DETAIL,
+        );
+    }
+    http::not_found_page()
 }

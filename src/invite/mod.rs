@@ -5,6 +5,7 @@ pub mod import;
 pub mod opt_out;
 pub mod queue;
 pub mod reach;
+pub mod scheduler;
 pub mod sealing;
 
 pub use import::{import, parse_csv, CsvProblems, ImportSummary, InviteImportError};

@@ -4,16 +4,12 @@
 //! (so that a link minted later by a reminder can continue the draft). A copy of the database
 //! without a token or the secret key opens nothing.
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::secrets::SecretKey;
-use crate::secrets::Token;
+use crate::secrets::{open_bytes as open, seal_bytes as seal, SecretKey, Token};
 
-const NONCE_LEN: usize = 24;
 /// Distinct from the lookup hash (plain SHA-256 of the token): knowing one says nothing
 /// about the other.
 const SALT: &[u8] = b"candour/invitation-draft-key/v1";
@@ -95,51 +91,6 @@ fn token_key(token: &Token) -> [u8; 32] {
         .expand(b"wrap draft key", &mut key)
         .expect("32 bytes is a valid HKDF-SHA256 output length");
     key
-}
-
-/// Seals bytes under a key with a fresh random nonce: hex of the nonce and the ciphertext.
-pub(crate) fn seal_bytes(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
-    seal(key, plaintext, aad)
-}
-
-/// Opens what `seal_bytes` sealed under the same key and associated data.
-pub(crate) fn open_bytes(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
-    open(key, sealed, aad)
-}
-
-fn seal(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
-    let mut nonce = [0u8; NONCE_LEN];
-    rand::rng().fill_bytes(&mut nonce);
-    let cipher = XChaCha20Poly1305::new(Key::from_slice(key));
-    let sealed = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: plaintext,
-                aad: aad.as_bytes(),
-            },
-        )
-        .expect("XChaCha20-Poly1305 encrypts any in-memory message");
-    let mut out = nonce.to_vec();
-    out.extend(sealed);
-    hex::encode(out)
-}
-
-fn open(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
-    let bytes = hex::decode(sealed).ok()?;
-    if bytes.len() < NONCE_LEN {
-        return None;
-    }
-    let (nonce, body) = bytes.split_at(NONCE_LEN);
-    XChaCha20Poly1305::new(Key::from_slice(key))
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: body,
-                aad: aad.as_bytes(),
-            },
-        )
-        .ok()
 }
 
 #[cfg(test)]

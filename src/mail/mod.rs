@@ -1,9 +1,7 @@
-//! Mail: the invitation and reminder messages, the transport, the outbox sender and the
-//! reminder scheduler (both tasks in the server process).
+//! Mail: the invitation and reminder messages, the transport, and the outbox sender (a task
+//! in the server process; the reminder scheduler that fills the outbox is in `invite`).
 
-pub mod from_address;
 pub mod message;
-pub mod scheduler;
 pub mod sender;
 pub mod smtp_pool;
 pub mod transport;

@@ -3,8 +3,8 @@
 //! key, with a fresh random nonce and the survey id bound in as associated data.
 
 use crate::db::waiting::WaitingResponse;
-use crate::invite::sealing;
 use crate::padding;
+use crate::secrets;
 use crate::secrets::random_id;
 use crate::secrets::SecretKey;
 
@@ -30,7 +30,7 @@ impl ResponseSeal {
         WaitingResponse {
             id: random_id(),
             survey_id,
-            sealed: sealing::seal_bytes(
+            sealed: secrets::seal_bytes(
                 &self.0,
                 &padding::pad(answers_json.as_bytes()),
                 &survey_id.to_string(),
@@ -40,7 +40,7 @@ impl ResponseSeal {
 
     /// The answers (JSON) of a waiting row, or `None` when this key did not seal it.
     pub fn open(&self, row: &WaitingResponse) -> Option<String> {
-        let padded = sealing::open_bytes(&self.0, &row.sealed, &row.survey_id.to_string())?;
+        let padded = secrets::open_bytes(&self.0, &row.sealed, &row.survey_id.to_string())?;
         String::from_utf8(padding::unpad(&padded)?.to_vec()).ok()
     }
 }

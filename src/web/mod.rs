@@ -1,4 +1,5 @@
-//! The HTTP edge: shared state, routes, error pages, security headers and request logs.
+//! The HTTP edge: shared state, its own routes (health, assets), error pages, security headers
+//! and request logs. The server assembles every route.
 
 pub mod body;
 mod error;
@@ -10,9 +11,8 @@ mod referrer;
 use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use actix_web::{web, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 use chrono::NaiveDate;
 
@@ -22,7 +22,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::release::ResponseSeal;
-use crate::respond::{self, ResponseWriter};
+use crate::respond::ResponseWriter;
 use crate::secrets::SecretKey;
 use crate::survey::Catalog;
 
@@ -59,18 +59,15 @@ impl AppState {
     }
 }
 
-/// Every route of the service.
+/// The routes of the HTTP edge itself: health checks, assets, the home page and the
+/// accessibility statement (the server adds the review team's and respondents' routes).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/assets/candour.css", web::get().to(stylesheet))
         .route("/assets/character-count.js", web::get().to(character_count))
         .route("/", web::get().to(home))
-        .route("/accessibility", web::get().to(accessibility))
-        .configure(crate::admin::routes)
-        .configure(respond::pages::routes)
-        .configure(respond::invitation::routes)
-        .configure(respond::api::routes);
+        .route("/accessibility", web::get().to(accessibility));
 }
 
 /// Headers on every response: a strict CSP with no inline script or style, and no caching of
@@ -154,17 +151,8 @@ async fn home() -> HttpResponse {
     )
 }
 
-/// Unknown addresses get the same page as an unknown survey; in the review team's area, in
-/// its frame.
-pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    let path = req.path();
-    if path == "/admin" || path.starts_with("/admin/") || path == "/setup" {
-        return crate::admin::views::error_page(
-            StatusCode::NOT_FOUND,
-            crate::messages::NOT_FOUND,
-            crate::messages::NOT_FOUND_DETAIL,
-        );
-    }
+/// The respondents' page for an unknown address.
+pub fn not_found_page() -> HttpResponse {
     render(
         HttpResponse::NotFound(),
         &ErrorPage {

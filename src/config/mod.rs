@@ -8,8 +8,10 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::Deserialize;
 
+mod from_address;
+
 /// The shipped defaults, compiled in so the binary runs from any directory.
-pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -177,7 +179,7 @@ impl Settings {
             .extract()
             .map_err(|error| ConfigError::Load(describe_figment_error(error)))?;
         // Not candour@localhost once mail goes beyond this computer.
-        match crate::mail::from_address::derive(&settings.mail.from, &settings.server.public_url) {
+        match from_address::derive(&settings.mail.from, &settings.server.public_url) {
             Ok(Some(derived)) => settings.mail.from = derived,
             Ok(None) => {}
             Err(reason) => {
