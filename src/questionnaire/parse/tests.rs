@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// Every problem as `location: message`.
