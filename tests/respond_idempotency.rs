@@ -10,6 +10,9 @@ use std::path::Path;
 use std::sync::{Arc, Barrier};
 
 use candour::messages::idempotency::{KEY_MALFORMED, KEY_REUSED};
+use candour::respond::idempotency::{IdempotencyKey, KeyHasher};
+use candour::respond::writer::{Claim, Submission, WriteError};
+use candour::respond::ResponseWriter;
 use common::{count_rows, text_lines, Backend, Reply, SmtpSink, TestApp, SMALL_QUESTIONNAIRE};
 use diesel::connection::SimpleConnection;
 use serde_json::{json, Value};
@@ -313,6 +316,71 @@ on_both_backends! {
         assert_eq!(late.status, 409, "a retry after the close meets the closed survey: {}", late.body);
         assert_eq!(count_rows(&mut app.db.connect(), "responses"), 3);
     };
+
+    the_writer_stores_each_key_once_however_it_batches => |backend: Backend| {
+        let app = TestApp::start(backend);
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        // Within one batch (or across batches, as the writer happens to take them): the first
+        // of a key is stored, its repeats share its result, another body under it is refused.
+        let outcomes = write_at_once(&app, &slug, &[
+            ("a", "first"), ("a", "first"), ("b", "other"), ("a", "changed"), ("a", "first"), ("b", "other"),
+        ]);
+        let summary: Vec<&str> = outcomes.iter().map(|o| match o {
+            Ok(()) => "ok",
+            Err(WriteError::KeyReused) => "reused",
+            Err(_) => "other",
+        }).collect();
+        assert_eq!(summary, ["ok", "ok", "ok", "reused", "ok", "ok"]);
+        assert_eq!((app.waiting(), keys_stored(&app)), (2, 2));
+        // Later batches find the keys stored.
+        let again = write_at_once(&app, &slug, &[("a", "changed"), ("b", "other"), ("c", "new")]);
+        assert!(matches!(again[..], [Err(WriteError::KeyReused), Ok(()), Ok(())]), "{again:?}");
+        assert_eq!((app.waiting(), keys_stored(&app)), (3, 3));
+    };
+}
+
+/// Drives the response writer directly: `n` submissions queued at once on the open link,
+/// each with the given key's fingerprint label; their outcomes in queue order.
+fn write_at_once(app: &TestApp, slug: &str, keyed: &[(&str, &str)]) -> Vec<Result<(), WriteError>> {
+    let survey_id = candour::db::surveys::find_by_slug(&mut app.db.connect(), slug)
+        .expect("read")
+        .expect("the survey")
+        .id;
+    let key = std::fs::read_to_string(app.db.key_file()).expect("the server's key file");
+    let key = candour::accounts::SecretKey::parse(&key).expect("a valid key");
+    let hasher = KeyHasher::new(&key);
+    let seal = candour::release::ResponseSeal::new(&key);
+    let (writer, thread) = ResponseWriter::start(app.db.database(), 64, 64);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let outcomes = runtime.block_on(async {
+        // Spawned tasks are first polled in order, so they are queued in this order.
+        let tasks: Vec<_> = keyed
+            .iter()
+            .map(|(key, answers)| {
+                let key = IdempotencyKey::parse(key.as_bytes()).expect("a key");
+                let answers = json!({"comment": answers});
+                let fingerprint = hasher.fingerprint(&key, answers.as_object().expect("an object"));
+                let stored = hasher.stored_key(&key, survey_id, None, fingerprint);
+                let submission = Submission {
+                    row: seal.seal(survey_id, &answers.to_string()),
+                    day: app.clock.now().date(),
+                    claim: Claim::Nothing,
+                };
+                let writer = writer.clone();
+                tokio::spawn(async move { writer.submit_keyed(submission, Some(stored)).await })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.expect("a task"));
+        }
+        outcomes
+    });
+    drop(writer);
+    thread.join();
+    outcomes
 }
 
 /// Every byte of the database's files: SQLite's file and its -wal; PostgreSQL's relation
