@@ -317,6 +317,23 @@ on_both_backends! {
         assert_eq!(count_rows(&mut app.db.connect(), "responses"), 3);
     };
 
+    keys_are_forgotten_when_the_closing_day_passes => |backend: Backend| {
+        let app = TestApp::start_with(backend, &[("responses.release_seconds", "1")]);
+        let today = app.clock.now().date();
+        let slug = app.import_and_open(&SMALL_QUESTIONNAIRE.replace(
+            "min_group_size = 5\n", &format!("min_group_size = 5\ncloses_on = {today}\n")));
+        assert_eq!(post_keyed(&app, &slug, "closing-day", &answers("council")).status, 201);
+        assert_eq!((keys_stored(&app), app.waiting()), (1, 1));
+        app.clock.advance(chrono::Duration::days(1));
+        // The release task (every second) releases everything once the day has passed.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while (keys_stored(&app), app.waiting()) != (0, 0) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!((keys_stored(&app), app.waiting()), (0, 0));
+        assert_eq!(app.count("responses"), 1);
+    };
+
     the_writer_stores_each_key_once_however_it_batches => |backend: Backend| {
         let app = TestApp::start(backend);
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
