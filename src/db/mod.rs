@@ -11,6 +11,7 @@ mod url;
 pub mod api_tokens;
 pub mod audit_log;
 pub mod drafts;
+pub mod idempotency_keys;
 pub mod invitations;
 pub mod key_check;
 pub mod login_failures;

@@ -225,3 +225,11 @@ diesel::table! {
 diesel::joinable!(waiting_responses -> surveys (survey_id));
 diesel::joinable!(submission_days -> surveys (survey_id));
 diesel::allow_tables_to_appear_in_same_query!(waiting_responses, surveys);
+
+diesel::table! {
+    idempotency_keys (key_hash) {
+        key_hash -> Text,
+        survey_id -> Integer,
+        fingerprint -> Text,
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod findings;
+pub mod idempotency;
 pub mod invitations;
 pub mod report;
 pub mod validation;

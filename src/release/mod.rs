@@ -15,7 +15,7 @@ use rand::seq::SliceRandom;
 
 use crate::db::responses::{self, NewResponse};
 use crate::db::surveys::{self, SurveyStatus};
-use crate::db::{tallies, waiting, write_transaction, DbConnection, DbError};
+use crate::db::{idempotency_keys, tallies, waiting, write_transaction, DbConnection, DbError};
 use crate::questionnaire::Questionnaire;
 use crate::secrets::random_id;
 
@@ -63,7 +63,8 @@ pub fn release_due(
 }
 
 /// Releases one survey's next batch (see `plan::batch_size`) and, when it released any,
-/// scrubs what the deleted waiting rows left in the files. Returns the batch size (0 when
+/// scrubs what the deleted waiting rows left in the files. Releasing everything (the survey
+/// closed) also forgets the survey's idempotency keys. Returns the batch size (0 when
 /// nothing was due, or another instance was releasing the survey at that moment).
 pub fn release_survey(
     conn: &mut DbConnection,
@@ -76,6 +77,9 @@ pub fn release_survey(
     let released = write_transaction(conn, |conn| -> Result<usize, ReleaseError> {
         if !waiting::try_lock_release(conn, survey_id)? {
             return Ok(0);
+        }
+        if phase == Phase::Closed {
+            idempotency_keys::delete_for_survey(conn, survey_id)?;
         }
         let mut rows = waiting::all_for_survey(conn, survey_id)?;
         let size = plan::batch_size(rows.len(), k, phase);

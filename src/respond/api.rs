@@ -1,11 +1,12 @@
 //! `POST /api/v1/surveys/{slug}/responses`: a whole response in one request, through the
-//! same validation and storage as the pages.
+//! same validation and storage as the pages. An `Idempotency-Key` header makes a retry
+//! answer the first result instead of storing the response twice (`super::idempotency`).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 
-use crate::db::invitations;
+use crate::db::{idempotency_keys, invitations};
 use crate::error::AppError;
 use crate::messages;
 use crate::questionnaire::{self, Problem};
@@ -14,6 +15,7 @@ use crate::web::body::{declared_too_large, read_limited};
 use crate::web::json::{duplicate_key, is_utf8_json};
 use crate::web::AppState;
 
+use super::idempotency::{IdempotencyKey, KeyHasher};
 use super::submission::sealed_row;
 use super::writer::{Claim, Submission, WriteError};
 
@@ -89,6 +91,8 @@ async fn submit_response(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.settings.server.max_body_bytes;
+    let idempotency_key = IdempotencyKey::from_request(&req)
+        .map_err(|_| AppError::BadRequest(messages::idempotency::KEY_MALFORMED))?;
     if !is_utf8_json(&req) {
         return Err(AppError::UnsupportedMediaType.into());
     }
@@ -107,7 +111,11 @@ async fn submit_response(
     };
     let slug = slug.into_inner();
     let catalog = state.catalog.clone();
-    let (survey, invitation) = state
+    let hasher = KeyHasher::new(&state.secret_key);
+    let fingerprint = idempotency_key
+        .as_ref()
+        .map(|key| (key.clone(), hasher.fingerprint(key, &body.answers)));
+    let (survey, invitation, stored_key, first_use) = state
         .db
         .run(move |conn| -> Result<_, AppError> {
             let survey = catalog.live(conn, &slug)?.ok_or(AppError::SurveyNotFound)?;
@@ -119,9 +127,27 @@ async fn submit_response(
                 ),
                 None => None,
             };
-            Ok((survey, invitation))
+            // The key within its scope, and the fingerprint it was first used with, if it was.
+            let stored_key = fingerprint.map(|(key, fingerprint)| {
+                let invitation_id = invitation.as_ref().map(|i| i.invitation_id.as_str());
+                hasher.stored_key(&key, survey.id, invitation_id, fingerprint)
+            });
+            let first_use = match &stored_key {
+                Some(stored) => idempotency_keys::fingerprints(conn, &[stored.key_hash.as_str()])?
+                    .remove(&stored.key_hash),
+                None => None,
+            };
+            Ok((survey, invitation, stored_key, first_use))
         })
         .await?;
+    // A repeat: the first result (only stored responses leave their key behind).
+    if let (Some(key), Some(first)) = (&stored_key, &first_use) {
+        return Ok(if *first == key.fingerprint {
+            stored()
+        } else {
+            key_reused()
+        });
+    }
     if invitation.as_ref().is_some_and(|found| found.completed) {
         return Err(AppError::AlreadySubmitted.into());
     }
@@ -146,10 +172,24 @@ async fn submit_response(
         day: today,
         claim,
     };
-    match state.writer.submit(submission).await {
-        Ok(()) => Ok(HttpResponse::Created().json(serde_json::json!({ "status": "stored" }))),
+    match state.writer.submit_keyed(submission, stored_key).await {
+        Ok(()) => Ok(stored()),
+        Err(WriteError::KeyReused) => Ok(key_reused()),
         Err(WriteError::AlreadySubmitted) => Err(AppError::AlreadySubmitted.into()),
         Err(WriteError::Busy | WriteError::Stopped) => Err(AppError::Busy.into()),
         Err(WriteError::Db(error)) => Err(AppError::Db(error).into()),
     }
+}
+
+/// The answer to a stored response, and to every repeat of its idempotency key.
+fn stored() -> HttpResponse {
+    HttpResponse::Created().json(serde_json::json!({ "status": "stored" }))
+}
+
+/// The answer to an idempotency key used again with a different body.
+fn key_reused() -> HttpResponse {
+    HttpResponse::UnprocessableEntity().json(ErrorBody {
+        error: messages::idempotency::KEY_REUSED.into(),
+        problems: &[],
+    })
 }

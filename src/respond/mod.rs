@@ -4,6 +4,7 @@ pub mod api;
 mod change;
 mod draft;
 pub(crate) mod form;
+pub mod idempotency;
 pub mod invitation;
 pub mod pages;
 mod restart;

@@ -548,7 +548,7 @@ async fn submit(
     match state.writer.submit(submission).await {
         // A second click on "Send" finds the draft gone (or the invitation completed):
         // the response is already stored.
-        Ok(()) | Err(WriteError::AlreadySubmitted) => {}
+        Ok(()) | Err(WriteError::AlreadySubmitted | WriteError::KeyReused) => {}
         Err(WriteError::Busy) => return Err(AppError::Busy),
         Err(WriteError::Stopped) => return Err(AppError::Busy),
         Err(WriteError::Db(error)) => return Err(AppError::Db(error)),

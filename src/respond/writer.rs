@@ -3,7 +3,9 @@
 //! the disk, so batching is what lets one SQLite file accept thousands of responses a second.
 //! A submission is stored sealed in the waiting room (`waiting_responses`), in the same
 //! transaction that completes its invitation or consumes its draft; it joins `responses` only
-//! later, in a release batch of at least k (`crate::release`).
+//! later, in a release batch of at least k (`crate::release`). A JSON submission's
+//! idempotency key (`super::idempotency`) is stored in the same transaction, and a repeat of a
+//! stored key is answered without storing anything.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
@@ -13,12 +15,15 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use tokio::sync::oneshot;
 
+use crate::db::idempotency_keys::{self, StoredKey};
 use crate::db::responses::{self, NewResponse};
 use crate::db::waiting::{self, WaitingResponse};
 use crate::db::{
     drafts, invitations, submission_days, tallies, write_transaction, Database, DbConnection,
     DbError,
 };
+
+use super::idempotency::{self, Keyed};
 
 /// One sealed response to store, the day it arrived (counted per day, never stored with
 /// it), and what it uses up in the same transaction.
@@ -48,6 +53,8 @@ pub enum Claim {
 pub enum WriteError {
     #[error("the draft or invitation was already submitted")]
     AlreadySubmitted,
+    #[error("the idempotency key was already used with another body")]
+    KeyReused,
     #[error("too many submissions are waiting")]
     Busy,
     #[error("the response writer has stopped")]
@@ -58,10 +65,13 @@ pub enum WriteError {
 
 type Reply = oneshot::Sender<Result<(), WriteError>>;
 
+/// A submission as queued: with the idempotency key to store with it, if any.
+type Queued = (Submission, Option<StoredKey>, Reply);
+
 /// A handle to the writer thread; cheap to clone.
 #[derive(Clone)]
 pub struct ResponseWriter {
-    queue: SyncSender<(Submission, Reply)>,
+    queue: SyncSender<Queued>,
 }
 
 /// Owns the writer thread; dropping every `ResponseWriter` and calling `join` drains it.
@@ -87,8 +97,19 @@ impl ResponseWriter {
 
     /// Queues a submission and waits until it is durably stored (or refused).
     pub async fn submit(&self, submission: Submission) -> Result<(), WriteError> {
+        self.submit_keyed(submission, None).await
+    }
+
+    /// Like `submit`, storing the submission's idempotency key with it. A key already stored
+    /// with the same fingerprint (or being stored in the same batch) answers `Ok` without
+    /// storing anything again; with another fingerprint, `KeyReused`.
+    pub async fn submit_keyed(
+        &self,
+        submission: Submission,
+        key: Option<StoredKey>,
+    ) -> Result<(), WriteError> {
         let (reply, stored) = oneshot::channel();
-        match self.queue.try_send((submission, reply)) {
+        match self.queue.try_send((submission, key, reply)) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => return Err(WriteError::Busy),
             Err(TrySendError::Disconnected(_)) => return Err(WriteError::Stopped),
@@ -97,7 +118,7 @@ impl ResponseWriter {
     }
 }
 
-fn run(db: Database, incoming: Receiver<(Submission, Reply)>, max_batch: usize) {
+fn run(db: Database, incoming: Receiver<Queued>, max_batch: usize) {
     let mut batch = Vec::with_capacity(max_batch);
     loop {
         match incoming.recv_timeout(Duration::from_secs(1)) {
@@ -115,30 +136,32 @@ fn run(db: Database, incoming: Receiver<(Submission, Reply)>, max_batch: usize) 
     }
 }
 
-fn write_batch(db: &Database, batch: &mut Vec<(Submission, Reply)>) {
+fn write_batch(db: &Database, batch: &mut Vec<Queued>) {
     let mut conn = match db.get() {
         Ok(conn) => conn,
         Err(error) => {
             tracing::error!(%error, "response writer has no database connection");
             let message = error.to_string();
-            for (_, reply) in batch.drain(..) {
+            for (_, _, reply) in batch.drain(..) {
                 let _ = reply.send(Err(WriteError::Db(DbError::Connect(message.clone()))));
             }
             return;
         }
     };
-    let submissions: Vec<&Submission> = batch.iter().map(|(s, _)| s).collect();
+    let submissions: Vec<(&Submission, Option<&StoredKey>)> =
+        batch.iter().map(|(s, k, _)| (s, k.as_ref())).collect();
     match write_transaction(&mut conn, |conn| store_all(conn, &submissions)) {
         Ok(outcomes) => {
-            for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
+            for ((_, _, reply), outcome) in batch.drain(..).zip(outcomes) {
                 let _ = reply.send(outcome);
             }
         }
         Err(error) => {
             // One bad submission must not sink the others: retry each on its own.
             tracing::warn!(%error, size = batch.len(), "batch failed; storing one by one");
-            for (submission, reply) in batch.drain(..) {
-                let outcome = write_transaction(&mut conn, |conn| store_all(conn, &[&submission]))
+            for (submission, key, reply) in batch.drain(..) {
+                let one = [(&submission, key.as_ref())];
+                let outcome = write_transaction(&mut conn, |conn| store_all(conn, &one))
                     .map_err(WriteError::from)
                     .and_then(|mut outcomes| outcomes.pop().unwrap_or(Err(WriteError::Stopped)));
                 let _ = reply.send(outcome);
@@ -164,11 +187,24 @@ pub fn store_batch(conn: &mut DbConnection, batch: &[NewResponse]) -> Result<(),
 
 /// Stores each submission whose draft still exists, sealed, in the waiting room; a draft
 /// already gone means the same response was submitted twice (a double click), and the second
-/// is refused. The day's submission count goes up in the same transaction.
+/// is refused. The day's submission count goes up in the same transaction, and so are the
+/// idempotency keys of the stored submissions written; a submission whose key is already
+/// stored (or led by an earlier one of the batch) consumes nothing and shares that result.
 fn store_all(
     conn: &mut DbConnection,
-    submissions: &[&Submission],
+    keyed_submissions: &[(&Submission, Option<&StoredKey>)],
 ) -> Result<Vec<Result<(), WriteError>>, DbError> {
+    let keys: Vec<Option<&StoredKey>> = keyed_submissions.iter().map(|(_, k)| *k).collect();
+    let key_hashes: Vec<&str> = keys.iter().flatten().map(|k| k.key_hash.as_str()).collect();
+    let stored_keys = idempotency_keys::fingerprints(conn, &key_hashes)?;
+    let keyed = idempotency::resolve(&keys, &stored_keys);
+    // Only submissions judged on their own consume a draft or an invitation.
+    let submissions: Vec<&Submission> = keyed_submissions
+        .iter()
+        .zip(&keyed)
+        .filter(|(_, k)| matches!(k, Keyed::Unkeyed | Keyed::Lead))
+        .map(|((s, _), _)| *s)
+        .collect();
     let draft_hashes: Vec<&str> = submissions
         .iter()
         .filter_map(|s| match &s.claim {
@@ -193,10 +229,30 @@ fn store_all(
 
     // Each draft or invitation answers once, also when it comes twice in one batch.
     let mut taken: HashSet<&str> = HashSet::new();
-    let mut outcomes = Vec::with_capacity(submissions.len());
+    let mut outcomes: Vec<Result<(), WriteError>> = Vec::with_capacity(keyed.len());
     let mut accepted = Vec::with_capacity(submissions.len());
     let mut accepted_days = Vec::with_capacity(submissions.len());
-    for submission in submissions {
+    let mut accepted_keys = Vec::new();
+    for (index, (submission, key)) in keyed_submissions.iter().enumerate() {
+        match keyed[index] {
+            Keyed::Unkeyed | Keyed::Lead => {}
+            Keyed::Replay => {
+                outcomes.push(Ok(()));
+                continue;
+            }
+            Keyed::Conflict => {
+                outcomes.push(Err(WriteError::KeyReused));
+                continue;
+            }
+            // The first of the batch with this key has its outcome already (it came earlier).
+            Keyed::Follows(leader) => {
+                outcomes.push(match &outcomes[leader] {
+                    Ok(()) => Ok(()),
+                    Err(_) => Err(WriteError::AlreadySubmitted),
+                });
+                continue;
+            }
+        }
         let fresh = match &submission.claim {
             Claim::Nothing => true,
             Claim::Draft(hash) => live_drafts.contains(hash) && taken.insert(hash),
@@ -207,12 +263,14 @@ fn store_all(
         if fresh {
             accepted.push(submission.row.clone());
             accepted_days.push((submission.row.survey_id, submission.day));
+            accepted_keys.extend((*key).cloned());
             outcomes.push(Ok(()));
         } else {
             outcomes.push(Err(WriteError::AlreadySubmitted));
         }
     }
     waiting::insert_all(conn, &accepted)?;
+    idempotency_keys::insert_all(conn, &accepted_keys)?;
     let mut per_day: BTreeMap<(i32, NaiveDate), i32> = BTreeMap::new();
     for row in &accepted_days {
         *per_day.entry(*row).or_default() += 1;
