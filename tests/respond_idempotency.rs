@@ -364,7 +364,7 @@ fn write_at_once(app: &TestApp, slug: &str, keyed: &[(&str, &str)]) -> Vec<Resul
         .expect("the survey")
         .id;
     let key = std::fs::read_to_string(app.db.key_file()).expect("the server's key file");
-    let key = candour::accounts::SecretKey::parse(&key).expect("a valid key");
+    let key = candour::secrets::SecretKey::parse(&key).expect("a valid key");
     let hasher = KeyHasher::new(&key);
     let seal = candour::release::ResponseSeal::new(&key);
     let (writer, thread) = ResponseWriter::start(app.db.database(), 64, 64);

@@ -19,7 +19,7 @@ use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::accounts::SecretKey;
+use crate::secrets::SecretKey;
 use crate::db::idempotency_keys::StoredKey;
 
 /// The request header.
