@@ -81,6 +81,8 @@ pub struct MailSettings {
     pub retry_base_seconds: u32,
     pub max_attempts: u32,
     pub poll_ms: u64,
+    pub smtp_timeout_seconds: u64,
+    pub lease_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -250,6 +252,12 @@ impl Settings {
         }
         if self.mail.poll_ms == 0 {
             return invalid("mail.poll_ms", "must be at least 1");
+        }
+        if !(1..=3600).contains(&self.mail.smtp_timeout_seconds) {
+            return invalid("mail.smtp_timeout_seconds", "must be between 1 and 3600");
+        }
+        if !(1..=86_400).contains(&self.mail.lease_seconds) {
+            return invalid("mail.lease_seconds", "must be between 1 and 86400");
         }
         if self.scheduler.interval_seconds == 0 {
             return invalid("scheduler.interval_seconds", "must be at least 1");

@@ -61,3 +61,22 @@ pub fn remind_unconfirmed(count: usize) -> String {
     };
     format!("{who} would be reminded now; nothing was sent: run again with --yes to send")
 }
+
+/// Mail the server took but never confirmed ("maybe delivered"): said on the survey page.
+/// None when there is none.
+pub fn unconfirmed_mail(count: i64) -> Option<String> {
+    match count {
+        0 => None,
+        1 => Some(
+            "1 message may or may not have been delivered: the mail server took it but did not \
+             confirm it in time. So that no one gets the same mail twice, it is not sent again \
+             automatically; later reminders still reach anyone who has not responded."
+                .to_owned(),
+        ),
+        _ => Some(format!(
+            "{count} messages may or may not have been delivered: the mail server took them but \
+             did not confirm them in time. So that no one gets the same mail twice, they are not \
+             sent again automatically; later reminders still reach anyone who has not responded."
+        )),
+    }
+}
