@@ -395,6 +395,29 @@ mod tests {
     }
 
     #[test]
+    fn mail_timeout_and_lease_are_bounded() {
+        let settings = with("").unwrap();
+        assert_eq!(settings.mail.smtp_timeout_seconds, 30);
+        assert_eq!(settings.mail.lease_seconds, 60);
+        for (toml, setting) in [
+            (
+                "[mail]\nsmtp_timeout_seconds = 0",
+                "mail.smtp_timeout_seconds",
+            ),
+            (
+                "[mail]\nsmtp_timeout_seconds = 3601",
+                "mail.smtp_timeout_seconds",
+            ),
+            ("[mail]\nlease_seconds = 0", "mail.lease_seconds"),
+            ("[mail]\nlease_seconds = 86401", "mail.lease_seconds"),
+        ] {
+            let error = with(toml).unwrap_err().to_string();
+            assert!(error.contains(setting), "{toml}: {error}");
+        }
+        assert!(with("[mail]\nsmtp_timeout_seconds = 1\nlease_seconds = 1").is_ok());
+    }
+
+    #[test]
     fn secrets_are_not_printed() {
         let settings = with("[database]\nurl = \"postgres://user:hunter2@localhost/db\"").unwrap();
         assert!(!format!("{settings:?}").contains("hunter2"));

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use candour::db::schema::outbox;
 use candour::db::DbConnection;
-use common::{cli_with, stderr, Backend, SmtpSink, TestApp, TestDb, SMALL_QUESTIONNAIRE};
+use candour::mail::smtp_pool::SmtpPool;
+use common::{cli_with, stderr, Backend, SmtpMode, SmtpSink, TestApp, TestDb, SMALL_QUESTIONNAIRE};
 use diesel::prelude::*;
 
 /// A `candour serve` process sending mail to `sink`, killed when dropped.
@@ -136,6 +137,52 @@ fn received_per_address(sink: &SmtpSink) -> BTreeMap<String, usize> {
         *counts.entry(message.recipients[0].clone()).or_insert(0) += 1;
     }
     counts
+}
+
+fn message(to: &str) -> lettre::Message {
+    lettre::Message::builder()
+        .from("Candour <candour@example.org>".parse().unwrap())
+        .to(to.parse().unwrap())
+        .subject("Hello")
+        .body(format!("A message for {to}\r\n"))
+        .unwrap()
+}
+
+/// Only a reply missing after the message was handed over is "maybe delivered"; a reply,
+/// or a failure before the message went, is not.
+#[test]
+fn only_a_missing_reply_to_the_final_dot_is_unconfirmed() {
+    let sink = SmtpSink::start();
+    sink.hold_replies_to(&[1]);
+    sink.reject("gone@example.org");
+    let pool = SmtpPool::new(&sink.url(), 1, Duration::from_secs(1)).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let error = pool.send(&message("slow@example.org")).await.unwrap_err();
+        assert!(error.is_unconfirmed(), "{error:?}");
+        assert!(!error.is_permanent(), "{error:?}");
+        sink.release();
+        // The connection in an unknown state was dropped; the next message goes on a new one.
+        pool.send(&message("next@example.org")).await.unwrap();
+        let error = pool.send(&message("gone@example.org")).await.unwrap_err();
+        assert!(error.is_permanent() && !error.is_unconfirmed(), "{error:?}");
+        sink.set_mode(SmtpMode::Temporary);
+        let error = pool.send(&message("later@example.org")).await.unwrap_err();
+        assert!(
+            !error.is_permanent() && !error.is_unconfirmed(),
+            "{error:?}"
+        );
+        sink.set_mode(SmtpMode::Down);
+        let error = pool.send(&message("later@example.org")).await.unwrap_err();
+        assert!(!error.is_unconfirmed(), "{error:?}");
+    });
+    let received: Vec<Vec<String>> = sink.messages().into_iter().map(|m| m.recipients).collect();
+    assert_eq!(received, [["slow@example.org"], ["next@example.org"]]);
+    // The first dropped for its missing reply, each later one ended by a refusal, then Down.
+    assert_eq!(sink.connections(), 4);
 }
 
 /// The message the server is slow to answer.

@@ -80,3 +80,22 @@ pub fn unconfirmed_mail(count: i64) -> Option<String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unconfirmed_mail_is_said_only_when_there_is_some() {
+        assert_eq!(unconfirmed_mail(0), None);
+        let one = unconfirmed_mail(1).unwrap();
+        assert!(
+            one.starts_with("1 message may or may not have been delivered"),
+            "{one}"
+        );
+        assert!(one.contains("it is not sent again"), "{one}");
+        let three = unconfirmed_mail(3).unwrap();
+        assert!(three.starts_with("3 messages may or may not"), "{three}");
+        assert!(three.contains("they are not sent again"), "{three}");
+    }
+}
