@@ -128,8 +128,9 @@ impl Sender {
             return Ok(0);
         }
         let count = claimed.len();
-        let outstanding: Arc<Mutex<HashSet<String>>> =
-            Arc::new(Mutex::new(claimed.iter().map(|m| m.id.clone()).collect()));
+        // Claimed and not yet recorded: the messages whose lease is renewed.
+        let outstanding: Mutex<HashSet<String>> =
+            Mutex::new(claimed.iter().map(|m| m.id.clone()).collect());
         let (outcomes, arriving) = mpsc::unbounded_channel();
         let work = async {
             tokio::join!(
