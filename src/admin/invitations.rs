@@ -7,7 +7,7 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::audit;
-use crate::db::{invitations as invitation_rows, submission_days};
+use crate::db::{invitations as invitation_rows, outbox, submission_days};
 use crate::error::AppError;
 use crate::invite::{self, InviteImportError, Links, ReminderScope};
 use crate::messages::invitations as msg;
@@ -26,13 +26,14 @@ pub(super) async fn panel(
     min_group_size: u32,
     problems: Vec<String>,
 ) -> Result<InvitationsPanel, AppError> {
-    let (rates, per_day, unsent) = state
+    let (rates, per_day, unsent, unconfirmed) = state
         .db
         .run(move |conn| -> Result<_, AppError> {
             Ok((
                 crate::report::response_rates::response_rates(conn, survey_id, min_group_size)?,
                 submission_days::per_day(conn, survey_id)?,
                 invitation_rows::count_unsent(conn, survey_id)?,
+                outbox::count_unconfirmed(conn, survey_id)?,
             ))
         })
         .await?;
@@ -46,6 +47,7 @@ pub(super) async fn panel(
         min_group_size,
         days: day_lines(&per_day),
         unsent,
+        unconfirmed: msg::unconfirmed_mail(unconfirmed),
         problems,
         file_transport: (state.settings.mail.transport == crate::config::MailTransport::File)
             .then_some(crate::messages::FILE_TRANSPORT_PAGE),

@@ -147,6 +147,8 @@ pub struct InvitationsPanel {
     pub days: Vec<DayLine>,
     /// Invitees not yet sent an invitation.
     pub unsent: i64,
+    /// Said when some mail was taken by the server but never confirmed (maybe delivered).
+    pub unconfirmed: Option<String>,
     /// Every bad row of a refused invitee list.
     pub problems: Vec<String>,
     /// Said when mail is written to files (which then hold every personal link).

@@ -83,6 +83,8 @@ pub struct MailSettings {
     pub retry_base_seconds: u32,
     pub max_attempts: u32,
     pub poll_ms: u64,
+    pub smtp_timeout_seconds: u64,
+    pub lease_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -253,6 +255,12 @@ impl Settings {
         if self.mail.poll_ms == 0 {
             return invalid("mail.poll_ms", "must be at least 1");
         }
+        if !(1..=3600).contains(&self.mail.smtp_timeout_seconds) {
+            return invalid("mail.smtp_timeout_seconds", "must be between 1 and 3600");
+        }
+        if !(1..=86_400).contains(&self.mail.lease_seconds) {
+            return invalid("mail.lease_seconds", "must be between 1 and 86400");
+        }
         if self.scheduler.interval_seconds == 0 {
             return invalid("scheduler.interval_seconds", "must be at least 1");
         }
@@ -386,6 +394,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("mail.smtp_url"), "{error}");
+    }
+
+    #[test]
+    fn mail_timeout_and_lease_are_bounded() {
+        let settings = with("").unwrap();
+        assert_eq!(settings.mail.smtp_timeout_seconds, 30);
+        assert_eq!(settings.mail.lease_seconds, 60);
+        for (toml, setting) in [
+            (
+                "[mail]\nsmtp_timeout_seconds = 0",
+                "mail.smtp_timeout_seconds",
+            ),
+            (
+                "[mail]\nsmtp_timeout_seconds = 3601",
+                "mail.smtp_timeout_seconds",
+            ),
+            ("[mail]\nlease_seconds = 0", "mail.lease_seconds"),
+            ("[mail]\nlease_seconds = 86401", "mail.lease_seconds"),
+        ] {
+            let error = with(toml).unwrap_err().to_string();
+            assert!(error.contains(setting), "{toml}: {error}");
+        }
+        assert!(with("[mail]\nsmtp_timeout_seconds = 1\nlease_seconds = 1").is_ok());
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub enum MailStatus {
     Pending,
     Sent,
     Failed,
+    /// Handed to the server, whose reply to the final `.` never came: maybe delivered.
+    /// Final, like `sent`: never sent again on its own.
+    Unconfirmed,
 }
 
 impl MailStatus {
@@ -23,6 +26,7 @@ impl MailStatus {
             Self::Pending => "pending",
             Self::Sent => "sent",
             Self::Failed => "failed",
+            Self::Unconfirmed => "unconfirmed",
         }
     }
 }
@@ -141,6 +145,43 @@ pub fn mark_sent(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
     Ok(())
 }
 
+/// Keeps the lease of `worker`'s messages `ids` (those still pending) until `lease_until`.
+pub fn renew_lease(
+    conn: &mut DbConnection,
+    worker: &str,
+    ids: &[String],
+    lease_until: NaiveDateTime,
+) -> QueryResult<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(chunk))
+                .filter(outbox::locked_by.eq(worker))
+                .filter(outbox::status.eq(MailStatus::Pending.as_str())),
+        )
+        .set(outbox::locked_until.eq(Some(lease_until)))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Handed over, but the server never confirmed it: maybe delivered, so it is not tried
+/// again. The bodies are deleted, as for a sent message.
+pub fn mark_unconfirmed(conn: &mut DbConnection, id: &str, error: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(MailStatus::Unconfirmed.as_str()),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::body_text.eq(None::<String>),
+            outbox::body_html.eq(None::<String>),
+            outbox::last_error.eq(Some(error)),
+            outbox::locked_by.eq(None::<String>),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
 /// A temporary failure: try again at `next_attempt_at`.
 pub fn retry_later(
     conn: &mut DbConnection,
@@ -179,6 +220,18 @@ pub fn mark_failed(conn: &mut DbConnection, id: &str, error: &str) -> QueryResul
 pub fn count_with_status(conn: &mut DbConnection, status: MailStatus) -> QueryResult<i64> {
     outbox::table
         .filter(outbox::status.eq(status.as_str()))
+        .count()
+        .get_result(conn)
+}
+
+/// Mail for a survey's invitees (invitations and reminders) that may or may not have been
+/// delivered: a count, never who.
+pub fn count_unconfirmed(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+    use super::schema::invitations;
+    outbox::table
+        .inner_join(invitations::table)
+        .filter(invitations::survey_id.eq(survey_id))
+        .filter(outbox::status.eq(MailStatus::Unconfirmed.as_str()))
         .count()
         .get_result(conn)
 }

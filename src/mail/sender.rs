@@ -1,15 +1,23 @@
 //! The outbox sender: a task in the server process that leases due messages, sends them
-//! through the shared transport under the rate cap, and records each outcome. A message is
-//! leased to one sender at a time, so several instances never send the same mail twice;
-//! one leased by a process that died is sent once its lease runs out.
+//! through the shared transport under the rate cap, and records each outcome.
+//!
+//! Every mail once, even across crashes: a message is leased to one sender at a time, and
+//! its outcome is made durable as soon as the server answers (outcomes arriving together
+//! share one short write), before its connection carries the next message. Batches are
+//! small and their lease short, renewed while the batch is under way. So a sender killed
+//! mid-batch repeats at most the messages it had handed over without a durable outcome, at
+//! most one per connection, once its lease runs out; the rest were either recorded or never
+//! sent. A message whose reply to the final `.` never came is recorded as unconfirmed
+//! ("maybe delivered") and not sent again on its own.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDateTime, TimeDelta};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::clock::Clock;
 use crate::config::MailSettings;
@@ -19,12 +27,14 @@ use crate::secrets::random_id;
 
 use super::transport::{SendFailure, Transport};
 
-/// How long a claimed message stays reserved for the sender that claimed it.
-const LEASE: TimeDelta = TimeDelta::seconds(300);
-/// Most messages claimed at once.
-const MAX_BATCH: u32 = 500;
+/// Most messages claimed at once (or one per connection, if there are more connections):
+/// those not yet sent when a sender dies wait for its lease to run out.
+const MAX_BATCH: u32 = 20;
 /// The longest wait between two attempts at one message.
 const MAX_BACKOFF_SECONDS: i64 = 86_400;
+/// Tries at writing a group of outcomes before giving up on it (its messages are then sent
+/// again once the lease runs out).
+const RECORD_TRIES: u32 = 5;
 
 pub struct Sender {
     db: Database,
@@ -39,6 +49,9 @@ enum Outcome {
     Sent,
     Failed(SendFailure),
 }
+
+/// One outcome on its way to the database, and who waits for it to be durable.
+type Recorded = (QueuedMail, Outcome, oneshot::Sender<()>);
 
 impl Sender {
     pub fn new(db: Database, transport: Transport, settings: MailSettings) -> Result<Self, String> {
@@ -92,34 +105,43 @@ impl Sender {
         self.transport.close().await;
     }
 
-    /// One batch: claim, send, record. Returns how many messages were attempted.
+    fn lease(&self) -> TimeDelta {
+        // At most a day (checked at start-up).
+        TimeDelta::try_seconds(i64::try_from(self.settings.lease_seconds).unwrap_or(86_400))
+            .unwrap_or(TimeDelta::days(1))
+    }
+
+    /// One batch: claim, then send each message and record its outcome as the server
+    /// answers, renewing the lease meanwhile. Returns how many messages were attempted.
     pub async fn pass(&self) -> Result<usize, DbError> {
         let started = Instant::now();
         let now = self.clock.now();
         let worker = self.worker.clone();
-        let limit = i64::from(self.settings.rate_per_second.clamp(1, MAX_BATCH));
+        let most = MAX_BATCH.max(self.settings.connections);
+        let limit = i64::from(self.settings.rate_per_second.clamp(1, most));
+        let until = now + self.lease();
         let claimed = self
             .db
-            .run(move |conn| {
-                outbox::claim(conn, &worker, now, now + LEASE, limit).map_err(DbError::from)
-            })
+            .run(move |conn| outbox::claim(conn, &worker, now, until, limit).map_err(DbError::from))
             .await?;
         if claimed.is_empty() {
             return Ok(0);
         }
         let count = claimed.len();
-        let outcomes = self.send_all(claimed).await;
-        let finished = self.clock.now();
-        let base = i64::from(self.settings.retry_base_seconds);
-        let max_attempts = i32::try_from(self.settings.max_attempts).unwrap_or(i32::MAX);
-        self.db
-            .run(move |conn| {
-                write_transaction(conn, |conn| {
-                    record(conn, &outcomes, base, max_attempts, finished)
-                })
-                .map_err(DbError::from)
-            })
-            .await?;
+        // Claimed and not yet recorded: the messages whose lease is renewed.
+        let outstanding: Mutex<HashSet<String>> =
+            Mutex::new(claimed.iter().map(|m| m.id.clone()).collect());
+        let (outcomes, arriving) = mpsc::unbounded_channel();
+        let work = async {
+            tokio::join!(
+                self.send_all(claimed, outcomes),
+                self.record_as_they_come(arriving, &outstanding)
+            )
+        };
+        tokio::select! {
+            _ = work => {}
+            _ = self.renew_lease(&outstanding) => {}
+        }
         // The rate cap: a batch of n messages takes at least n / rate seconds.
         let floor =
             Duration::from_secs_f64(count as f64 / f64::from(self.settings.rate_per_second));
@@ -129,34 +151,121 @@ impl Sender {
         Ok(count)
     }
 
-    async fn send_all(&self, claimed: Vec<QueuedMail>) -> Vec<(QueuedMail, Outcome)> {
+    /// Sends every claimed message, at most `connections` at once; a connection's next
+    /// message waits until the outcome of its last one is durable.
+    async fn send_all(&self, claimed: Vec<QueuedMail>, outcomes: mpsc::UnboundedSender<Recorded>) {
         let permits = Arc::new(Semaphore::new(self.settings.connections as usize));
         let mut tasks = tokio::task::JoinSet::new();
         for mail in claimed {
             let transport = self.transport.clone();
             let permits = permits.clone();
+            let outcomes = outcomes.clone();
             let message = build(&self.from, &mail);
             tasks.spawn(async move {
+                let _permit = permits.acquire().await;
                 let outcome = match message {
                     Err(reason) => Outcome::Failed(SendFailure::Permanent(reason)),
-                    Ok(message) => {
-                        let _permit = permits.acquire().await;
-                        match transport.send(message).await {
-                            Ok(()) => Outcome::Sent,
-                            Err(failure) => Outcome::Failed(failure),
-                        }
-                    }
+                    Ok(message) => match transport.send(message).await {
+                        Ok(()) => Outcome::Sent,
+                        Err(failure) => Outcome::Failed(failure),
+                    },
                 };
-                (mail, outcome)
+                let (durable, recorded) = oneshot::channel();
+                if outcomes.send((mail, outcome, durable)).is_ok() {
+                    let _ = recorded.await;
+                }
             });
         }
-        let mut done = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
-            if let Ok(result) = joined {
-                done.push(result);
+        drop(outcomes);
+        while tasks.join_next().await.is_some() {}
+    }
+
+    /// Writes outcomes as they arrive, all those waiting in one short transaction, until
+    /// every sending task is done.
+    async fn record_as_they_come(
+        &self,
+        mut arriving: mpsc::UnboundedReceiver<Recorded>,
+        outstanding: &Mutex<HashSet<String>>,
+    ) {
+        let base = i64::from(self.settings.retry_base_seconds);
+        let max_attempts = i32::try_from(self.settings.max_attempts).unwrap_or(i32::MAX);
+        while let Some(first) = arriving.recv().await {
+            let mut group = vec![first];
+            while let Ok(more) = arriving.try_recv() {
+                group.push(more);
+            }
+            let (done, waiting): (Vec<(QueuedMail, Outcome)>, Vec<oneshot::Sender<()>>) = group
+                .into_iter()
+                .map(|(mail, outcome, durable)| ((mail, outcome), durable))
+                .unzip();
+            let ids: Vec<String> = done.iter().map(|(mail, _)| mail.id.clone()).collect();
+            let done = Arc::new(done);
+            for attempt in 1..=RECORD_TRIES {
+                let finished = self.clock.now();
+                let outcomes = done.clone();
+                let written = self
+                    .db
+                    .run(move |conn| {
+                        write_transaction(conn, |conn| {
+                            record(conn, &outcomes, base, max_attempts, finished)
+                        })
+                        .map_err(DbError::from)
+                    })
+                    .await;
+                match written {
+                    Ok(()) => break,
+                    Err(error) if attempt < RECORD_TRIES => {
+                        tracing::warn!(%error, "could not record mail outcomes; trying again");
+                        tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                    }
+                    Err(error) => tracing::error!(
+                        %error,
+                        count = ids.len(),
+                        "could not record mail outcomes: these messages will be sent again \
+                         once their lease runs out"
+                    ),
+                }
+            }
+            {
+                let mut left = outstanding.lock().unwrap_or_else(PoisonError::into_inner);
+                for id in &ids {
+                    left.remove(id);
+                }
+            }
+            for durable in waiting {
+                let _ = durable.send(());
             }
         }
-        done
+    }
+
+    /// Extends the lease of the messages not yet recorded, a third of a lease at a time;
+    /// never returns (the batch's end cancels it).
+    async fn renew_lease(&self, outstanding: &Mutex<HashSet<String>>) {
+        let lease = self.lease();
+        let every = lease
+            .to_std()
+            .unwrap_or(Duration::from_secs(60))
+            .div_f64(3.0);
+        loop {
+            tokio::time::sleep(every).await;
+            let ids: Vec<String> = outstanding
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .cloned()
+                .collect();
+            let worker = self.worker.clone();
+            let until = self.clock.now() + lease;
+            let renewed = self
+                .db
+                .run(move |conn| {
+                    outbox::renew_lease(conn, &worker, &ids, until).map_err(DbError::from)
+                })
+                .await;
+            if let Err(error) = renewed {
+                tracing::warn!(%error, "could not renew the lease on mail being sent");
+            }
+        }
     }
 }
 
@@ -218,6 +327,10 @@ fn record(
             SendFailure::Temporary(error) => {
                 outbox::mark_failed(conn, &mail.id, error)?;
                 tracing::warn!("mail given up after {max_attempts} attempts");
+            }
+            SendFailure::Unconfirmed(error) => {
+                outbox::mark_unconfirmed(conn, &mail.id, error)?;
+                tracing::warn!("mail handed over but not confirmed: maybe delivered, not resent");
             }
             SendFailure::Permanent(error) => {
                 outbox::mark_failed(conn, &mail.id, error)?;

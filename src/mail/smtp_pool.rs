@@ -17,9 +17,11 @@ use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::{SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT};
 use lettre::Message;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -51,6 +53,14 @@ pub enum SmtpError {
         server: String,
         source: lettre::transport::smtp::Error,
     },
+    /// The message was handed over but its final reply never came (a timeout, a dropped
+    /// connection): it may or may not have been delivered.
+    #[error("the SMTP server did not confirm the message: {0}")]
+    Unconfirmed(String),
+    /// Something the server lacks (SMTPUTF8, 8BITMIME) for this message; checked before
+    /// anything is sent, as lettre checks it.
+    #[error("{0}")]
+    Unsupported(&'static str),
     #[error("the SMTP connection pool is closed")]
     Closed,
     #[error(transparent)]
@@ -61,6 +71,11 @@ impl SmtpError {
     /// A 5xx reply to this message: the server will never accept it.
     pub fn is_permanent(&self) -> bool {
         matches!(self, Self::Smtp(error) if error.is_permanent())
+    }
+
+    /// The message may have been delivered: sending it again could deliver it twice.
+    pub fn is_unconfirmed(&self) -> bool {
+        matches!(self, Self::Unconfirmed(_))
     }
 }
 
@@ -189,30 +204,41 @@ impl SmtpPool {
     }
 
     /// Sends one message over a pooled connection, waiting for a free one if all are busy.
+    /// The whole conversation for the message may take `timeout`. Once the message has been
+    /// handed over (DATA accepted), a missing or garbled reply to its final `.` is
+    /// [`SmtpError::Unconfirmed`]: the server may have taken it.
     pub async fn send(&self, message: &Message) -> Result<(), SmtpError> {
         let _slot = self.slots.acquire().await.map_err(|_| SmtpError::Closed)?;
         let mut connection = self.checkout().await?;
+        let deadline = tokio::time::Instant::now() + self.timeout;
         let envelope = message.envelope();
-        let result = tokio::time::timeout(
-            self.timeout,
-            connection.send(envelope, &message.formatted()),
-        )
-        .await;
-        match result {
+        let body = message.formatted();
+        let before = tokio::time::timeout_at(deadline, hand_over(&mut connection, envelope, &body))
+            .await
+            .unwrap_or(Err(SmtpError::Timeout(self.timeout)));
+        if let Err(error) = before {
+            // Nothing was delivered; the session is in an unknown state, so it is ended.
+            quit(connection).await;
+            return Err(error);
+        }
+        let reply = tokio::time::timeout_at(deadline, connection.message(&body)).await;
+        match reply {
             Ok(Ok(_)) => {
                 self.park(connection);
                 Ok(())
             }
-            Ok(Err(error)) => {
-                // lettre closes the connection after a failed command; one refused before
-                // anything was sent (say, an address the server cannot take) is still good.
-                if !connection.has_broken() {
-                    self.park(connection);
-                }
+            // The server answered with a code: it refused this message.
+            Ok(Err(error)) if error.status().is_some() => {
+                quit(connection).await;
                 Err(error.into())
             }
-            // The conversation is in an unknown state: the connection is dropped.
-            Err(_) => Err(SmtpError::Timeout(self.timeout)),
+            // No clear answer: the server may have queued the message. The connection is
+            // dropped, its state unknown.
+            Ok(Err(error)) => Err(SmtpError::Unconfirmed(error.to_string())),
+            Err(_) => Err(SmtpError::Unconfirmed(format!(
+                "no reply within {} s after the message was handed over",
+                self.timeout.as_secs()
+            ))),
         }
     }
 
@@ -337,6 +363,51 @@ impl SmtpPool {
         }
         Ok(connection)
     }
+}
+
+/// The envelope and DATA: everything before the message itself. A failure here means the
+/// server has not got the message. The extensions asked for are those lettre asks for.
+async fn hand_over(
+    connection: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    body: &[u8],
+) -> Result<(), SmtpError> {
+    let mut options = Vec::new();
+    let non_ascii = envelope
+        .from()
+        .into_iter()
+        .chain(envelope.to())
+        .any(|address: &lettre::Address| !AsRef::<str>::as_ref(address).is_ascii());
+    if non_ascii {
+        if !connection
+            .server_info()
+            .supports_feature(Extension::SmtpUtfEight)
+        {
+            return Err(SmtpError::Unsupported(
+                "an address is not ASCII and the SMTP server does not support SMTPUTF8",
+            ));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !body.is_ascii() {
+        if !connection
+            .server_info()
+            .supports_feature(Extension::EightBitMime)
+        {
+            return Err(SmtpError::Unsupported(
+                "the message is not ASCII and the SMTP server does not support 8BITMIME",
+            ));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    connection
+        .command(Mail::new(envelope.from().cloned(), options))
+        .await?;
+    for to in envelope.to() {
+        connection.command(Rcpt::new(to.clone(), vec![])).await?;
+    }
+    connection.command(Data).await?;
+    Ok(())
 }
 
 async fn quit(mut connection: AsyncSmtpConnection) {

@@ -10,9 +10,6 @@ use crate::config::{MailSettings, MailTransport};
 
 use super::smtp_pool::SmtpPool;
 
-/// How long one SMTP conversation may take before it counts as a temporary failure.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
-
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
     #[error("bad setting mail.smtp_url: {0}")]
@@ -31,6 +28,9 @@ pub enum SendFailure {
     Temporary(String),
     /// Never worth retrying: a 5xx reply (the server's words are kept).
     Permanent(String),
+    /// Handed over, but the server's reply to the final `.` never came: maybe delivered, so
+    /// not sent again on its own.
+    Unconfirmed(String),
 }
 
 /// One reused transport for the whole process.
@@ -43,7 +43,8 @@ impl Transport {
     pub fn from_settings(mail: &MailSettings) -> Result<Self, TransportError> {
         match mail.transport {
             MailTransport::Smtp => {
-                SmtpPool::new(mail.smtp_url.expose(), mail.connections, SMTP_TIMEOUT)
+                let timeout = Duration::from_secs(mail.smtp_timeout_seconds);
+                SmtpPool::new(mail.smtp_url.expose(), mail.connections, timeout)
                     .map(|pool| Self::Smtp(Box::new(pool)))
                     .map_err(|e| TransportError::Url(e.to_string()))
             }
@@ -62,7 +63,9 @@ impl Transport {
     pub async fn send(&self, message: Message) -> Result<(), SendFailure> {
         match self {
             Self::Smtp(smtp) => smtp.send(&message).await.map_err(|error| {
-                if error.is_permanent() {
+                if error.is_unconfirmed() {
+                    SendFailure::Unconfirmed(error.to_string())
+                } else if error.is_permanent() {
                     SendFailure::Permanent(error.to_string())
                 } else {
                     SendFailure::Temporary(error.to_string())

@@ -61,3 +61,41 @@ pub fn remind_unconfirmed(count: usize) -> String {
     };
     format!("{who} would be reminded now; nothing was sent: run again with --yes to send")
 }
+
+/// Mail the server took but never confirmed ("maybe delivered"): said on the survey page.
+/// None when there is none.
+pub fn unconfirmed_mail(count: i64) -> Option<String> {
+    match count {
+        0 => None,
+        1 => Some(
+            "1 message may or may not have been delivered: the mail server took it but did not \
+             confirm it in time. So that no one gets the same mail twice, it is not sent again \
+             automatically; later reminders still reach anyone who has not responded."
+                .to_owned(),
+        ),
+        _ => Some(format!(
+            "{count} messages may or may not have been delivered: the mail server took them but \
+             did not confirm them in time. So that no one gets the same mail twice, they are not \
+             sent again automatically; later reminders still reach anyone who has not responded."
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unconfirmed_mail_is_said_only_when_there_is_some() {
+        assert_eq!(unconfirmed_mail(0), None);
+        let one = unconfirmed_mail(1).unwrap();
+        assert!(
+            one.starts_with("1 message may or may not have been delivered"),
+            "{one}"
+        );
+        assert!(one.contains("it is not sent again"), "{one}");
+        let three = unconfirmed_mail(3).unwrap();
+        assert!(three.starts_with("3 messages may or may not"), "{three}");
+        assert!(three.contains("they are not sent again"), "{three}");
+    }
+}

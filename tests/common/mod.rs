@@ -18,6 +18,7 @@ use diesel::{Connection, PgConnection};
 use figment::providers::Serialized;
 
 pub mod chromium;
+pub mod slow_smtp;
 
 pub const POSTGRES_ENV: &str = "CANDOUR_TEST_POSTGRES_URL";
 
@@ -751,6 +752,8 @@ struct SinkState {
     rejected: usize,
     connections: usize,
     quits: usize,
+    /// Replies held back (see `slow_smtp`).
+    hold: slow_smtp::Hold,
 }
 
 /// A real SMTP server on loopback, in threads: it speaks enough ESMTP for lettre, keeps
@@ -904,10 +907,15 @@ fn serve_smtp(
                         .unwrap_or(&line),
                 );
             }
-            state.lock().unwrap().messages.push(Received {
-                recipients: std::mem::take(&mut recipients),
-                data,
-            });
+            let ordinal = {
+                let mut state = state.lock().unwrap();
+                state.messages.push(Received {
+                    recipients: std::mem::take(&mut recipients),
+                    data,
+                });
+                state.messages.len()
+            };
+            slow_smtp::before_reply(state, ordinal);
             writer.write_all(b"250 queued\r\n")?;
             if mode == SmtpMode::HangUpAfterMessage {
                 return Ok(());
