@@ -113,13 +113,11 @@ pub fn cookie(slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
 }
 
 /// The invited respondent's session cookie: it names the invitation, and is not the link.
+/// A browser session's cookie (no Max-Age), so that a shared computer forgets it when the
+/// browser closes; the server honours it for `server.draft_days` at most.
 pub fn invite_cookie(state: &AppState, slug: &str, invitation_id: &str) -> Cookie<'static> {
     let value = SessionKey::new(&state.secret_key).issue(invitation_id, state.today());
-    let mut cookie = build_cookie(INVITE_COOKIE, slug, value, state.secure_cookies());
-    cookie.set_max_age(actix_web::cookie::time::Duration::days(
-        state.settings.server.draft_days.into(),
-    ));
-    cookie
+    build_cookie(INVITE_COOKIE, slug, value, state.secure_cookies())
 }
 
 /// Removal cookies for both kinds, sent once a response is stored.
