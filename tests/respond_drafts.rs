@@ -123,6 +123,24 @@ on_both_backends! {
         assert_eq!(app.count("drafts"), 2);
     };
 
+    behind_a_trusted_proxy_the_address_bound_counts_the_forwarded_address => |backend: Backend| {
+        let app = TestApp::start_with_toml(backend,
+            "[server]\ndrafts_per_address_per_hour = 1\n[security]\ntrusted_proxies = [\"127.0.0.1\"]");
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let save = |browser: &Browser, from: &str| browser.post_form_with(
+            &format!("/s/{slug}/page/1"),
+            &[("X-Forwarded-For", from)],
+            &[("_action", "continue"), ("agency", "council")],
+        );
+        let (office, home, office_again) = (started(&app, &slug), started(&app, &slug), started(&app, &slug));
+        assert_eq!(save(&office, "198.51.100.7").status, 303);
+        assert_eq!(save(&home, "203.0.113.9").status, 303, "another address behind the same proxy");
+        assert_turned_away(&save(&office_again, "198.51.100.7"), 429);
+        assert_eq!(app.count("drafts"), 2);
+        // The office's started draft carries on.
+        assert_eq!(save(&office, "198.51.100.7").status, 303);
+    };
+
     the_survey_bound_turns_new_respondents_away_while_started_drafts_continue => |backend: Backend| {
         let app = TestApp::start_with(backend, &[("server.drafts_per_survey", "2")]);
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
