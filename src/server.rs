@@ -179,9 +179,14 @@ pub fn start_with_clock(
 
     let https = settings.is_https();
     let app_state = state.clone();
+    let draft_starts = web::Data::new(crate::respond::DraftStarts::new(
+        &state.secret_key,
+        settings.server.drafts_per_address_per_hour,
+    ));
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(app_state.clone())
+            .app_data(draft_starts.clone())
             .wrap(http::security_headers(https))
             .wrap(actix_web::middleware::from_fn(http::referrer_policy))
             .wrap(RequestLog)

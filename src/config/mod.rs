@@ -46,6 +46,10 @@ pub struct ServerSettings {
     pub workers: usize,
     pub max_body_bytes: usize,
     pub draft_days: u32,
+    /// New open-link drafts one client address may create per clock hour.
+    pub drafts_per_address_per_hour: u32,
+    /// Open-link drafts one survey may hold at once.
+    pub drafts_per_survey: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -210,6 +214,12 @@ impl Settings {
         }
         if self.server.draft_days == 0 {
             return invalid("server.draft_days", "must be at least 1");
+        }
+        if self.server.drafts_per_address_per_hour == 0 || self.server.drafts_per_survey == 0 {
+            return invalid(
+                "server",
+                "drafts_per_address_per_hour and drafts_per_survey must be at least 1",
+            );
         }
         if let Err(reason) = crate::db::DatabaseUrl::parse(self.database.url.expose()) {
             return invalid("database.url", &reason.to_string());

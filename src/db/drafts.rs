@@ -31,6 +31,49 @@ pub fn find(
         .optional()
 }
 
+/// The advisory lock class (PostgreSQL) under which new drafts of one survey are counted.
+const NEW_DRAFT_LOCK: i32 = 6_582_886;
+
+/// What storing a draft's first answers came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    /// Stored (or it already existed, and its answers were saved).
+    Stored,
+    /// The survey already holds `max` drafts: nothing stored.
+    SurveyFull,
+}
+
+/// Stores a new draft unless its survey already holds `max` drafts; a draft that exists
+/// already (the same first page sent twice) has its answers saved instead. The count and the
+/// insert are one step: SQLite's immediate transaction, or on PostgreSQL an advisory lock
+/// per survey held until the transaction ends.
+pub fn create_bounded(conn: &mut DbConnection, row: &DraftRow, max: i64) -> QueryResult<Created> {
+    super::write_transaction(conn, |conn| {
+        if let DbConnection::Postgres(pg) = conn {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+                .bind::<diesel::sql_types::Integer, _>(NEW_DRAFT_LOCK)
+                .bind::<diesel::sql_types::Integer, _>(row.survey_id)
+                .execute(pg)?;
+        }
+        if save_answers(conn, &row.id_hash, &row.answers, row.updated_on)? {
+            return Ok(Created::Stored);
+        }
+        if count_for_survey(conn, row.survey_id)? >= max {
+            return Ok(Created::SurveyFull);
+        }
+        insert(conn, row)?;
+        Ok(Created::Stored)
+    })
+}
+
+/// How many open-link drafts a survey holds.
+pub fn count_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+    drafts::table
+        .filter(drafts::survey_id.eq(survey_id))
+        .count()
+        .get_result(conn)
+}
+
 pub fn insert(conn: &mut DbConnection, row: &DraftRow) -> QueryResult<()> {
     diesel::insert_into(drafts::table)
         .values(row)

@@ -135,6 +135,19 @@ pub fn find_by_token(
         .optional()
 }
 
+/// An invitation by its id (an invited respondent's cookie names it): its survey, and
+/// whether it has responded.
+pub fn find_by_id(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+) -> QueryResult<Option<(i32, bool)>> {
+    invitations::table
+        .filter(invitations::id.eq(invitation_id))
+        .select((invitations::survey_id, invitations::completed))
+        .first(conn)
+        .optional()
+}
+
 /// Stores the draft key sealed for one token, and forgets the seals of the invitation's other
 /// tokens when `only_this` (the key was replaced, so their seals open nothing).
 pub fn set_wrapped_key(

@@ -1,6 +1,7 @@
 //! Every user-facing string that is not in a template.
 
 pub mod accounts;
+pub mod drafts;
 pub mod findings;
 pub mod idempotency;
 pub mod invitations;

@@ -1,19 +1,23 @@
 //! The respondent's place in a survey. On the open link: a random id in a cookie, the
-//! answers so far in the database under the id's hash. Through an invitation: the link's
-//! token in a cookie, the answers sealed under the invitation's draft key, which only the
-//! invitation's tokens (and the server's secret key, when set) can open (see
-//! `invite::sealing`). No answer ever travels in a cookie or URL.
+//! answers so far in the database under the id's hash, stored only once the first answers
+//! are saved (starting stores nothing; `draft_bounds` limits new drafts). Through an
+//! invitation: a session cookie that names the invitation (`invite_session`: never the link's
+//! token), the answers sealed under the invitation's draft key, which is stored sealed under
+//! the server's key (see `invite::sealing`). No answer ever travels in a cookie or URL.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::HttpRequest;
 
-use crate::db::drafts::{self, DraftRow};
+use crate::db::drafts::{self, Created, DraftRow};
 use crate::db::invitations::{self, SealedDraft};
-use crate::db::{write_transaction, DbConnection, DbError};
+use crate::db::{DbConnection, DbError};
 use crate::invite::DraftKey;
 use crate::questionnaire::Answers;
 use crate::secrets::SecretKey;
 use crate::secrets::Token;
+use crate::web::AppState;
+
+use super::invite_session::SessionKey;
 
 pub const COOKIE: &str = "candour_draft";
 pub const INVITE_COOKIE: &str = "candour_invite";
@@ -25,7 +29,8 @@ const SEALED_PREFIX: &str = "sealed:";
 #[derive(Debug, Clone)]
 pub enum Pass {
     Open(Token),
-    Invited(Token),
+    /// The invitation a valid session cookie names.
+    Invited(String),
 }
 
 /// Whose draft it is, and how it is saved.
@@ -35,6 +40,8 @@ pub enum Owner {
         id_hash: String,
         /// Derived from the cookie's random value: seals the answers at rest.
         key: DraftKey,
+        /// Whether the draft is in the database (it is not until its first answers are saved).
+        stored: bool,
     },
     Invited {
         invitation_id: String,
@@ -61,6 +68,13 @@ pub enum Found {
     Completed,
 }
 
+impl Draft {
+    /// An open-link draft whose first answers have not been saved yet.
+    pub fn is_unstored(&self) -> bool {
+        matches!(self.owner, Owner::Open { stored: false, .. })
+    }
+}
+
 impl Found {
     pub fn draft(self) -> Option<Draft> {
         match self {
@@ -70,15 +84,23 @@ impl Found {
     }
 }
 
-pub fn pass_from(req: &HttpRequest) -> Option<Pass> {
-    let token = |name| req.cookie(name).and_then(|c| Token::parse(c.value()));
-    token(INVITE_COOKIE)
-        .map(Pass::Invited)
-        .or_else(|| token(COOKIE).map(Pass::Open))
+pub fn pass_from(req: &HttpRequest, state: &AppState) -> Option<Pass> {
+    let invited = req.cookie(INVITE_COOKIE).and_then(|cookie| {
+        SessionKey::new(&state.secret_key).invitation(
+            cookie.value(),
+            state.today(),
+            state.settings.server.draft_days,
+        )
+    });
+    invited.map(Pass::Invited).or_else(|| {
+        req.cookie(COOKIE)
+            .and_then(|c| Token::parse(c.value()))
+            .map(Pass::Open)
+    })
 }
 
-fn build_cookie(name: &'static str, slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
-    Cookie::build(name, token.expose().to_owned())
+fn build_cookie(name: &'static str, slug: &str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
         .path(format!("/s/{slug}"))
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -87,17 +109,21 @@ fn build_cookie(name: &'static str, slug: &str, token: &Token, secure: bool) -> 
 }
 
 pub fn cookie(slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
-    build_cookie(COOKIE, slug, token, secure)
+    build_cookie(COOKIE, slug, token.expose().to_owned(), secure)
 }
 
-pub fn invite_cookie(slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
-    build_cookie(INVITE_COOKIE, slug, token, secure)
+/// The invited respondent's session cookie: it names the invitation, and is not the link.
+/// A browser session's cookie (no Max-Age), so that a shared computer forgets it when the
+/// browser closes; the server honours it for `server.draft_days` at most.
+pub fn invite_cookie(state: &AppState, slug: &str, invitation_id: &str) -> Cookie<'static> {
+    let value = SessionKey::new(&state.secret_key).issue(invitation_id, state.today());
+    build_cookie(INVITE_COOKIE, slug, value, state.secure_cookies())
 }
 
 /// Removal cookies for both kinds, sent once a response is stored.
 pub fn expired_cookies(slug: &str, secure: bool) -> [Cookie<'static>; 2] {
     [COOKIE, INVITE_COOKIE].map(|name| {
-        let mut cookie = build_cookie(name, slug, &Token::generate(), secure);
+        let mut cookie = build_cookie(name, slug, String::new(), secure);
         cookie.make_removal();
         cookie
     })
@@ -113,22 +139,37 @@ pub fn load(
     match pass {
         None => Ok(Found::Nothing),
         Some(Pass::Open(token)) => load_open(conn, token, survey_id),
-        Some(Pass::Invited(token)) => load_invited(conn, token, survey_id, server),
+        Some(Pass::Invited(invitation_id)) => load_invited(conn, invitation_id, survey_id, server),
     }
 }
 
 fn load_open(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Result<Found, DbError> {
-    match drafts::find(conn, &token.hash(), survey_id)? {
-        Some(row) => open_draft(survey_id, token, &row.answers).map(Found::Draft),
-        None => Ok(Found::Nothing),
-    }
+    let stored = drafts::find(conn, &token.hash(), survey_id)?;
+    open_draft(
+        survey_id,
+        token,
+        stored.as_ref().map(|row| row.answers.as_str()),
+    )
+    .map(Found::Draft)
 }
 
-/// An open-link draft from its stored answers: sealed under a key derived from the cookie
-/// (padded, like invited drafts), or plain JSON as stored before drafts were sealed.
-pub fn open_draft(survey_id: i32, cookie: &Token, stored: &str) -> Result<Draft, DbError> {
+/// An open-link draft from its stored answers (sealed under a key derived from the cookie,
+/// padded like invited drafts, or plain JSON as stored before drafts were sealed), or an
+/// empty one, not stored yet, when the cookie has no draft in the database.
+pub fn open_draft(survey_id: i32, cookie: &Token, stored: Option<&str>) -> Result<Draft, DbError> {
     let id_hash = cookie.hash();
     let key = DraftKey::for_open_draft(cookie);
+    let Some(stored) = stored else {
+        return Ok(Draft {
+            survey_id,
+            owner: Owner::Open {
+                id_hash,
+                key,
+                stored: false,
+            },
+            answers: Answers::new(),
+        });
+    };
     let json = match stored.strip_prefix(SEALED_PREFIX) {
         Some(sealed) => key
             .open(sealed, &id_hash)
@@ -139,61 +180,48 @@ pub fn open_draft(survey_id: i32, cookie: &Token, stored: &str) -> Result<Draft,
         serde_json::from_str(&json).map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
     Ok(Draft {
         survey_id,
-        owner: Owner::Open { id_hash, key },
+        owner: Owner::Open {
+            id_hash,
+            key,
+            stored: true,
+        },
         answers,
     })
 }
 
-/// An invitation's draft (empty until first saved). The first time a token is used its seal
-/// of the draft key is made. A token minted after the draft was started (by a reminder) opens
-/// the draft through the server's seal of the key. A draft that neither can open (sealed
-/// under another server key) is deleted and the respondent starts afresh.
+/// An invitation's draft (empty until first saved), opened through the server's seal of its
+/// key. A draft that the seal cannot open (sealed under another server key) is deleted and the
+/// respondent starts afresh.
 fn load_invited(
     conn: &mut DbConnection,
-    token: &Token,
+    invitation_id: &str,
     survey_id: i32,
     server: &SecretKey,
 ) -> Result<Found, DbError> {
-    let hash = token.hash();
-    let Some(found) = invitations::find_by_token(conn, &hash)? else {
+    let Some((survey, completed)) = invitations::find_by_id(conn, invitation_id)? else {
         return Ok(Found::Nothing);
     };
-    if found.survey_id != survey_id {
+    if survey != survey_id {
         return Ok(Found::Nothing);
     }
-    if found.completed {
+    if completed {
         return Ok(Found::Completed);
     }
-    let id = found.invitation_id;
-    let by_token = found
-        .wrapped_key
-        .as_deref()
-        .and_then(|wrapped| DraftKey::unwrap(wrapped, token, &id));
+    let id = invitation_id.to_owned();
     let stored = invitations::find_draft(conn, &id)?;
-    let key = match by_token {
-        Some(key) => key,
-        None => match key_from_server(stored.as_ref(), server, &id) {
-            // An earlier link's draft: this link may open it from now on too.
-            Some(key) => {
-                invitations::set_wrapped_key(conn, &id, &hash, &key.wrap(token, &id), false)?;
-                key
-            }
-            // A fresh key can open no earlier draft: that draft is deleted, nothing to read.
-            None => {
-                let key = DraftKey::generate();
-                write_transaction(conn, |conn| {
-                    invitations::delete_draft(conn, &id)?;
-                    invitations::set_wrapped_key(conn, &id, &hash, &key.wrap(token, &id), true)
-                })?;
-                return Ok(Found::Draft(invited_draft(
-                    survey_id,
-                    id,
-                    key,
-                    server,
-                    Answers::new(),
-                )));
-            }
-        },
+    let Some(key) = key_from_server(stored.as_ref(), server, &id) else {
+        // A fresh key can open no earlier draft: that draft is deleted, nothing to read.
+        if stored.is_some() {
+            invitations::delete_draft(conn, &id)?;
+        }
+        let key = DraftKey::generate();
+        return Ok(Found::Draft(invited_draft(
+            survey_id,
+            id,
+            key,
+            server,
+            Answers::new(),
+        )));
     };
     let answers = stored
         .and_then(|draft| key.open(&draft.sealed, &id))
@@ -232,45 +260,61 @@ fn invited_draft(
     }
 }
 
-pub fn create(
-    conn: &mut DbConnection,
-    survey_id: i32,
-    today: chrono::NaiveDate,
-) -> Result<Token, DbError> {
-    let token = Token::generate();
-    drafts::insert(
-        conn,
-        &DraftRow {
-            id_hash: token.hash(),
-            survey_id,
-            answers: "{}".to_owned(),
-            updated_on: today,
-        },
-    )?;
-    Ok(token)
-}
-
 /// Forgets a draft (the respondent chose to start again).
 pub fn discard(conn: &mut DbConnection, draft: &Draft) -> Result<(), DbError> {
     match &draft.owner {
+        Owner::Open { stored: false, .. } => {}
         Owner::Open { id_hash, .. } => drafts::delete(conn, id_hash).map(drop)?,
         Owner::Invited { invitation_id, .. } => invitations::delete_draft(conn, invitation_id)?,
     }
     Ok(())
 }
 
-/// Saves the answers; false when an open-link draft no longer exists.
+/// What saving a draft came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Done,
+    /// An open-link draft that was stored no longer exists (sent, or expired).
+    Gone,
+    /// A new open-link draft, and its survey already holds the most drafts it may.
+    SurveyFull,
+}
+
+/// Saves the answers: a new open-link draft is stored now, unless its survey already holds
+/// `max_per_survey` drafts.
 pub fn save(
     conn: &mut DbConnection,
     draft: &Draft,
     today: chrono::NaiveDate,
-) -> Result<bool, DbError> {
+    max_per_survey: u32,
+) -> Result<Saved, DbError> {
     let json = serde_json::to_string(&draft.answers)
         .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
     match &draft.owner {
-        Owner::Open { id_hash, key } => {
+        Owner::Open {
+            id_hash,
+            key,
+            stored,
+        } => {
             let sealed = format!("{SEALED_PREFIX}{}", key.seal(&json, id_hash));
-            Ok(drafts::save_answers(conn, id_hash, &sealed, today)?)
+            if *stored {
+                return Ok(match drafts::save_answers(conn, id_hash, &sealed, today)? {
+                    true => Saved::Done,
+                    false => Saved::Gone,
+                });
+            }
+            let row = DraftRow {
+                id_hash: id_hash.clone(),
+                survey_id: draft.survey_id,
+                answers: sealed,
+                updated_on: today,
+            };
+            Ok(
+                match drafts::create_bounded(conn, &row, max_per_survey.into())? {
+                    Created::Stored => Saved::Done,
+                    Created::SurveyFull => Saved::SurveyFull,
+                },
+            )
         }
         Owner::Invited {
             invitation_id,
@@ -282,7 +326,7 @@ pub fn save(
                 server_sealed_key: server_sealed_key.clone(),
             };
             invitations::save_draft(conn, invitation_id, draft.survey_id, &sealed, today)?;
-            Ok(true)
+            Ok(Saved::Done)
         }
     }
 }

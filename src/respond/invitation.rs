@@ -1,5 +1,6 @@
-//! Invitation links. `GET /i/{token}` exchanges the link for a cookie and a redirect, so the
-//! token leaves the address bar; `/o/{invitation id}.{tag}` opts the invitation out of
+//! Invitation links. `GET /i/{token}` exchanges the link for a session cookie that names the
+//! invitation (`invite_session`, not the token) and a redirect, so the token leaves the
+//! address bar and is kept nowhere in the browser; `/o/{invitation id}.{tag}` opts the invitation out of
 //! reminders (a confirmation page, then a POST) and can do nothing else.
 
 use actix_web::{web, HttpResponse};
@@ -54,7 +55,7 @@ async fn follow_link(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (token, linked) = linked(&state, token.into_inner()).await?;
+    let (_, linked) = linked(&state, token.into_inner()).await?;
     if linked.completed {
         return Ok(render(
             HttpResponse::Ok(),
@@ -63,12 +64,13 @@ async fn follow_link(
             },
         ));
     }
+    // The cookie names the invitation; the token itself stays in the mail.
     let mut response = see_other(format!("/s/{}", linked.slug));
     response
         .add_cookie(&draft::invite_cookie(
+            &state,
             &linked.slug,
-            &token,
-            state.secure_cookies(),
+            &linked.invitation_id,
         ))
         .map_err(|_| AppError::BadRequest(messages::BAD_REQUEST))?;
     Ok(response)

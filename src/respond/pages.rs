@@ -1,5 +1,6 @@
 //! The respondent journey on the open link: intro, one section per page, check your
-//! answers, send, confirmation. Works without JavaScript; progress is kept server-side.
+//! answers, send, confirmation. Works without JavaScript; progress is kept server-side, from
+//! the first saved answers on ("Start" stores nothing).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -13,7 +14,8 @@ use crate::web::body::{declared_too_large, has_media_type, read_limited};
 use crate::web::{render, see_other, AppState};
 
 use super::change::Returning;
-use super::draft::{self, Draft, Found, Owner, Pass};
+use super::draft::{self, Draft, Found, Owner, Pass, Saved};
+use super::draft_bounds::{self, Bound, DraftStarts};
 use super::form::parse_form;
 use super::submission::sealed_row;
 use super::views::{
@@ -77,12 +79,10 @@ pub(super) async fn visit(
                     crate::db::drafts::survey_with_draft(conn, &slug, Some(&id_hash))?
                         .ok_or(AppError::SurveyNotFound)?;
                 let survey = catalog.with_questionnaire(conn, head)?;
-                let draft = stored
-                    .map(|answers| draft::open_draft(survey.id, token, &answers))
-                    .transpose()?;
+                let draft = draft::open_draft(survey.id, token, stored.as_deref())?;
                 return Ok(Visit {
                     survey,
-                    draft,
+                    draft: Some(draft),
                     completed: false,
                 });
             }
@@ -99,19 +99,21 @@ pub(super) async fn visit(
 }
 
 /// A respondent with a draft in a survey that takes their answers, or the page to send
-/// instead: the refusal, or the start page when there is no draft yet.
+/// instead: the refusal, or the start page when there is no draft yet. An open-link draft
+/// may not be stored yet (its first answers are not saved) unless `stored` asks for one.
 async fn with_draft(
     state: &AppState,
     slug: String,
     req: &HttpRequest,
+    stored: bool,
 ) -> Result<Result<(LiveSurvey, Draft), HttpResponse>, AppError> {
-    let visit = visit(state, slug, draft::pass_from(req)).await?;
+    let visit = visit(state, slug, draft::pass_from(req, state)).await?;
     if let Some(refused) = visit.turned_away(state.today()) {
         return Ok(Err(refused));
     }
     Ok(match visit.draft {
-        Some(draft) => Ok((visit.survey, draft)),
-        None => Err(see_other(format!("/s/{}", visit.survey.slug))),
+        Some(draft) if !(stored && draft.is_unstored()) => Ok((visit.survey, draft)),
+        _ => Err(see_other(format!("/s/{}", visit.survey.slug))),
     })
 }
 
@@ -176,7 +178,7 @@ async fn intro(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req)).await?;
+    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req, &state)).await?;
     if let Some(refused) = visit.turned_away(state.today()) {
         return Ok(refused);
     }
@@ -185,7 +187,7 @@ async fn intro(
     let continue_href = visit
         .draft
         .as_ref()
-        .filter(|d| !(invited && d.answers.is_empty()))
+        .filter(|d| !(d.is_unstored() || invited && d.answers.is_empty()))
         .map(|d| resume_href(q, &visit.survey.slug, &d.answers));
     let start_again_href = super::restart::href(&visit.survey.slug);
     Ok(render(
@@ -203,18 +205,23 @@ async fn intro(
     ))
 }
 
+/// "Start": stores nothing. On the open link it hands out a fresh random id in a cookie (the
+/// draft is stored with its first answers), unless the bounds on new drafts are reached; then
+/// the page says so. "Start again" (confirmed) deletes the answers so far.
 async fn start(
     state: web::Data<AppState>,
+    starts: web::Data<DraftStarts>,
     slug: web::Path<String>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let confirmed = super::restart::confirmed(&body);
-    let pass = draft::pass_from(&req);
+    let pass = draft::pass_from(&req, &state);
     let catalog = state.catalog.clone();
     let server_key = state.secret_key.clone();
     let today = state.today();
+    let max_per_survey = i64::from(state.settings.server.drafts_per_survey);
     let started = state
         .db
         .run(move |conn| -> Result<_, AppError> {
@@ -240,8 +247,11 @@ async fn start(
             if invited {
                 return Ok((survey, Started::Invited));
             }
-            let token = draft::create(conn, survey.id, today)?;
-            Ok((survey, Started::Open(token)))
+            // Said before anyone answers; the bound is kept when the first answers are saved.
+            if crate::db::drafts::count_for_survey(conn, survey.id)? >= max_per_survey {
+                return Ok((survey, Started::Full));
+            }
+            Ok((survey, Started::Open))
         })
         .await?;
     let (survey, started) = started;
@@ -255,10 +265,23 @@ async fn start(
             .unwrap_or_else(|| see_other(format!("/s/{}", survey.slug)))),
         Started::Unconfirmed => Ok(see_other(super::restart::href(&survey.slug))),
         Started::Invited => Ok(see_other(first)),
-        Started::Open(token) => {
+        Started::Full => Ok(draft_bounds::refused_page(
+            &survey,
+            Bound::Survey {
+                retry_after: draft_bounds::SURVEY_FULL_RETRY_SECONDS,
+            },
+        )),
+        Started::Open => {
+            if let Err(bound) = starts.check(client_address(&req, &state), state.clock.now()) {
+                return Ok(draft_bounds::refused_page(&survey, bound));
+            }
             let mut response = see_other(first);
             response
-                .add_cookie(&draft::cookie(&survey.slug, &token, state.secure_cookies()))
+                .add_cookie(&draft::cookie(
+                    &survey.slug,
+                    &Token::generate(),
+                    state.secure_cookies(),
+                ))
                 .map_err(|_| AppError::BadRequest(messages::BAD_REQUEST))?;
             Ok(response)
         }
@@ -272,7 +295,14 @@ enum Started {
     /// A draft with answers, and no confirmation that they may be deleted.
     Unconfirmed,
     Invited,
-    Open(Token),
+    /// The survey holds as many open-link drafts as it may.
+    Full,
+    Open,
+}
+
+/// The client's address, as the sign-in limits see it (behind trusted proxies too).
+fn client_address(req: &HttpRequest, state: &AppState) -> Option<std::net::IpAddr> {
+    crate::admin::auth::client_address(req, &state.settings.security.trusted_proxies)
 }
 
 fn section_index(questionnaire: &Questionnaire, number: usize) -> Result<usize, AppError> {
@@ -337,7 +367,7 @@ async fn show_section(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    let (survey, draft) = match with_draft(&state, slug, &req).await? {
+    let (survey, draft) = match with_draft(&state, slug, &req, false).await? {
         Ok(found) => found,
         Err(instead) => return Ok(instead),
     };
@@ -395,6 +425,7 @@ async fn form_fields(
 
 async fn save_section(
     state: web::Data<AppState>,
+    starts: web::Data<DraftStarts>,
     path: web::Path<(String, usize)>,
     req: HttpRequest,
     payload: web::Payload,
@@ -404,7 +435,7 @@ async fn save_section(
     let going_back = take_action(&mut fields) == Some("back".to_owned());
     let returning = Returning::take_from(&mut fields);
     let today = state.today();
-    let (survey, mut draft) = match with_draft(&state, slug, &req).await? {
+    let (survey, mut draft) = match with_draft(&state, slug, &req, false).await? {
         Ok(found) => found,
         Err(instead) => return Ok(instead),
     };
@@ -450,14 +481,34 @@ async fn save_section(
         None if going_back => previous_before(&survey, &visible, index),
         None => next_after(&survey, &visible, index),
     };
+    // A new open-link draft counts against its address before it is stored.
+    let reservation = match draft.is_unstored() {
+        true => match starts.reserve(client_address(&req, &state), state.clock.now()) {
+            Ok(reservation) => Some(reservation),
+            Err(bound) => return Ok(draft_bounds::refused_page(&survey, bound)),
+        },
+        false => None,
+    };
+    let max_per_survey = state.settings.server.drafts_per_survey;
     let saved = state
         .db
-        .run(move |conn| draft::save(conn, &draft, today).map_err(AppError::from))
+        .run(move |conn| draft::save(conn, &draft, today, max_per_survey).map_err(AppError::from))
         .await?;
-    if !saved {
-        return Ok(see_other(format!("/s/{}", survey.slug)));
+    match saved {
+        Saved::Done => {
+            if let Some(reservation) = reservation {
+                reservation.keep();
+            }
+            Ok(see_other(next))
+        }
+        Saved::Gone => Ok(see_other(format!("/s/{}", survey.slug))),
+        Saved::SurveyFull => Ok(draft_bounds::refused_page(
+            &survey,
+            Bound::Survey {
+                retry_after: draft_bounds::SURVEY_FULL_RETRY_SECONDS,
+            },
+        )),
     }
-    Ok(see_other(next))
 }
 
 /// Removes the button field; question keys cannot start with `_`, so it never clashes.
@@ -502,7 +553,7 @@ async fn check(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, draft) = match with_draft(&state, slug.into_inner(), &req).await? {
+    let (survey, draft) = match with_draft(&state, slug.into_inner(), &req, true).await? {
         Ok(found) => found,
         Err(instead) => return Ok(instead),
     };
@@ -521,7 +572,7 @@ async fn submit(
 ) -> Result<HttpResponse, AppError> {
     form_fields(&state, &req, payload).await?;
     let today = state.today();
-    let (survey, mut draft) = match with_draft(&state, slug.into_inner(), &req).await? {
+    let (survey, mut draft) = match with_draft(&state, slug.into_inner(), &req, true).await? {
         Ok(found) => found,
         Err(instead) => return Ok(instead),
     };

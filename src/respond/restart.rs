@@ -42,7 +42,7 @@ pub async fn confirm_page(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req)).await?;
+    let visit = visit(&state, slug.into_inner(), draft::pass_from(&req, &state)).await?;
     if let Some(refused) = visit.turned_away(state.today()) {
         return Ok(refused);
     }

@@ -72,6 +72,18 @@ pub struct OptedOutPage<'a> {
     pub survey_title: &'a str,
 }
 
+/// A new respondent on the open link, when no new draft may be started now.
+#[derive(Template)]
+#[template(path = "respond/busy.html")]
+pub struct BusyPage<'a> {
+    pub survey_title: &'a str,
+    pub slug: &'a str,
+    pub heading: &'a str,
+    pub message: &'a str,
+    pub retry_minutes: u64,
+    pub nothing_lost: &'a str,
+}
+
 #[derive(Template)]
 #[template(path = "respond/not_open.html")]
 pub struct NotOpenPage<'a> {

@@ -1,0 +1,127 @@
+//! The invited respondent's cookie: `{invitation id}.{day issued}.{tag}`, where the tag is an
+//! HMAC of the other two under a key derived from the server's key (its own purpose: an
+//! opt-out link's tag is not a session's). It lets the server find the invitation, and
+//! nothing else: it is not the link, holds neither the link's token nor its hash, and nothing
+//! is stored to check it, so a copy of the database learns nothing from it.
+//!
+//! It stops working when the invitation has responded (the invitation says so, and every
+//! page then shows "already responded") and `server.draft_days` after it was issued; following
+//! the link again issues a fresh one. The invitation's draft key is opened through the
+//! server's seal of it (`invite::sealing`).
+
+use chrono::NaiveDate;
+use hmac::digest::generic_array::GenericArray;
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use crate::secrets::SecretKey;
+
+const TAG_BYTES: usize = 16;
+const DAY_FORMAT: &str = "%Y%m%d";
+
+/// The key that tags invited respondents' cookies (HMAC-SHA256's block size, 64 bytes).
+#[derive(Clone)]
+pub struct SessionKey([u8; 64]);
+
+impl std::fmt::Debug for SessionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionKey(…)")
+    }
+}
+
+impl SessionKey {
+    pub fn new(key: &SecretKey) -> Self {
+        let mut bytes = [0u8; 64];
+        bytes[..32].copy_from_slice(&key.derive(b"candour invitation session v1, first half"));
+        bytes[32..].copy_from_slice(&key.derive(b"candour invitation session v1, second half"));
+        Self(bytes)
+    }
+
+    /// The cookie's value for an invitation, issued today.
+    pub fn issue(&self, invitation_id: &str, today: NaiveDate) -> String {
+        let day = today.format(DAY_FORMAT).to_string();
+        let tag = hex::encode(self.tag(invitation_id, &day));
+        format!("{invitation_id}.{day}.{tag}")
+    }
+
+    /// The invitation a presented cookie names, when its tag is ours and it was issued within
+    /// the last `days` days.
+    pub fn invitation(&self, value: &str, today: NaiveDate, days: u32) -> Option<String> {
+        let mut parts = value.split('.');
+        let (id, day, tag) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || id.is_empty() || id.len() > 64 {
+            return None;
+        }
+        let presented = hex::decode(tag).ok()?;
+        let same: bool = presented.ct_eq(&self.tag(id, day)).into();
+        if !same {
+            return None;
+        }
+        let issued = NaiveDate::parse_from_str(day, DAY_FORMAT).ok()?;
+        let age = (today - issued).num_days();
+        (0..i64::from(days)).contains(&age).then(|| id.to_owned())
+    }
+
+    fn tag(&self, invitation_id: &str, day: &str) -> [u8; TAG_BYTES] {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new(GenericArray::from_slice(&self.0));
+        mac.update(invitation_id.as_bytes());
+        mac.update(b".");
+        mac.update(day.as_bytes());
+        let full = mac.finalize().into_bytes();
+        let mut tag = [0u8; TAG_BYTES];
+        tag.copy_from_slice(&full[..TAG_BYTES]);
+        tag
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: &str) -> SessionKey {
+        SessionKey::new(&SecretKey::parse(&byte.repeat(32)).expect("valid key"))
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).expect("a day")
+    }
+
+    #[test]
+    fn a_session_names_its_invitation_only_with_the_same_key_and_in_time() {
+        let value = key("ab").issue("inv-1", day(1));
+        assert_eq!(
+            key("ab").invitation(&value, day(1), 14).as_deref(),
+            Some("inv-1")
+        );
+        assert_eq!(
+            key("ab").invitation(&value, day(14), 14).as_deref(),
+            Some("inv-1")
+        );
+        assert_eq!(key("ab").invitation(&value, day(15), 14), None, "too old");
+        assert_eq!(
+            key("cd").invitation(&value, day(1), 14),
+            None,
+            "another key"
+        );
+        let other = value.replacen("inv-1", "inv-2", 1);
+        assert_eq!(key("ab").invitation(&other, day(1), 14), None, "another id");
+        let later = value.replacen("20261201", "20261205", 1);
+        assert_eq!(
+            key("ab").invitation(&later, day(5), 14),
+            None,
+            "another day"
+        );
+        assert_eq!(key("ab").invitation("inv-1", day(1), 14), None);
+    }
+
+    #[test]
+    fn a_session_is_not_an_opt_out_tag() {
+        let server = SecretKey::parse(&"ab".repeat(32)).expect("valid key");
+        let opt_out = crate::invite::OptOutKey::new(&server).segment("inv-1");
+        let session = SessionKey::new(&server).issue("inv-1", day(1));
+        let session_tag = session.rsplit('.').next().expect("a tag");
+        assert!(!opt_out.contains(session_tag));
+    }
+}
