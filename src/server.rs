@@ -145,7 +145,6 @@ pub fn start_with_clock(
         settings: settings.clone(),
         db: db.clone(),
         catalog: Catalog::new(),
-        writer,
         clock,
         passwords: PasswordHasher::new(settings.security.password_hash_concurrency),
         setup,
@@ -179,6 +178,9 @@ pub fn start_with_clock(
 
     let https = settings.is_https();
     let app_state = state.clone();
+    // Each worker holds a handle; once they and this one are gone, the writer drains and stops.
+    let writer = web::Data::new(writer);
+    let app_writer = writer.clone();
     let draft_starts = web::Data::new(crate::respond::DraftStarts::new(
         &state.secret_key,
         settings.server.drafts_per_address_per_hour,
@@ -186,6 +188,7 @@ pub fn start_with_clock(
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(app_state.clone())
+            .app_data(app_writer.clone())
             .app_data(draft_starts.clone())
             .wrap(http::security_headers(https))
             .wrap(actix_web::middleware::from_fn(http::referrer_policy))
@@ -204,6 +207,7 @@ pub fn start_with_clock(
     let addrs = server.addrs();
     let server = server.run();
     drop(state);
+    drop(writer);
     Ok(RunningServer {
         addrs,
         setup_link,

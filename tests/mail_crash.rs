@@ -304,6 +304,8 @@ on_both_backends! {
         let (viewer, _) = app.enrolled("viewer@example.org", "viewer");
         let page = viewer.get(&format!("/admin/surveys/{slug}"));
         assert!(page.body.contains("may or may not have been delivered"), "{}", page.body);
+        let status = app.cli_ok(&["survey", "status", &slug]);
+        assert!(status.contains("1 message may or may not have been delivered"), "{status}");
     };
 
     the_migration_allows_unconfirmed_and_its_reversal_counts_it_as_sent => |backend: Backend| {

@@ -112,6 +112,10 @@ pub(super) fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<
                     min_group_size
                 )?)
             );
+            let unconfirmed = crate::db::outbox::count_unconfirmed(&mut conn, row.id)?;
+            if let Some(notice) = crate::messages::invitations::unconfirmed_mail(unconfirmed) {
+                println!("{notice}");
+            }
             Ok(())
         }
     }

@@ -17,7 +17,7 @@ use crate::web::AppState;
 
 use super::idempotency::{IdempotencyKey, KeyHasher};
 use super::submission::sealed_row;
-use super::writer::{Claim, Submission, WriteError};
+use super::writer::{Claim, ResponseWriter, Submission, WriteError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -86,6 +86,7 @@ impl ResponseError for ApiError {
 
 async fn submit_response(
     state: web::Data<AppState>,
+    writer: web::Data<ResponseWriter>,
     slug: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
@@ -172,7 +173,7 @@ async fn submit_response(
         day: today,
         claim,
     };
-    match state.writer.submit_keyed(submission, stored_key).await {
+    match writer.submit_keyed(submission, stored_key).await {
         Ok(()) => Ok(stored()),
         Err(WriteError::KeyReused) => Ok(key_reused()),
         Err(WriteError::AlreadySubmitted) => Err(AppError::AlreadySubmitted.into()),

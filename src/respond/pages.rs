@@ -22,7 +22,7 @@ use super::views::{
     check_sections, error_links, paragraphs, question_view, AlreadyRespondedPage, CheckPage,
     DonePage, Entered, IntroPage, NotOpenPage, SectionPage,
 };
-use super::writer::{Claim, Submission, WriteError};
+use super::writer::{Claim, Submission, WriteError, ResponseWriter};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{slug}", web::get().to(intro))
@@ -566,6 +566,7 @@ async fn check(
 
 async fn submit(
     state: web::Data<AppState>,
+    writer: web::Data<ResponseWriter>,
     slug: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
@@ -596,7 +597,7 @@ async fn submit(
         day: today,
         claim,
     };
-    match state.writer.submit(submission).await {
+    match writer.submit(submission).await {
         // A second click on "Send" finds the draft gone (or the invitation completed):
         // the response is already stored.
         Ok(()) | Err(WriteError::AlreadySubmitted | WriteError::KeyReused) => {}

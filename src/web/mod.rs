@@ -22,7 +22,6 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::release::ResponseSeal;
-use crate::respond::ResponseWriter;
 use crate::secrets::SecretKey;
 use crate::survey::Catalog;
 
@@ -35,7 +34,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Database,
     pub catalog: Catalog,
-    pub writer: ResponseWriter,
     /// The time for sessions, sign-in limits and second factors; tests move it forward.
     pub clock: Clock,
     pub passwords: PasswordHasher,
