@@ -14,11 +14,9 @@ use crate::db::{sessions, write_transaction};
 use crate::error::AppError;
 use crate::messages::accounts as msg;
 use crate::secrets::Token;
-use crate::web::{render, AppState};
+use crate::web::{client_address, render, AppState};
 
-use super::auth::{
-    check_origin, client_address, session_cookie, AuthError, PartlySignedIn, SignedIn,
-};
+use super::auth::{check_origin, session_cookie, AuthError, PartlySignedIn, SignedIn};
 use super::forms::{self, field, see_other};
 use super::views::{EnrolPage, RecoveryCodesPage, SecondFactorPage, SetupPage, SignInPage};
 

@@ -59,14 +59,16 @@ pub fn count_all(conn: &mut DbConnection) -> QueryResult<i64> {
     waiting_responses::table.count().get_result(conn)
 }
 
-/// Every waiting response of a survey (in random-id order).
-pub fn all_for_survey(
+/// `n` waiting responses of a survey, chosen at random among all of them.
+pub fn random_batch(
     conn: &mut DbConnection,
     survey_id: i32,
+    n: usize,
 ) -> QueryResult<Vec<WaitingResponse>> {
     waiting_responses::table
         .filter(waiting_responses::survey_id.eq(survey_id))
-        .order(waiting_responses::id.asc())
+        .order(diesel::dsl::sql::<diesel::sql_types::Integer>("random()"))
+        .limit(i64::try_from(n).unwrap_or(i64::MAX))
         .select(WaitingResponse::as_select())
         .load(conn)
 }

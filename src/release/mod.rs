@@ -11,7 +11,6 @@ pub mod seal;
 pub mod task;
 
 use chrono::NaiveDate;
-use rand::seq::SliceRandom;
 
 use crate::db::responses::{self, NewResponse};
 use crate::db::surveys::{self, SurveyStatus};
@@ -62,10 +61,11 @@ pub fn release_due(
     Ok(released)
 }
 
-/// Releases one survey's next batch (see `plan::batch_size`) and, when it released any,
-/// scrubs what the deleted waiting rows left in the files. Releasing everything (the survey
-/// closed) also forgets the survey's idempotency keys. Returns the batch size (0 when
-/// nothing was due, or another instance was releasing the survey at that moment).
+/// Releases what is due in one survey, a batch (one transaction) at a time (see
+/// `plan::batch_size`), then scrubs what the deleted waiting rows left in the files.
+/// Releasing everything (the survey closed) also forgets the survey's idempotency keys.
+/// Returns how many were released (0 when nothing was due, or another instance was
+/// releasing the survey at that moment).
 pub fn release_survey(
     conn: &mut DbConnection,
     seal: &ResponseSeal,
@@ -74,20 +74,47 @@ pub fn release_survey(
     phase: Phase,
     today: NaiveDate,
 ) -> Result<usize, ReleaseError> {
-    let released = write_transaction(conn, |conn| -> Result<usize, ReleaseError> {
+    let mut released = 0;
+    loop {
+        let batch = release_batch(conn, seal, survey_id, k, phase, today)?;
+        if batch == 0 {
+            break;
+        }
+        tracing::info!(survey_id, released = batch, "released a batch of responses");
+        released += batch;
+    }
+    if released > 0 {
+        if let Err(error) = waiting::scrub_after_release(conn) {
+            tracing::warn!(%error, "could not scrub the released waiting rows from the files");
+        }
+    }
+    Ok(released)
+}
+
+/// One batch, in one transaction: chosen at random among the waiting responses, opened,
+/// stored with fresh random ids and the release day, in random-id order.
+fn release_batch(
+    conn: &mut DbConnection,
+    seal: &ResponseSeal,
+    survey_id: i32,
+    k: usize,
+    phase: Phase,
+    today: NaiveDate,
+) -> Result<usize, ReleaseError> {
+    write_transaction(conn, |conn| -> Result<usize, ReleaseError> {
         if !waiting::try_lock_release(conn, survey_id)? {
             return Ok(0);
         }
         if phase == Phase::Closed {
             idempotency_keys::delete_for_survey(conn, survey_id)?;
         }
-        let mut rows = waiting::all_for_survey(conn, survey_id)?;
-        let size = plan::batch_size(rows.len(), k, phase);
+        let waiting_now =
+            usize::try_from(waiting::count_for_survey(conn, survey_id)?).unwrap_or(usize::MAX);
+        let size = plan::batch_size(waiting_now, k, phase);
         if size == 0 {
             return Ok(0);
         }
-        rows.shuffle(&mut rand::rng());
-        rows.truncate(size);
+        let rows = waiting::random_batch(conn, survey_id, size)?;
         let mut batch = Vec::with_capacity(size);
         for row in &rows {
             let answers = seal.open(row).ok_or(ReleaseError::Unreadable(survey_id))?;
@@ -100,7 +127,7 @@ pub fn release_survey(
             });
         }
         let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
-        if waiting::delete(conn, &ids)? != size {
+        if rows.len() != size || waiting::delete(conn, &ids)? != size {
             return Err(ReleaseError::Raced(survey_id));
         }
         // Stored in random order with random ids: neither says which arrived first.
@@ -109,14 +136,7 @@ pub fn release_survey(
         let fresh: Vec<(String, i32)> = batch.iter().map(|r| (r.id.clone(), survey_id)).collect();
         tallies::mark_untallied(conn, &fresh)?;
         Ok(size)
-    })?;
-    if released > 0 {
-        tracing::info!(survey_id, released, "released a batch of responses");
-        if let Err(error) = waiting::scrub_after_release(conn) {
-            tracing::warn!(%error, "could not scrub the released waiting rows from the files");
-        }
-    }
-    Ok(released)
+    })
 }
 
 /// Releases every waiting response of a survey (closing it; also a test hook).

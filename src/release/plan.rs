@@ -9,16 +9,24 @@ pub enum Phase {
     Closed,
 }
 
+/// The most a batch holds (or k, when k is larger): each batch is one transaction, so a
+/// large backlog is released in several, each holding the write lock briefly, instead of
+/// one that stalls submissions and holds the whole backlog in memory.
+pub const MAX_BATCH: usize = 1000;
+
 /// The size of the next batch out of `waiting` responses; 0 means wait.
 ///
-/// Open: nothing until 2k wait, then all but k (a batch of at least k, k left). Closed:
-/// everything that waits. After earlier batches a closing batch may hold fewer than k; the
-/// disclosure control then hides any group under k, and the README says so.
+/// Open: nothing until 2k wait, then all but k (a batch of at least k, k left), at most
+/// `MAX_BATCH`. Closed: everything that waits, in batches of `MAX_BATCH` whose last one is
+/// never left smaller than k. After earlier batches a closing batch may hold fewer than k;
+/// the disclosure control then hides any group under k, and the README says so.
 pub fn batch_size(waiting: usize, k: usize, phase: Phase) -> usize {
     let k = k.max(1);
+    let cap = MAX_BATCH.max(k);
     match phase {
+        Phase::Closed if waiting > cap && waiting - cap >= k => cap,
         Phase::Closed => waiting,
-        Phase::Open if waiting >= 2 * k => waiting - k,
+        Phase::Open if waiting >= 2 * k => (waiting - k).min(cap),
         Phase::Open => 0,
     }
 }
@@ -33,10 +41,40 @@ mod tests {
         assert_eq!(batch_size(9, 5, Phase::Open), 0);
         assert_eq!(batch_size(10, 5, Phase::Open), 5);
         assert_eq!(batch_size(23, 5, Phase::Open), 18);
-        for waiting in 0..100 {
+        assert_eq!(batch_size(12_500, 5, Phase::Open), MAX_BATCH);
+        for waiting in (0..100).chain(MAX_BATCH - 20..MAX_BATCH + 20) {
             let batch = batch_size(waiting, 5, Phase::Open);
-            assert!(batch == 0 || (batch >= 5 && waiting - batch >= 5));
+            assert!(batch == 0 || (batch >= 5 && waiting - batch >= 5 && batch <= MAX_BATCH));
         }
+    }
+
+    #[test]
+    fn a_large_backlog_closes_in_batches_none_smaller_than_k() {
+        for waiting in [
+            MAX_BATCH + 1,
+            MAX_BATCH + 4,
+            MAX_BATCH + 5,
+            3 * MAX_BATCH + 2,
+            100_000,
+        ] {
+            let mut left = waiting;
+            let mut batches = Vec::new();
+            while left > 0 {
+                let batch = batch_size(left, 5, Phase::Closed);
+                batches.push(batch);
+                left -= batch;
+            }
+            assert!(
+                batches.iter().all(|b| (5..=MAX_BATCH + 5).contains(b)),
+                "{waiting}: {batches:?}"
+            );
+            assert_eq!(batches.iter().sum::<usize>(), waiting);
+        }
+        assert_eq!(
+            batch_size(7, 50, Phase::Closed),
+            7,
+            "a survey closing with fewer than k"
+        );
     }
 
     #[test]

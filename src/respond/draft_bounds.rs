@@ -23,8 +23,8 @@ use sha2::Sha256;
 use actix_web::http::header;
 use actix_web::HttpResponse;
 
-use crate::secrets::SecretKey;
 use crate::messages;
+use crate::secrets::SecretKey;
 use crate::survey::LiveSurvey;
 use crate::web::render;
 

@@ -19,8 +19,8 @@ use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::secrets::SecretKey;
 use crate::db::idempotency_keys::StoredKey;
+use crate::secrets::SecretKey;
 
 /// The request header.
 pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");

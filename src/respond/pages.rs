@@ -22,7 +22,7 @@ use super::views::{
     check_sections, error_links, paragraphs, question_view, AlreadyRespondedPage, CheckPage,
     DonePage, Entered, IntroPage, NotOpenPage, SectionPage,
 };
-use super::writer::{Claim, Submission, WriteError, ResponseWriter};
+use super::writer::{Claim, ResponseWriter, Submission, WriteError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{slug}", web::get().to(intro))
@@ -302,7 +302,7 @@ enum Started {
 
 /// The client's address, as the sign-in limits see it (behind trusted proxies too).
 fn client_address(req: &HttpRequest, state: &AppState) -> Option<std::net::IpAddr> {
-    crate::admin::auth::client_address(req, &state.settings.security.trusted_proxies)
+    crate::web::client_address(req, &state.settings.security.trusted_proxies)
 }
 
 fn section_index(questionnaire: &Questionnaire, number: usize) -> Result<usize, AppError> {

@@ -2,6 +2,7 @@
 //! and request logs. The server assembles every route.
 
 pub mod body;
+mod client;
 mod error;
 mod health;
 pub mod json;
@@ -25,6 +26,7 @@ use crate::release::ResponseSeal;
 use crate::secrets::SecretKey;
 use crate::survey::Catalog;
 
+pub use client::client_address;
 pub use error::ErrorPage;
 pub use logging::RequestLog;
 pub use referrer::referrer_policy;

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::questionnaire::parse::parse_questionnaire;
 use serde_json::json;
