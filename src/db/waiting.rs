@@ -59,18 +59,29 @@ pub fn count_all(conn: &mut DbConnection) -> QueryResult<i64> {
     waiting_responses::table.count().get_result(conn)
 }
 
-/// `n` waiting responses of a survey, chosen at random among all of them.
+/// `n` waiting responses of a survey, chosen at random among all of them (the random
+/// order sorts ids only; the sealed answers are read for the chosen rows alone).
 pub fn random_batch(
     conn: &mut DbConnection,
     survey_id: i32,
     n: usize,
 ) -> QueryResult<Vec<WaitingResponse>> {
-    waiting_responses::table
+    let ids: Vec<String> = waiting_responses::table
         .filter(waiting_responses::survey_id.eq(survey_id))
         .order(diesel::dsl::sql::<diesel::sql_types::Integer>("random()"))
         .limit(i64::try_from(n).unwrap_or(i64::MAX))
-        .select(WaitingResponse::as_select())
-        .load(conn)
+        .select(waiting_responses::id)
+        .load(conn)?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        rows.extend(
+            waiting_responses::table
+                .filter(waiting_responses::id.eq_any(chunk))
+                .select(WaitingResponse::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
 }
 
 /// Deletes the given waiting responses; returns how many were there.

@@ -37,15 +37,23 @@ impl From<diesel::result::Error> for ReleaseError {
     }
 }
 
-/// Releases what is due in every survey with waiting responses: a batch wherever 2k wait
-/// while open, everything where the survey is closed or its closing day has passed.
-/// Returns how many responses were released.
+/// What one pass of the release task did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub released: usize,
+    /// Some survey has another batch due (a backlog): the task comes back soon.
+    pub more_due: bool,
+}
+
+/// One batch wherever one is due: where 2k wait while open, everything (a batch at a time)
+/// where the survey is closed or its closing day has passed. One batch per survey per pass,
+/// so that submissions get the write lock between batches.
 pub fn release_due(
     conn: &mut DbConnection,
     seal: &ResponseSeal,
     today: NaiveDate,
-) -> Result<usize, ReleaseError> {
-    let mut released = 0;
+) -> Result<Pass, ReleaseError> {
+    let mut pass = Pass::default();
     for survey_id in waiting::counts_by_survey(conn)?.into_keys() {
         let Some(row) = surveys::find_by_id(conn, survey_id)? else {
             continue;
@@ -56,9 +64,16 @@ pub fn release_due(
             || questionnaire.closes_on.is_some_and(|day| today > day);
         let phase = if closed { Phase::Closed } else { Phase::Open };
         let k = questionnaire.min_group_size as usize;
-        released += release_survey(conn, seal, survey_id, k, phase, today)?;
+        let batch = release_batch(conn, seal, survey_id, k, phase, today)?;
+        if batch > 0 {
+            tracing::info!(survey_id, released = batch, "released a batch of responses");
+            pass.released += batch;
+            let left = usize::try_from(waiting::count_for_survey(conn, survey_id)?)
+                .unwrap_or(usize::MAX);
+            pass.more_due |= plan::batch_size(left, k, phase) > 0;
+        }
     }
-    Ok(released)
+    Ok(pass)
 }
 
 /// Releases what is due in one survey, a batch (one transaction) at a time (see
@@ -84,11 +99,16 @@ pub fn release_survey(
         released += batch;
     }
     if released > 0 {
-        if let Err(error) = waiting::scrub_after_release(conn) {
-            tracing::warn!(%error, "could not scrub the released waiting rows from the files");
-        }
+        scrub(conn);
     }
     Ok(released)
+}
+
+/// Removes what released waiting rows left in the files (see `waiting::scrub_after_release`).
+pub fn scrub(conn: &mut DbConnection) {
+    if let Err(error) = waiting::scrub_after_release(conn) {
+        tracing::warn!(%error, "could not scrub the released waiting rows from the files");
+    }
 }
 
 /// One batch, in one transaction: chosen at random among the waiting responses, opened,

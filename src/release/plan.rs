@@ -12,7 +12,7 @@ pub enum Phase {
 /// The most a batch holds (or k, when k is larger): each batch is one transaction, so a
 /// large backlog is released in several, each holding the write lock briefly, instead of
 /// one that stalls submissions and holds the whole backlog in memory.
-pub const MAX_BATCH: usize = 1000;
+pub const MAX_BATCH: usize = 200;
 
 /// The size of the next batch out of `waiting` responses; 0 means wait.
 ///
