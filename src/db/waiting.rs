@@ -59,26 +59,33 @@ pub fn count_all(conn: &mut DbConnection) -> QueryResult<i64> {
     waiting_responses::table.count().get_result(conn)
 }
 
-/// `n` waiting responses of a survey, chosen at random among all of them (the random
-/// order sorts ids only; the sealed answers are read for the chosen rows alone).
+/// `n` waiting responses of a survey, chosen at random: the ids are random, so the `n`
+/// that follow a random point in id order (wrapping round) are a random choice, unrelated
+/// to when each arrived, found through the primary key without sorting the whole table.
 pub fn random_batch(
     conn: &mut DbConnection,
     survey_id: i32,
     n: usize,
 ) -> QueryResult<Vec<WaitingResponse>> {
-    let ids: Vec<String> = waiting_responses::table
+    let limit = i64::try_from(n).unwrap_or(i64::MAX);
+    let start = crate::secrets::random_id();
+    let mut rows: Vec<WaitingResponse> = waiting_responses::table
         .filter(waiting_responses::survey_id.eq(survey_id))
-        .order(diesel::dsl::sql::<diesel::sql_types::Integer>("random()"))
-        .limit(i64::try_from(n).unwrap_or(i64::MAX))
-        .select(waiting_responses::id)
+        .filter(waiting_responses::id.ge(&start))
+        .order(waiting_responses::id.asc())
+        .limit(limit)
+        .select(WaitingResponse::as_select())
         .load(conn)?;
-    let mut rows = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+    if rows.len() < n {
+        let more = limit - rows.len() as i64;
         rows.extend(
             waiting_responses::table
-                .filter(waiting_responses::id.eq_any(chunk))
+                .filter(waiting_responses::survey_id.eq(survey_id))
+                .filter(waiting_responses::id.lt(&start))
+                .order(waiting_responses::id.asc())
+                .limit(more)
                 .select(WaitingResponse::as_select())
-                .load(conn)?,
+                .load::<WaitingResponse>(conn)?,
         );
     }
     Ok(rows)
