@@ -68,8 +68,8 @@ pub fn release_due(
         if batch > 0 {
             tracing::info!(survey_id, released = batch, "released a batch of responses");
             pass.released += batch;
-            let left = usize::try_from(waiting::count_for_survey(conn, survey_id)?)
-                .unwrap_or(usize::MAX);
+            let left =
+                usize::try_from(waiting::count_for_survey(conn, survey_id)?).unwrap_or(usize::MAX);
             pass.more_due |= plan::batch_size(left, k, phase) > 0;
         }
     }

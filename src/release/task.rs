@@ -30,11 +30,12 @@ pub async fn run(db: Database, seal: ResponseSeal, clock: Clock, every: Duration
         unscrubbed |= pass.released > 0;
         // Scrubbed once a backlog is gone, and at least every period while one lasts.
         if unscrubbed && (!pass.more_due || last_scrub.elapsed() >= every) {
-            let _ = db.run(|conn| -> Result<(), ReleaseError> {
-                scrub(conn);
-                Ok(())
-            })
-            .await;
+            let _ = db
+                .run(|conn| -> Result<(), ReleaseError> {
+                    scrub(conn);
+                    Ok(())
+                })
+                .await;
             last_scrub = Instant::now();
             unscrubbed = false;
         }
