@@ -6,12 +6,14 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use candour::db::DbConnection;
-use common::{count_rows, text_lines, Backend, SmtpSink, TestApp, TestDb, SMALL_QUESTIONNAIRE};
+use common::{
+    count_rows, raw_database_bytes, text_lines, Backend, SmtpSink, TestApp, TestDb,
+    SMALL_QUESTIONNAIRE,
+};
 use diesel::connection::SimpleConnection;
 
 /// The small questionnaire with minimum group size `k`, invitation links only.
@@ -591,43 +593,6 @@ fn wal_commits(wal: &[u8]) -> Vec<Vec<Vec<u8>>> {
         at += 24 + page_size;
     }
     commits
-}
-
-/// Every byte of the database's files: SQLite's file and its -wal; PostgreSQL's relation
-/// files of this database after a CHECKPOINT.
-fn raw_database_bytes(app: &TestApp) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    match app.db.backend {
-        Backend::Sqlite => {
-            let data = app.db.dir().join("data");
-            for name in ["candour.sqlite3", "candour.sqlite3-wal"] {
-                if let Ok(more) = std::fs::read(data.join(name)) {
-                    bytes.extend(more);
-                }
-            }
-        }
-        Backend::Postgres => {
-            let mut conn = app.db.connect();
-            conn.batch_execute("CHECKPOINT;").unwrap();
-            let dir = text_lines(
-                &mut conn,
-                "SELECT setting AS line FROM pg_settings WHERE name = 'data_directory'",
-            );
-            let oid = text_lines(
-                &mut conn,
-                "SELECT oid::text AS line FROM pg_database WHERE datname = current_database()",
-            );
-            let base = Path::new(&dir[0]).join("base").join(&oid[0]);
-            for entry in std::fs::read_dir(&base)
-                .expect("the test reads PostgreSQL's files (run as their owner or root)")
-            {
-                if let Ok(more) = std::fs::read(entry.unwrap().path()) {
-                    bytes.extend(more);
-                }
-            }
-        }
-    }
-    bytes
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -6,15 +6,16 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::sync::{Arc, Barrier};
 
 use candour::messages::idempotency::{KEY_MALFORMED, KEY_REUSED};
 use candour::respond::idempotency::{IdempotencyKey, KeyHasher};
 use candour::respond::writer::{Claim, Submission, WriteError};
 use candour::respond::ResponseWriter;
-use common::{count_rows, text_lines, Backend, Reply, SmtpSink, TestApp, SMALL_QUESTIONNAIRE};
-use diesel::connection::SimpleConnection;
+use common::{
+    count_rows, raw_database_bytes, text_lines, Backend, Reply, SmtpSink, TestApp,
+    SMALL_QUESTIONNAIRE,
+};
 use serde_json::{json, Value};
 
 fn path(slug: &str) -> String {
@@ -398,43 +399,6 @@ fn write_at_once(app: &TestApp, slug: &str, keyed: &[(&str, &str)]) -> Vec<Resul
     drop(writer);
     thread.join();
     outcomes
-}
-
-/// Every byte of the database's files: SQLite's file and its -wal; PostgreSQL's relation
-/// files of this database after a CHECKPOINT.
-fn raw_database_bytes(app: &TestApp) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    match app.db.backend {
-        Backend::Sqlite => {
-            let data = app.db.dir().join("data");
-            for name in ["candour.sqlite3", "candour.sqlite3-wal"] {
-                if let Ok(more) = std::fs::read(data.join(name)) {
-                    bytes.extend(more);
-                }
-            }
-        }
-        Backend::Postgres => {
-            let mut conn = app.db.connect();
-            conn.batch_execute("CHECKPOINT;").expect("checkpoint");
-            let dir = text_lines(
-                &mut conn,
-                "SELECT setting AS line FROM pg_settings WHERE name = 'data_directory'",
-            );
-            let oid = text_lines(
-                &mut conn,
-                "SELECT oid::text AS line FROM pg_database WHERE datname = current_database()",
-            );
-            let base = Path::new(&dir[0]).join("base").join(&oid[0]);
-            for entry in std::fs::read_dir(&base)
-                .expect("the test reads PostgreSQL's files (run as their owner or root)")
-            {
-                if let Ok(more) = std::fs::read(entry.expect("an entry").path()) {
-                    bytes.extend(more);
-                }
-            }
-        }
-    }
-    bytes
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -318,6 +318,43 @@ pub fn text_lines(conn: &mut DbConnection, sql: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every byte of the database's files: SQLite's file and its -wal; PostgreSQL's relation
+/// files of this database after a CHECKPOINT.
+pub fn raw_database_bytes(app: &TestApp) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    match app.db.backend {
+        Backend::Sqlite => {
+            let data = app.db.dir().join("data");
+            for name in ["candour.sqlite3", "candour.sqlite3-wal"] {
+                if let Ok(more) = std::fs::read(data.join(name)) {
+                    bytes.extend(more);
+                }
+            }
+        }
+        Backend::Postgres => {
+            let mut conn = app.db.connect();
+            conn.batch_execute("CHECKPOINT;").expect("checkpoint");
+            let dir = text_lines(
+                &mut conn,
+                "SELECT setting AS line FROM pg_settings WHERE name = 'data_directory'",
+            );
+            let oid = text_lines(
+                &mut conn,
+                "SELECT oid::text AS line FROM pg_database WHERE datname = current_database()",
+            );
+            let base = Path::new(&dir[0]).join("base").join(&oid[0]);
+            for entry in std::fs::read_dir(&base)
+                .expect("the test reads PostgreSQL's files (run as their owner or root)")
+            {
+                if let Ok(more) = std::fs::read(entry.expect("an entry").path()) {
+                    bytes.extend(more);
+                }
+            }
+        }
+    }
+    bytes
+}
+
 pub fn count_rows(conn: &mut DbConnection, table: &str) -> i64 {
     use diesel::sql_types::BigInt;
     use diesel::RunQueryDsl;
