@@ -93,8 +93,8 @@ impl std::fmt::Debug for SecretKey {
 
 const NONCE_LEN: usize = 24;
 
-/// Seals bytes under a key with a fresh random nonce: hex of the nonce and the ciphertext.
-pub fn seal_bytes(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
+/// Seals bytes under a key with a fresh random nonce: the nonce, then the ciphertext.
+pub fn seal_raw(key: &[u8; 32], plaintext: &[u8], aad: &str) -> Vec<u8> {
     let mut nonce = [0u8; NONCE_LEN];
     rand::rng().fill_bytes(&mut nonce);
     let cipher = XChaCha20Poly1305::new(Key::from_slice(key));
@@ -109,16 +109,15 @@ pub fn seal_bytes(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
         .expect("XChaCha20-Poly1305 encrypts any in-memory message");
     let mut out = nonce.to_vec();
     out.extend(sealed);
-    hex::encode(out)
+    out
 }
 
-/// Opens what `seal_bytes` sealed under the same key and associated data.
-pub fn open_bytes(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
-    let bytes = hex::decode(sealed).ok()?;
-    if bytes.len() < NONCE_LEN {
+/// Opens what `seal_raw` sealed under the same key and associated data.
+pub fn open_raw(key: &[u8; 32], sealed: &[u8], aad: &str) -> Option<Vec<u8>> {
+    if sealed.len() < NONCE_LEN {
         return None;
     }
-    let (nonce, body) = bytes.split_at(NONCE_LEN);
+    let (nonce, body) = sealed.split_at(NONCE_LEN);
     XChaCha20Poly1305::new(Key::from_slice(key))
         .decrypt(
             XNonce::from_slice(nonce),
@@ -128,6 +127,16 @@ pub fn open_bytes(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
             },
         )
         .ok()
+}
+
+/// `seal_raw` as hex, for text columns.
+pub fn seal_bytes(key: &[u8; 32], plaintext: &[u8], aad: &str) -> String {
+    hex::encode(seal_raw(key, plaintext, aad))
+}
+
+/// Opens what `seal_bytes` sealed under the same key and associated data.
+pub fn open_bytes(key: &[u8; 32], sealed: &str, aad: &str) -> Option<Vec<u8>> {
+    open_raw(key, &hex::decode(sealed).ok()?, aad)
 }
 
 #[cfg(test)]

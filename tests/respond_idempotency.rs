@@ -282,7 +282,10 @@ on_both_backends! {
             sorted.sort();
             assert_eq!(hashes, sorted);
         }
-        let waiting = text_lines(&mut conn, "SELECT id || ' ' || sealed AS line FROM waiting_responses");
+        let waiting = text_lines(&mut conn, match backend {
+            Backend::Sqlite => "SELECT id || ' ' || lower(hex(sealed)) AS line FROM waiting_responses",
+            Backend::Postgres => "SELECT id || ' ' || encode(sealed, 'hex') AS line FROM waiting_responses",
+        });
         app.release_all(&slug);
         let released = text_lines(&mut conn, "SELECT id || ' ' || answers AS line FROM responses");
         assert_eq!(released.len(), 6);

@@ -137,6 +137,30 @@ fn sqlite_connections_are_durable_and_strict() {
 }
 
 on_both_backends! {
+    waiting_responses_survive_the_change_from_hex_to_bytes => |backend: Backend| {
+        use candour::db::{waiting, write_transaction};
+        use candour::release::ResponseSeal;
+        let db = TestDb::new(backend);
+        let mut conn = db.connect();
+        migrations::run_pending(&mut conn).unwrap();
+        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).expect("import");
+        let survey_id = candour::db::surveys::find_by_slug(&mut conn, &q.slug).unwrap().unwrap().id;
+        let key = candour::secrets::SecretKey::parse(&"ab".repeat(32)).unwrap();
+        let seal = ResponseSeal::new(&key);
+        let row = seal.seal(survey_id, r#"{"agency":"police"}"#);
+        write_transaction(&mut conn, |conn| waiting::insert_all(conn, std::slice::from_ref(&row))).unwrap();
+        // Back to hex text, then forward again: the row still opens, with the same answers.
+        assert!(migrations::revert_newer_than(&mut conn, "2026-12-04-000011").unwrap() >= 1);
+        let hex_length = common::text_lines(&mut conn, "SELECT CAST(LENGTH(sealed) AS TEXT) AS line FROM waiting_responses");
+        assert_eq!(hex_length, [(2 * row.sealed.len()).to_string()], "stored as hex before");
+        assert!(migrations::run_pending(&mut conn).unwrap() >= 1);
+        let rows = waiting::random_batch(&mut conn, survey_id, 10).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].sealed, row.sealed);
+        assert_eq!(seal.open(&rows[0]).as_deref(), Some(r#"{"agency":"police"}"#));
+    };
+
     abandoned_drafts_are_deleted_after_their_days => |backend: Backend| {
         use candour::db::drafts::{self, DraftRow};
         let db = TestDb::new(backend);

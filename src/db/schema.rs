@@ -203,7 +203,7 @@ diesel::table! {
     waiting_responses (id) {
         id -> Text,
         survey_id -> Integer,
-        sealed -> Text,
+        sealed -> Binary,
     }
 }
 

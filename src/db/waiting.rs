@@ -15,8 +15,8 @@ const ROWS_PER_STATEMENT: usize = 5_000;
 pub struct WaitingResponse {
     pub id: String,
     pub survey_id: i32,
-    /// Hex of nonce and ciphertext of the padded answers (see `crate::release::seal`).
-    pub sealed: String,
+    /// Nonce and ciphertext of the padded answers (see `crate::release::seal`).
+    pub sealed: Vec<u8>,
 }
 
 /// Inserts several waiting responses; the caller provides the transaction.

@@ -1,0 +1,1 @@
+ALTER TABLE waiting_responses ALTER COLUMN sealed TYPE TEXT USING encode(sealed, 'hex');
