@@ -47,7 +47,6 @@ pub struct Invitee {
 pub struct TokenLookup {
     pub invitation_id: String,
     pub survey_id: i32,
-    pub wrapped_key: Option<String>,
     pub completed: bool,
 }
 
@@ -57,7 +56,6 @@ pub struct NewToken {
     pub token_hash: String,
     pub invitation_id: String,
     pub survey_id: i32,
-    pub wrapped_key: Option<String>,
 }
 
 /// Per-invitation flags, for response-rate figures (no identities).
@@ -128,7 +126,6 @@ pub fn find_by_token(
         .select((
             invitations::id,
             invitations::survey_id,
-            invitation_tokens::wrapped_key,
             invitations::completed,
         ))
         .first(conn)
@@ -146,30 +143,6 @@ pub fn find_by_id(
         .select((invitations::survey_id, invitations::completed))
         .first(conn)
         .optional()
-}
-
-/// Stores the draft key sealed for one token, and forgets the seals of the invitation's other
-/// tokens when `only_this` (the key was replaced, so their seals open nothing).
-pub fn set_wrapped_key(
-    conn: &mut DbConnection,
-    invitation_id: &str,
-    token_hash: &str,
-    wrapped: &str,
-    only_this: bool,
-) -> QueryResult<()> {
-    if only_this {
-        diesel::update(
-            invitation_tokens::table
-                .filter(invitation_tokens::invitation_id.eq(invitation_id))
-                .filter(invitation_tokens::token_hash.ne(token_hash)),
-        )
-        .set(invitation_tokens::wrapped_key.eq(None::<String>))
-        .execute(conn)?;
-    }
-    diesel::update(invitation_tokens::table.find(token_hash))
-        .set(invitation_tokens::wrapped_key.eq(Some(wrapped)))
-        .execute(conn)
-        .map(drop)
 }
 
 /// An invited respondent's stored draft, still sealed.

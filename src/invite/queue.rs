@@ -88,7 +88,6 @@ fn mint_and_render(
             token_hash: token.hash(),
             invitation_id: invitee.id.clone(),
             survey_id: survey.id,
-            wrapped_key: None,
         },
         NewMail {
             id: random_id(),

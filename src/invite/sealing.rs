@@ -1,8 +1,7 @@
 //! Invited respondents' drafts are encrypted: a random key per invitation seals the answers
-//! (padded to a size bucket), and that key is stored only sealed under a key derived from each
-//! of the invitation's used link tokens and under a key derived from the server's secret key
-//! (so that a link minted later by a reminder can continue the draft). A copy of the database
-//! without a token or the secret key opens nothing.
+//! (padded to a size bucket), and that key is stored only sealed under a key derived from the
+//! server's secret key (so that any of the invitation's links, and its session cookie, can
+//! continue the draft). A copy of the database without the secret key opens nothing.
 
 use hkdf::Hkdf;
 use rand::RngCore;
@@ -10,9 +9,6 @@ use sha2::Sha256;
 
 use crate::secrets::{open_bytes as open, seal_bytes as seal, SecretKey, Token};
 
-/// Distinct from the lookup hash (plain SHA-256 of the token): knowing one says nothing
-/// about the other.
-const SALT: &[u8] = b"candour/invitation-draft-key/v1";
 const OPEN_SALT: &[u8] = b"candour/open-draft-key/v1";
 const SERVER_PURPOSE: &[u8] = b"candour/invitation-draft-key/server/v1";
 
@@ -31,16 +27,6 @@ impl DraftKey {
         let mut key = [0u8; 32];
         rand::rng().fill_bytes(&mut key);
         Self(key)
-    }
-
-    /// Seals this key under the token; the invitation id is bound in as associated data.
-    pub fn wrap(&self, token: &Token, invitation_id: &str) -> String {
-        seal(&token_key(token), &self.0, invitation_id)
-    }
-
-    pub fn unwrap(wrapped: &str, token: &Token, invitation_id: &str) -> Option<Self> {
-        let bytes = open(&token_key(token), wrapped, invitation_id)?;
-        Some(Self(bytes.try_into().ok()?))
     }
 
     /// Seals this key under a key derived from the server's secret key.
@@ -85,35 +71,9 @@ impl DraftKey {
     }
 }
 
-fn token_key(token: &Token) -> [u8; 32] {
-    let mut key = [0u8; 32];
-    Hkdf::<Sha256>::new(Some(SALT), token.expose().as_bytes())
-        .expand(b"wrap draft key", &mut key)
-        .expect("32 bytes is a valid HKDF-SHA256 output length");
-    key
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_draft_opens_only_with_a_token_that_wrapped_its_key() {
-        let token = Token::generate();
-        let key = DraftKey::generate();
-        let wrapped = key.wrap(&token, "inv-1");
-        let sealed = key.seal("{\"q\":\"secret answer\"}", "inv-1");
-        assert!(!sealed.contains("secret"));
-        let opened = DraftKey::unwrap(&wrapped, &token, "inv-1").expect("unwraps");
-        assert_eq!(
-            opened.open(&sealed, "inv-1").as_deref(),
-            Some("{\"q\":\"secret answer\"}")
-        );
-        assert!(DraftKey::unwrap(&wrapped, &Token::generate(), "inv-1").is_none());
-        assert!(DraftKey::unwrap(&wrapped, &token, "inv-2").is_none());
-        assert!(opened.open(&sealed, "inv-2").is_none());
-        assert!(DraftKey::generate().open(&sealed, "inv-1").is_none());
-    }
 
     #[test]
     fn the_server_seal_opens_only_with_the_same_secret_key_and_invitation() {
@@ -126,7 +86,9 @@ mod tests {
         assert_eq!(opened.open(&sealed, "inv-1").as_deref(), Some("answers"));
         assert!(DraftKey::unwrap_for_server(&wrapped, &other, "inv-1").is_none());
         assert!(DraftKey::unwrap_for_server(&wrapped, &server, "inv-2").is_none());
-        // The server seal is not a token seal of the same key.
-        assert!(DraftKey::unwrap(&wrapped, &Token::generate(), "inv-1").is_none());
+        assert!(opened.open(&sealed, "inv-2").is_none());
+        assert!(DraftKey::generate().open(&sealed, "inv-1").is_none());
+        let secret = key.seal("{\"q\":\"secret answer\"}", "inv-1");
+        assert!(!secret.contains("secret"));
     }
 }
