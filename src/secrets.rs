@@ -91,6 +91,46 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
+/// An HMAC-SHA256 key for one purpose, derived from the server's key, of the hash's block
+/// size (64 bytes: two derived halves). Tags made with it can be checked without storing
+/// anything (opt-out links, invitation sessions) or counted without keeping what was tagged.
+#[derive(Clone)]
+pub struct TagKey([u8; 64]);
+
+impl TagKey {
+    pub fn derive(server: &SecretKey, purpose: &str) -> Self {
+        let mut bytes = [0u8; 64];
+        bytes[..32].copy_from_slice(&server.derive(format!("{purpose}, first half").as_bytes()));
+        bytes[32..].copy_from_slice(&server.derive(format!("{purpose}, second half").as_bytes()));
+        Self(bytes)
+    }
+
+    /// The HMAC of the parts, in order.
+    pub fn tag(&self, parts: &[&[u8]]) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new(
+            hmac::digest::generic_array::GenericArray::from_slice(&self.0),
+        );
+        for part in parts {
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
+    /// The first 128 bits of the tag, for links and cookies.
+    pub fn short_tag(&self, parts: &[&[u8]]) -> [u8; 16] {
+        let mut short = [0u8; 16];
+        short.copy_from_slice(&self.tag(parts)[..16]);
+        short
+    }
+}
+
+impl fmt::Debug for TagKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TagKey(…)")
+    }
+}
+
 const NONCE_LEN: usize = 24;
 
 /// Seals bytes under a key with a fresh random nonce: the nonce, then the ciphertext.

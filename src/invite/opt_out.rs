@@ -3,27 +3,17 @@
 //! token, nothing about it opens the questionnaire or a draft, so a forwarded mail's footer
 //! gives no one the respondent's link, and nothing needs to be stored to check it.
 
-use hmac::digest::generic_array::GenericArray;
-use hmac::digest::KeyInit;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::secrets::SecretKey;
+use crate::secrets::{SecretKey, TagKey};
 
-/// The tag's length in bytes (128 bits).
-const TAG_BYTES: usize = 16;
-
-/// A key of HMAC-SHA256's block size (64 bytes), derived from the server's key.
+/// The key that tags opt-out links.
 #[derive(Clone)]
-pub struct OptOutKey([u8; 64]);
+pub struct OptOutKey(TagKey);
 
 impl OptOutKey {
     pub fn new(key: &SecretKey) -> Self {
-        let mut bytes = [0u8; 64];
-        bytes[..32].copy_from_slice(&key.derive(b"candour opt-out link v1, first half"));
-        bytes[32..].copy_from_slice(&key.derive(b"candour opt-out link v1, second half"));
-        Self(bytes)
+        Self(TagKey::derive(key, "candour opt-out link v1"))
     }
 
     /// The path segment after `/o/` for an invitation.
@@ -40,13 +30,8 @@ impl OptOutKey {
         (same && !id.is_empty()).then(|| id.to_owned())
     }
 
-    fn tag(&self, invitation_id: &str) -> [u8; TAG_BYTES] {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new(GenericArray::from_slice(&self.0));
-        mac.update(invitation_id.as_bytes());
-        let full = mac.finalize().into_bytes();
-        let mut tag = [0u8; TAG_BYTES];
-        tag.copy_from_slice(&full[..TAG_BYTES]);
-        tag
+    fn tag(&self, invitation_id: &str) -> [u8; 16] {
+        self.0.short_tag(&[invitation_id.as_bytes()])
     }
 }
 
@@ -62,6 +47,14 @@ mod tests {
 
     fn key(byte: u8) -> OptOutKey {
         OptOutKey::new(&SecretKey::parse(&hex::encode([byte; 32])).expect("a key"))
+    }
+
+    #[test]
+    fn links_already_sent_keep_their_tags() {
+        assert_eq!(
+            key(7).segment("abc123"),
+            "abc123.e1cd9478d5e32c55ec0512984393617a"
+        );
     }
 
     #[test]

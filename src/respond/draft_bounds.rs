@@ -14,17 +14,12 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-use chrono::NaiveDateTime;
-use hmac::digest::generic_array::GenericArray;
-use hmac::digest::KeyInit;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 use actix_web::http::header;
 use actix_web::HttpResponse;
+use chrono::NaiveDateTime;
 
 use crate::messages;
-use crate::secrets::SecretKey;
+use crate::secrets::{SecretKey, TagKey};
 use crate::survey::LiveSurvey;
 use crate::web::render;
 
@@ -43,7 +38,7 @@ pub enum Bound {
 
 /// The count of new drafts per address in the current hour.
 pub struct DraftStarts {
-    key: [u8; 64],
+    key: TagKey,
     per_hour: u32,
     window: Mutex<Window>,
 }
@@ -88,11 +83,8 @@ impl Drop for Reservation<'_> {
 
 impl DraftStarts {
     pub fn new(server: &SecretKey, per_hour: u32) -> Self {
-        let mut key = [0u8; 64];
-        key[..32].copy_from_slice(&server.derive(b"candour draft starts v1, first half"));
-        key[32..].copy_from_slice(&server.derive(b"candour draft starts v1, second half"));
         Self {
-            key,
+            key: TagKey::derive(server, "candour draft starts v1"),
             per_hour,
             window: Mutex::new(Window::default()),
         }
@@ -161,10 +153,10 @@ impl DraftStarts {
 
     fn bucket(&self, address: Option<IpAddr>, now: NaiveDateTime) -> (i64, [u8; 32]) {
         let hour = now.and_utc().timestamp().div_euclid(HOUR);
-        let mut mac = <Hmac<Sha256> as KeyInit>::new(GenericArray::from_slice(&self.key));
-        mac.update(&hour.to_be_bytes());
-        mac.update(&address_bytes(address));
-        (hour, mac.finalize().into_bytes().into())
+        let bucket = self
+            .key
+            .tag(&[&hour.to_be_bytes(), &address_bytes(address)]);
+        (hour, bucket)
     }
 }
 

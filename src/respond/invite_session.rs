@@ -10,33 +10,19 @@
 //! server's seal of it (`invite::sealing`).
 
 use chrono::NaiveDate;
-use hmac::digest::generic_array::GenericArray;
-use hmac::digest::KeyInit;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::secrets::SecretKey;
+use crate::secrets::{SecretKey, TagKey};
 
-const TAG_BYTES: usize = 16;
 const DAY_FORMAT: &str = "%Y%m%d";
 
-/// The key that tags invited respondents' cookies (HMAC-SHA256's block size, 64 bytes).
-#[derive(Clone)]
-pub struct SessionKey([u8; 64]);
-
-impl std::fmt::Debug for SessionKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionKey(…)")
-    }
-}
+/// The key that tags invited respondents' cookies.
+#[derive(Clone, Debug)]
+pub struct SessionKey(TagKey);
 
 impl SessionKey {
     pub fn new(key: &SecretKey) -> Self {
-        let mut bytes = [0u8; 64];
-        bytes[..32].copy_from_slice(&key.derive(b"candour invitation session v1, first half"));
-        bytes[32..].copy_from_slice(&key.derive(b"candour invitation session v1, second half"));
-        Self(bytes)
+        Self(TagKey::derive(key, "candour invitation session v1"))
     }
 
     /// The cookie's value for an invitation, issued today.
@@ -64,15 +50,9 @@ impl SessionKey {
         (0..i64::from(days)).contains(&age).then(|| id.to_owned())
     }
 
-    fn tag(&self, invitation_id: &str, day: &str) -> [u8; TAG_BYTES] {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new(GenericArray::from_slice(&self.0));
-        mac.update(invitation_id.as_bytes());
-        mac.update(b".");
-        mac.update(day.as_bytes());
-        let full = mac.finalize().into_bytes();
-        let mut tag = [0u8; TAG_BYTES];
-        tag.copy_from_slice(&full[..TAG_BYTES]);
-        tag
+    fn tag(&self, invitation_id: &str, day: &str) -> [u8; 16] {
+        self.0
+            .short_tag(&[invitation_id.as_bytes(), b".", day.as_bytes()])
     }
 }
 
@@ -86,6 +66,14 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, d).expect("a day")
+    }
+
+    #[test]
+    fn cookies_already_issued_keep_their_tags() {
+        assert_eq!(
+            key("ab").issue("inv-1", day(1)),
+            "inv-1.20261201.588369f210d3f7326c12ddbe6288fe95"
+        );
     }
 
     #[test]
