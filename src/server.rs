@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::http::StatusCode;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
 use crate::accounts::setup::SetupLink;
@@ -328,7 +327,7 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
     let path = req.path();
     if path == "/admin" || path.starts_with("/admin/") || path == "/setup" {
         return crate::admin::views::error_page(
-            StatusCode::NOT_FOUND,
+            crate::error::ErrorCode::NotFound,
             crate::messages::NOT_FOUND,
             crate::messages::NOT_FOUND_DETAIL,
         );

@@ -187,7 +187,7 @@ on_both_backends! {
                     wrong.push(format!("{}: {status}, expected {}: {body:.200}", request.label, request.status));
                 }
                 if case.route == Route::Api && status != 201 {
-                    assert!(serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|b| b["error"].is_string()),
+                    assert!(serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|b| b["code"].is_string() && b["message"].is_string() && b["problems"].is_array()),
                         "{}: a JSON error: {body:.200}", request.label);
                 }
                 let grown = app.waiting() - before;

@@ -51,7 +51,8 @@ on_both_backends! {
         }));
         assert_eq!(reply.status, 422, "{}", reply.body);
         let body = reply.json();
-        assert!(body["error"].is_string());
+        assert_eq!(body["code"], "invalid_answers");
+        assert!(body["message"].is_string());
         let problems = problems_for(&reply);
         for key in ["thresholds", "training", "caseload", "comment", "salary"] {
             assert!(problems.iter().any(|p| p == key), "problem for {key}: {problems:?}");
@@ -76,14 +77,14 @@ on_both_backends! {
         let browser = app.browser();
         let not_json = browser.post_raw(&path(&slug), "application/json", b"{\"answers\": ");
         assert_eq!(not_json.status, 400);
-        assert!(not_json.json()["error"].is_string());
+        assert_eq!(not_json.json()["code"], "malformed_json");
         let bad_utf8 = browser.post_raw(&path(&slug), "application/json", b"{\"answers\": {\"comment\": \"\xff\"}}");
         assert_eq!(bad_utf8.status, 400);
         let wrong_shape = browser.post_json(&path(&slug), &json!({"answer": {}}));
         assert_eq!(wrong_shape.status, 400);
         let wrong_type = browser.post_raw(&path(&slug), "text/plain", b"{}");
         assert_eq!(wrong_type.status, 415);
-        assert!(wrong_type.json()["error"].is_string());
+        assert_eq!(wrong_type.json()["code"], "unsupported_media_type");
         let huge = format!("{{\"answers\": {{\"comment\": \"{}\"}}}}", "x".repeat(300_000));
         let too_large = browser.post_raw(&path(&slug), "application/json", huge.as_bytes());
         assert_eq!(too_large.status, 413);
@@ -157,8 +158,10 @@ on_both_backends! {
         ] {
             let reply = browser.post_raw(&path(&slug), "application/json", body.as_bytes());
             assert_eq!(reply.status, 400, "{body}: {}", reply.body);
-            let error = reply.json()["error"].as_str().unwrap_or_default().to_owned();
-            assert!(error.contains(&format!("\"{key}\"")), "{error}");
+            let error = reply.json();
+            assert_eq!(error["code"], "duplicate_key", "{error}");
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(message.contains(&format!("\"{key}\"")), "{message}");
         }
         assert!(app.stored_answers().is_empty(), "nothing stored");
     };
@@ -196,7 +199,9 @@ on_both_backends! {
             let reply = browser.post_raw(&path(&slug), "application/json", &body);
             assert!((400..500).contains(&reply.status), "{:?}: {} {}",
                 String::from_utf8_lossy(&body[..body.len().min(60)]), reply.status, reply.body);
-            assert!(reply.json()["error"].is_string());
+            let code = reply.json()["code"].as_str().unwrap_or_default().to_owned();
+            assert!(["malformed_json", "bad_request", "duplicate_key", "invalid_answers"].contains(&code.as_str()),
+                "{}: {code}", reply.body);
         }
         assert!(app.stored_answers().is_empty(), "nothing stored");
     };

@@ -133,7 +133,7 @@ on_both_backends! {
         assert_eq!(post_keyed(&app, &slug, "k-1", &answers("council")).status, 201);
         let other = post_keyed(&app, &slug, "k-1", &answers("police"));
         assert_eq!(other.status, 422, "{}", other.body);
-        assert_eq!(other.json(), json!({"error": KEY_REUSED, "problems": []}));
+        assert_eq!(other.json(), json!({"code": "idempotency_key_reused", "message": KEY_REUSED, "problems": []}));
         assert_eq!(app.waiting(), 1, "nothing more stored");
         assert_eq!(post_keyed(&app, &slug, "k-1", &answers("council")).status, 201, "the first body still replays");
         assert_eq!(app.waiting(), 1);
@@ -179,7 +179,8 @@ on_both_backends! {
             let (status, reply) = raw_request(&app, &head(&key_lines), body.as_bytes());
             assert_eq!(status, 400, "{:?}: {reply}", String::from_utf8_lossy(&key_lines));
             let reply: Value = serde_json::from_str(&reply).expect("a JSON error");
-            assert_eq!(reply["error"], KEY_MALFORMED);
+            assert_eq!(reply["code"], "idempotency_key_malformed");
+            assert_eq!(reply["message"], KEY_MALFORMED);
         }
         // DEL in a header is refused by the HTTP parser itself, before any handler.
         let (status, _) = raw_request(&app, &head(b"Idempotency-Key: del\x7f\r\n"), body.as_bytes());

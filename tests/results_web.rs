@@ -328,15 +328,19 @@ on_both_backends! {
         let refused = api.download(&responses_path, &[("Authorization", &viewer_auth)]);
         assert_eq!(refused.status, 403);
         let body: Value = serde_json::from_slice(&refused.bytes).unwrap();
-        assert_eq!(body["error"], "response-level downloads need an admin's API token");
+        assert_eq!(body["code"], "admin_only");
+        assert_eq!(body["message"], "response-level downloads need an admin's API token");
 
         // Errors are JSON with the right status.
         let unknown_survey = api.download("/api/v1/surveys/no-such-survey/results", &[("Authorization", &viewer_auth)]);
         assert_eq!(unknown_survey.status, 404);
+        let body: Value = serde_json::from_slice(&unknown_survey.bytes).unwrap();
+        assert_eq!(body["code"], "survey_not_found");
         let bad = api.download(&format!("/api/v1/surveys/{slug}/results?breakdown=nonsense"), &[("Authorization", &viewer_auth)]);
         assert_eq!(bad.status, 400);
         let body: Value = serde_json::from_slice(&bad.bytes).unwrap();
-        assert_eq!(body["error"], "\"nonsense\" is not a question results can be broken down by");
+        assert_eq!(body["code"], "unknown_breakdown");
+        assert_eq!(body["message"], "\"nonsense\" is not a question results can be broken down by");
 
         // An admin token downloads responses, and it is recorded.
         let admin_auth = bearer(&admin_token);

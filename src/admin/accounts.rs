@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::messages::accounts as msg;
 use crate::web::{render, AppState};
 
-use super::auth::{AuthError, RequireAdmin, SignedIn};
+use super::auth::{AdminError, RequireAdmin, SignedIn};
 use super::forms::{self, field, see_other};
 use super::views::{AccountLine, AccountsPage, Chrome, PasswordPage};
 use crate::accounts::insert_user;
@@ -22,7 +22,7 @@ async fn accounts_page(
     status: HttpResponseBuilder,
     error: Option<String>,
     new_email: String,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let rows = state
         .db
         .run(|conn| users::list(conn).map_err(AppError::from))
@@ -53,7 +53,7 @@ async fn accounts_page(
 pub async fn list(
     state: web::Data<AppState>,
     who: RequireAdmin,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     accounts_page(&state, &who.0, HttpResponse::Ok(), None, String::new()).await
 }
 
@@ -62,7 +62,7 @@ pub async fn add(
     req: HttpRequest,
     who: RequireAdmin,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let who = who.0;
     let fields = forms::read_checked(&state, &req, &who.session, payload).await?;
     let typed_email = field(&fields, "email").to_owned();
@@ -97,7 +97,7 @@ pub async fn add(
         .passwords
         .hash(Password::new(field(&fields, "password")))
         .await
-        .map_err(|e| AppError::Refused(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let now = state.clock.now();
     let actor = who.account.email.clone();
     let inserted = state
@@ -150,7 +150,7 @@ async fn change_account(
         + Send
         + 'static,
     action: &'static str,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let who = who.0;
     let fields = forms::read_checked(&state, &req, &who.session, payload).await?;
     let now = state.clock.now();
@@ -203,7 +203,7 @@ pub async fn change_role(
     who: RequireAdmin,
     id: web::Path<i32>,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let change =
         |conn: &mut crate::db::DbConnection, target: &UserRow, fields: &forms::Fields, now| {
             let Some(role) = Role::parse(field(fields, "role")) else {
@@ -233,7 +233,7 @@ pub async fn change_status(
     who: RequireAdmin,
     id: web::Path<i32>,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let change =
         |conn: &mut crate::db::DbConnection, target: &UserRow, fields: &forms::Fields, now| {
             let disable = field(fields, "disabled") == "true";
@@ -264,7 +264,7 @@ pub async fn reset_second_factor(
     who: RequireAdmin,
     id: web::Path<i32>,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let change = |conn: &mut crate::db::DbConnection, target: &UserRow, _: &forms::Fields, now| {
         users::set_totp_secret(conn, target.id, None, now)?;
         users::replace_recovery_codes(conn, target.id, &[])?;
@@ -308,7 +308,7 @@ pub async fn change_password(
     req: HttpRequest,
     who: SignedIn,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let fields = forms::read_checked(&state, &req, &who.session, payload).await?;
     let current_ok = state
         .passwords
@@ -361,7 +361,7 @@ pub async fn change_password(
         .passwords
         .hash(new)
         .await
-        .map_err(|e| AppError::Refused(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let now = state.clock.now();
     let (id, keep) = (who.account.id, who.session.row.id_hash.clone());
     state

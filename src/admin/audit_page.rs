@@ -6,7 +6,7 @@ use crate::db::audit_log;
 use crate::error::AppError;
 use crate::web::{render, AppState};
 
-use super::auth::{AuthError, RequireAdmin};
+use super::auth::{AdminError, RequireAdmin};
 use super::views::{AuditLine, AuditPage, Chrome};
 
 const SHOWN: i64 = 500;
@@ -14,7 +14,7 @@ const SHOWN: i64 = 500;
 pub async fn show(
     state: web::Data<AppState>,
     who: RequireAdmin,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let rows = state
         .db
         .run(|conn| audit_log::recent(conn, SHOWN).map_err(AppError::from))

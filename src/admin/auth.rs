@@ -7,100 +7,22 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
 use subtle::ConstantTimeEq;
 
 use crate::accounts::session::{self, Lookup, Stage, Timeouts};
 use crate::accounts::{self, Account};
 use crate::db::sessions::SessionRow;
 use crate::db::users::UserRow;
-use crate::db::DbError;
 use crate::error::AppError;
-use crate::messages::accounts as msg;
 use crate::secrets::Token;
-use crate::web::{render, AppState};
+use crate::web::{ApiError, AppState};
+
+pub use super::error::AdminError;
 
 /// The hidden form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "_csrf";
-
-/// Why a request may not go on.
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    #[error("not signed in")]
-    NotSignedIn,
-    #[error("session ended")]
-    Expired {
-        https: bool,
-        idle_minutes: u32,
-        absolute_minutes: u32,
-    },
-    #[error("forbidden")]
-    Forbidden,
-    #[error("CSRF check failed")]
-    Csrf,
-    #[error("invalid bearer token")]
-    BadToken,
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-impl From<DbError> for AuthError {
-    fn from(error: DbError) -> Self {
-        AuthError::App(AppError::Db(error))
-    }
-}
-
-impl From<diesel::result::Error> for AuthError {
-    fn from(error: diesel::result::Error) -> Self {
-        AuthError::App(error.into())
-    }
-}
-
-impl ResponseError for AuthError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AuthError::NotSignedIn => StatusCode::SEE_OTHER,
-            AuthError::Expired { .. } | AuthError::BadToken => StatusCode::UNAUTHORIZED,
-            AuthError::Forbidden | AuthError::Csrf => StatusCode::FORBIDDEN,
-            AuthError::App(inner) => inner.status_code(),
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let page = |title, detail| super::views::error_page(self.status_code(), title, detail);
-        match self {
-            AuthError::NotSignedIn => HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, "/admin/signin"))
-                .finish(),
-            AuthError::Expired {
-                https,
-                idle_minutes,
-                absolute_minutes,
-            } => {
-                let mut response = render(
-                    HttpResponse::Unauthorized(),
-                    &super::views::SessionEndedPage {
-                        title: msg::SESSION_ENDED,
-                        detail: &msg::session_ended_detail(*idle_minutes, *absolute_minutes),
-                    },
-                );
-                let _ = response.add_removal_cookie(&session_cookie(None, *https));
-                response
-            }
-            AuthError::Forbidden => page(msg::FORBIDDEN, msg::FORBIDDEN_DETAIL),
-            AuthError::Csrf => page(msg::CSRF_FAILED, msg::CSRF_FAILED_DETAIL),
-            AuthError::BadToken => HttpResponse::Unauthorized()
-                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
-                .json(serde_json::json!({ "error": "a valid API token is required" })),
-            AuthError::App(inner) => {
-                inner.log_if_internal();
-                let (title, detail) = inner.page_text();
-                page(title, detail)
-            }
-        }
-    }
-}
 
 pub fn cookie_name(https: bool) -> &'static str {
     if https {
@@ -129,12 +51,10 @@ fn presented_token(req: &HttpRequest, https: bool) -> Option<Token> {
         .and_then(|c| Token::parse(c.value()))
 }
 
-fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AuthError> {
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AdminError> {
     req.app_data::<web::Data<AppState>>()
         .cloned()
-        .ok_or(AuthError::App(AppError::BadRequest(
-            crate::messages::INTERNAL,
-        )))
+        .ok_or_else(|| AppError::Internal("the application state is missing".to_owned()).into())
 }
 
 /// A session found through its cookie, at whatever stage.
@@ -154,7 +74,7 @@ impl CurrentSession {
     }
 }
 
-async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, AuthError> {
+async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, AdminError> {
     let state = state_of(req)?;
     let https = state.secure_cookies();
     let Some(token) = presented_token(req, https) else {
@@ -168,7 +88,7 @@ async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, Au
         // No write transaction: each write in `load` (delete or touch) stands alone, and a
         // page view that needs neither takes no write lock.
         .run(move |conn| {
-            session::load(conn, &lookup_token, &timeouts, now).map_err(AuthError::from)
+            session::load(conn, &lookup_token, &timeouts, now).map_err(AdminError::from)
         })
         .await?;
     match lookup {
@@ -176,7 +96,7 @@ async fn current_session(req: &HttpRequest) -> Result<Option<CurrentSession>, Au
             let (row, user) = *found;
             Ok(Some(CurrentSession { token, row, user }))
         }
-        Lookup::Expired => Err(AuthError::Expired {
+        Lookup::Expired => Err(AdminError::SessionEnded {
             https,
             idle_minutes: state.settings.security.session_idle_minutes,
             absolute_minutes: state.settings.security.session_absolute_minutes,
@@ -200,10 +120,10 @@ impl SignedIn {
     }
 }
 
-type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, AuthError>>>>;
+type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, AdminError>>>>;
 
 impl FromRequest for SignedIn {
-    type Error = AuthError;
+    type Error = AdminError;
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
@@ -216,7 +136,7 @@ impl FromRequest for SignedIn {
                     session,
                     idle_minutes,
                 }),
-                _ => Err(AuthError::NotSignedIn),
+                _ => Err(AdminError::NotSignedIn),
             }
         })
     }
@@ -226,7 +146,7 @@ impl FromRequest for SignedIn {
 pub struct RequireAdmin(pub SignedIn);
 
 impl FromRequest for RequireAdmin {
-    type Error = AuthError;
+    type Error = AdminError;
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
@@ -236,7 +156,7 @@ impl FromRequest for RequireAdmin {
             if signed_in.account.is_admin() {
                 Ok(RequireAdmin(signed_in))
             } else {
-                Err(AuthError::Forbidden)
+                Err(AppError::Forbidden.into())
             }
         })
     }
@@ -246,7 +166,7 @@ impl FromRequest for RequireAdmin {
 pub struct PartlySignedIn(pub CurrentSession);
 
 impl FromRequest for PartlySignedIn {
-    type Error = AuthError;
+    type Error = AdminError;
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
@@ -256,7 +176,7 @@ impl FromRequest for PartlySignedIn {
                 Some(session) if session.row.stage == Stage::Password.as_str() => {
                     Ok(PartlySignedIn(session))
                 }
-                _ => Err(AuthError::NotSignedIn),
+                _ => Err(AdminError::NotSignedIn),
             }
         })
     }
@@ -266,8 +186,8 @@ impl FromRequest for PartlySignedIn {
 pub struct BearerAccount(pub Account);
 
 impl FromRequest for BearerAccount {
-    type Error = AuthError;
-    type Future = LocalFuture<Self>;
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
@@ -278,13 +198,16 @@ impl FromRequest for BearerAccount {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::to_owned)
-                .ok_or(AuthError::BadToken)?;
-            let state = state_of(&req)?;
+                .ok_or(AppError::InvalidToken)?;
+            let state = state_of(&req)
+                .map_err(|_| AppError::Internal("the application state is missing".to_owned()))?;
             let account = state
                 .db
                 .run(move |conn| accounts::api_tokens::account_for(conn, &presented))
                 .await?;
-            account.map(BearerAccount).ok_or(AuthError::BadToken)
+            account
+                .map(BearerAccount)
+                .ok_or(AppError::InvalidToken.into())
         })
     }
 }
@@ -297,7 +220,7 @@ impl FromRequest for BearerAccount {
 /// a token) a browser sends `Origin: null`, so `Sec-Fetch-Site` is what lets that form
 /// through. A request with neither header is not from a browser's form and still needs the
 /// session's CSRF token where there is a session.
-pub fn check_origin(req: &HttpRequest, state: &AppState) -> Result<(), AuthError> {
+pub fn check_origin(req: &HttpRequest, state: &AppState) -> Result<(), AdminError> {
     let headers = req.headers();
     let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
     let origin = headers.get(header::ORIGIN).map(|v| v.as_bytes());
@@ -308,7 +231,7 @@ pub fn check_origin(req: &HttpRequest, state: &AppState) -> Result<(), AuthError
     ) {
         Ok(())
     } else {
-        Err(AuthError::Csrf)
+        Err(AppError::CsrfFailed.into())
     }
 }
 
@@ -327,7 +250,7 @@ pub fn check_csrf(
     state: &AppState,
     session: &CurrentSession,
     fields: &[(String, String)],
-) -> Result<(), AuthError> {
+) -> Result<(), AdminError> {
     check_origin(req, state)?;
     let expected = session.csrf();
     let presented = fields
@@ -338,7 +261,7 @@ pub fn check_csrf(
     if bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
-        Err(AuthError::Csrf)
+        Err(AppError::CsrfFailed.into())
     }
 }
 

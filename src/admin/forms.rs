@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpRequest};
 
-use super::auth::{check_csrf, AuthError, CurrentSession};
+use super::auth::{check_csrf, AdminError, CurrentSession};
 use crate::error::AppError;
 use crate::messages;
 use crate::respond::form::parse_form;
@@ -17,7 +17,7 @@ pub async fn read_checked(
     req: &HttpRequest,
     session: &CurrentSession,
     payload: web::Payload,
-) -> Result<Fields, AuthError> {
+) -> Result<Fields, AdminError> {
     let fields = read(state, req, payload).await?;
     check_csrf(req, state, session, &fields)?;
     Ok(fields)

@@ -14,7 +14,7 @@ use crate::messages::invitations as msg;
 use crate::report::response_rates::{Counts, ResponseRates};
 use crate::web::AppState;
 
-use super::auth::{AuthError, RequireAdmin, SignedIn};
+use super::auth::{AdminError, RequireAdmin, SignedIn};
 use super::forms::{self, see_other};
 use super::surveys::{read_checked_upload, survey_page_with, uploaded_file, Done, Feedback};
 use super::views::{DayLine, InvitationsPanel, RateFigures, RateLine};
@@ -98,7 +98,7 @@ pub async fn upload(
     who: RequireAdmin,
     slug: web::Path<String>,
     form: Multipart,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let who = who.0;
     let slug = slug.into_inner();
     let limit = state.settings.invitations.max_upload_bytes;
@@ -151,7 +151,7 @@ async fn refused(
     who: &SignedIn,
     slug: String,
     feedback: Feedback,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     survey_page_with(
         state,
         who,
@@ -178,7 +178,7 @@ pub async fn queue(
     who: RequireAdmin,
     path: web::Path<(String, Mailing)>,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let (slug, mailing) = path.into_inner();
     let who = who.0;
     let fields = forms::read_checked(&state, &req, &who.session, payload).await?;

@@ -7,6 +7,7 @@ pub mod api;
 mod audit_page;
 pub mod auth;
 mod date_input;
+pub mod error;
 mod form_errors;
 mod forms;
 mod invitations;

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::invite;
 use crate::web::{render, AppState};
 
-use super::auth::{AuthError, RequireAdmin};
+use super::auth::{AdminError, RequireAdmin};
 use super::views::Chrome;
 
 /// The field of `POST …/reminders/send` that confirms the count was seen.
@@ -31,7 +31,7 @@ pub async fn confirm_page(
     state: web::Data<AppState>,
     who: RequireAdmin,
     slug: web::Path<String>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let slug = slug.into_inner();
     let today = chrono::Utc::now().date_naive();
     let target = slug.clone();

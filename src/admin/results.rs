@@ -6,24 +6,22 @@ use std::io::Read;
 
 use actix_web::body::SizedStream;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use futures_util::Stream;
 use serde::Deserialize;
 
 use crate::audit;
 use crate::error::AppError;
-use crate::messages::report as msg;
+use crate::report;
 use crate::report::downloads::{self, Body, Download, DownloadError, What};
 use crate::report::export::Format;
 use crate::report::page::results_page;
 use crate::report::summary::Sort;
 use crate::report::summary_view::{summary_view, SummaryPage};
-use crate::report::{self, ReportError};
 use crate::report::{overview, summary};
 use crate::web::{render, AppState};
 
-use super::auth::{AuthError, RequireAdmin, SignedIn};
+use super::auth::{AdminError, RequireAdmin, SignedIn};
 use super::views::{Chrome, Link, ResultsFrame};
 
 /// Bytes read from a download's temporary file per chunk sent.
@@ -109,36 +107,6 @@ fn chunks(file: std::fs::File) -> impl Stream<Item = Result<web::Bytes, std::io:
     })
 }
 
-fn error_page(status: StatusCode, title: &str, detail: &str) -> HttpResponse {
-    super::views::error_page(status, title, detail)
-}
-
-/// How a refused or failed download or results page looks in the browser.
-fn failure(error: DownloadError) -> Result<HttpResponse, AuthError> {
-    match error {
-        DownloadError::SurveyNotFound => Err(AppError::SurveyNotFound.into()),
-        DownloadError::Report(ReportError::Results(error)) => Ok(error_page(
-            StatusCode::BAD_REQUEST,
-            msg::RESULTS_UNAVAILABLE,
-            &error.to_string(),
-        )),
-        DownloadError::Report(ReportError::Refused(reason)) => Ok(error_page(
-            StatusCode::CONFLICT,
-            msg::DOWNLOAD_REFUSED,
-            &reason,
-        )),
-        DownloadError::Report(ReportError::Db(error)) => Err(AppError::Db(error).into()),
-        DownloadError::Report(ReportError::Write(error)) => {
-            tracing::error!(%error, "a download could not be written");
-            Ok(error_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                crate::messages::INTERNAL,
-                crate::messages::INTERNAL_DETAIL,
-            ))
-        }
-    }
-}
-
 fn query_suffix(pairs: &[(&str, &str)]) -> String {
     let query: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
@@ -222,7 +190,7 @@ pub async fn page(
     who: SignedIn,
     slug: web::Path<String>,
     query: web::Query<DownloadQuery>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let slug = slug.into_inner();
     let breakdown = query.breakdown();
     let loaded = load_viewed(&state, &who, &slug, breakdown.clone(), Viewed::ResultsPage).await;
@@ -232,10 +200,7 @@ pub async fn page(
         rates,
         comments,
         waiting,
-    } = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => return failure(error),
-    };
+    } = loaded.map_err(AppError::from)?;
     let base = format!("/admin/surveys/{slug}");
     let by_pairs: Vec<(&str, &str)> = breakdown
         .as_deref()
@@ -308,7 +273,7 @@ pub async fn summary_page(
     who: SignedIn,
     slug: web::Path<String>,
     query: web::Query<DownloadQuery>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let slug = slug.into_inner();
     let breakdown = query.breakdown();
     let loaded = load_viewed(&state, &who, &slug, breakdown.clone(), Viewed::Summary).await;
@@ -317,10 +282,7 @@ pub async fn summary_page(
         results,
         rates,
         ..
-    } = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => return failure(error),
-    };
+    } = loaded.map_err(AppError::from)?;
     let q = &survey.questionnaire;
     let base = format!("/admin/surveys/{slug}");
     let by_pairs: Vec<(&str, &str)> = breakdown
@@ -367,13 +329,13 @@ pub async fn results_download(
     who: SignedIn,
     path: web::Path<(String, String)>,
     query: web::Query<DownloadQuery>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let (slug, extension) = path.into_inner();
     let what = results_or_report(&extension, query.breakdown());
     let format = format_for(&extension, &what).ok_or(AppError::NotFound)?;
     match download(&state, who.account.email.clone(), slug, what, format, "web").await {
         Ok(download) => Ok(send(download, true)),
-        Err(error) => failure(error),
+        Err(error) => Err(AppError::from(error).into()),
     }
 }
 
@@ -382,7 +344,7 @@ pub async fn responses_download(
     who: RequireAdmin,
     path: web::Path<(String, String)>,
     query: web::Query<DownloadQuery>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let (slug, extension) = path.into_inner();
     let what = What::Responses {
         with_text: query.with_text(),
@@ -399,7 +361,7 @@ pub async fn responses_download(
     .await
     {
         Ok(download) => Ok(send(download, true)),
-        Err(error) => failure(error),
+        Err(error) => Err(AppError::from(error).into()),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::messages::accounts as msg;
 use crate::secrets::Token;
 use crate::web::{client_address, render, AppState};
 
-use super::auth::{check_origin, session_cookie, AuthError, PartlySignedIn, SignedIn};
+use super::auth::{check_origin, session_cookie, AdminError, PartlySignedIn, SignedIn};
 use super::forms::{self, field, see_other};
 use super::views::{EnrolPage, RecoveryCodesPage, SecondFactorPage, SetupPage, SignInPage};
 
@@ -28,7 +28,7 @@ fn with_session_cookie(
     mut response: HttpResponse,
     token: &Token,
     https: bool,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     response
         .add_cookie(&session_cookie(Some(token), https))
         .map_err(|_| AppError::BadRequest(crate::messages::BAD_REQUEST))?;
@@ -42,7 +42,7 @@ pub struct SetupQuery {
 
 fn setup_link_dead() -> HttpResponse {
     super::views::error_page(
-        actix_web::http::StatusCode::NOT_FOUND,
+        crate::error::ErrorCode::NotFound,
         crate::messages::NOT_FOUND,
         msg::SETUP_LINK_DEAD,
     )
@@ -51,7 +51,7 @@ fn setup_link_dead() -> HttpResponse {
 pub async fn setup_form(
     state: web::Data<AppState>,
     query: web::Query<SetupQuery>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let token = query.into_inner().token.unwrap_or_default();
     let no_accounts = state
         .db
@@ -86,7 +86,7 @@ pub async fn setup(
     state: web::Data<AppState>,
     req: HttpRequest,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let fields = forms::read(&state, &req, payload).await?;
     check_origin(&req, &state)?;
     let token = field(&fields, "token").to_owned();
@@ -110,7 +110,7 @@ pub async fn setup(
         .passwords
         .hash(Password::new(field(&fields, "password")))
         .await
-        .map_err(|e| AppError::Refused(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     if !state.setup.consume(&token) {
         return Ok(setup_link_dead());
     }
@@ -180,7 +180,7 @@ pub async fn sign_in(
     state: web::Data<AppState>,
     req: HttpRequest,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let fields = forms::read(&state, &req, payload).await?;
     check_origin(&req, &state)?;
     let typed_email = field(&fields, "email").to_owned();
@@ -278,7 +278,7 @@ pub async fn sign_in(
     with_session_cookie(see_other(next), &token, state.secure_cookies())
 }
 
-pub async fn second_factor_form(who: PartlySignedIn) -> Result<HttpResponse, AuthError> {
+pub async fn second_factor_form(who: PartlySignedIn) -> Result<HttpResponse, AdminError> {
     if !who.0.user.totp_confirmed {
         return Ok(see_other("/admin/2fa/enrol"));
     }
@@ -307,7 +307,7 @@ async fn check_code(
     who: &PartlySignedIn,
     code: String,
     enrolling: bool,
-) -> Result<CodeOutcome, AuthError> {
+) -> Result<CodeOutcome, AdminError> {
     let limits = Limits::from_settings(&state.settings.security);
     let buckets = Buckets::new(
         &who.0.user.email,
@@ -320,8 +320,8 @@ async fn check_code(
     state
         .db
         .run(move |conn| {
-            write_transaction(conn, |conn| -> Result<CodeOutcome, AuthError> {
-                let user = users::find(conn, user_id)?.ok_or(AuthError::NotSignedIn)?;
+            write_transaction(conn, |conn| -> Result<CodeOutcome, AdminError> {
+                let user = users::find(conn, user_id)?.ok_or(AdminError::NotSignedIn)?;
                 if user.totp_confirmed == enrolling {
                     return Ok(CodeOutcome::NotEnrolled);
                 }
@@ -344,7 +344,7 @@ async fn check_code(
                     .as_deref()
                     .map(|stored| TotpSecret::open(stored, &key, user.id))
                     .transpose()
-                    .map_err(|e| AppError::Refused(e.to_string()))?;
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
                 let unix = now.and_utc().timestamp();
                 let by_app = secret
                     .as_ref()
@@ -392,7 +392,7 @@ pub async fn second_factor(
     req: HttpRequest,
     who: PartlySignedIn,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let fields = forms::read_checked(&state, &req, &who.0, payload).await?;
     let code = field(&fields, "code").to_owned();
     let csrf = who.0.csrf();
@@ -420,17 +420,17 @@ fn enrol_page(
     who: &PartlySignedIn,
     status: actix_web::HttpResponseBuilder,
     error: Option<&str>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let user = &who.0.user;
     let Some(stored) = user.totp_secret.as_deref() else {
         // The secret is made when the password is accepted; without one, start again.
         return Ok(see_other("/admin/signin"));
     };
     let secret = TotpSecret::open(stored, &state.secret_key, user.id)
-        .map_err(|e| AppError::Refused(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let svg = secret
         .qr_svg(&user.email)
-        .map_err(|e| AppError::Refused(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(render(
         status,
         &EnrolPage {
@@ -445,7 +445,7 @@ fn enrol_page(
 pub async fn enrol_form(
     state: web::Data<AppState>,
     who: PartlySignedIn,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     if who.0.user.totp_confirmed {
         return Ok(see_other("/admin/2fa"));
     }
@@ -457,7 +457,7 @@ pub async fn enrol(
     req: HttpRequest,
     who: PartlySignedIn,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let fields = forms::read_checked(&state, &req, &who.0, payload).await?;
     let code = field(&fields, "code").to_owned();
     match check_code(&state, &req, &who, code, true).await? {
@@ -489,7 +489,7 @@ pub async fn sign_out(
     req: HttpRequest,
     who: SignedIn,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     forms::read_checked(&state, &req, &who.session, payload).await?;
     let hash = who.session.row.id_hash.clone();
     let email = who.account.email.clone();

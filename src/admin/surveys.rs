@@ -15,7 +15,7 @@ use crate::respond::views::{paragraphs, question_view, Entered};
 use crate::survey::{self, ImportOutcome, LiveSurvey, SettingsChange};
 use crate::web::{render, AppState};
 
-use super::auth::{check_csrf, AuthError, RequireAdmin, SignedIn, CSRF_FIELD};
+use super::auth::{check_csrf, AdminError, RequireAdmin, SignedIn, CSRF_FIELD};
 use super::forms::{self, field, see_other};
 use super::invitations;
 use super::views::{
@@ -45,7 +45,7 @@ async fn survey_lines(state: &AppState) -> Result<Vec<SurveyLine>, AppError> {
         .await
 }
 
-pub async fn list(state: web::Data<AppState>, who: SignedIn) -> Result<HttpResponse, AuthError> {
+pub async fn list(state: web::Data<AppState>, who: SignedIn) -> Result<HttpResponse, AdminError> {
     let surveys = survey_lines(&state).await?;
     Ok(render(
         HttpResponse::Ok(),
@@ -89,7 +89,7 @@ pub(super) async fn read_checked_upload(
     who: &SignedIn,
     form: Multipart,
     limit: usize,
-) -> Result<Vec<(String, Vec<u8>)>, AuthError> {
+) -> Result<Vec<(String, Vec<u8>)>, AdminError> {
     let upload = read_upload(form, limit).await?;
     let csrf: Vec<(String, String)> = upload
         .iter()
@@ -113,7 +113,7 @@ pub async fn import(
     req: HttpRequest,
     who: RequireAdmin,
     form: Multipart,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let who = who.0;
     let upload = read_checked_upload(
         &state,
@@ -184,7 +184,7 @@ async fn survey_page(
     slug: String,
     status: HttpResponseBuilder,
     error: Option<String>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let feedback = Feedback {
         error,
         ..Feedback::default()
@@ -216,7 +216,7 @@ pub(super) async fn survey_page_with(
     slug: String,
     status: HttpResponseBuilder,
     feedback: Feedback,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let catalog = state.catalog.clone();
     let (survey, responses) = state
         .db
@@ -327,7 +327,7 @@ pub async fn show(
     req: HttpRequest,
     who: SignedIn,
     slug: web::Path<String>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let feedback = Feedback {
         notice: Done::from_query(req.query_string()).notice(),
         ..Feedback::default()
@@ -346,7 +346,7 @@ pub async fn preview_intro(
     state: web::Data<AppState>,
     who: SignedIn,
     slug: web::Path<String>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let survey = live(&state, slug.into_inner()).await?;
     let q = &survey.questionnaire;
     Ok(render(
@@ -369,7 +369,7 @@ pub async fn preview_section(
     state: web::Data<AppState>,
     who: SignedIn,
     path: web::Path<(String, usize)>,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let (slug, number) = path.into_inner();
     let survey = live(&state, slug).await?;
     let q = &survey.questionnaire;
@@ -451,7 +451,7 @@ pub async fn change_status(
     who: RequireAdmin,
     path: web::Path<(String, StatusChange)>,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let (slug, change) = path.into_inner();
     let who = who.0;
     forms::read_checked(&state, &req, &who.session, payload).await?;
@@ -518,7 +518,7 @@ pub async fn settings(
     who: RequireAdmin,
     slug: web::Path<String>,
     payload: web::Payload,
-) -> Result<HttpResponse, AuthError> {
+) -> Result<HttpResponse, AdminError> {
     let who = who.0;
     let slug = slug.into_inner();
     let fields = forms::read_checked(&state, &req, &who.session, payload).await?;

@@ -1,9 +1,10 @@
 //! What the review team pages show: template structs.
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use askama::Template;
 
+use crate::error::ErrorCode;
+use crate::web::error::status_for;
 use crate::web::render;
 
 use crate::respond::views::QuestionView;
@@ -43,13 +44,18 @@ pub struct SessionEndedPage<'a> {
 pub struct AdminErrorPage<'a> {
     pub title: &'a str,
     pub detail: &'a str,
+    pub code: ErrorCode,
 }
 
-/// Renders the review team's error page with this status.
-pub fn error_page(status: StatusCode, title: &str, detail: &str) -> HttpResponse {
+/// Renders the review team's error page for this code, with the code's status.
+pub fn error_page(code: ErrorCode, title: &str, detail: &str) -> HttpResponse {
     render(
-        HttpResponse::build(status),
-        &AdminErrorPage { title, detail },
+        HttpResponse::build(status_for(code)),
+        &AdminErrorPage {
+            title,
+            detail,
+            code,
+        },
     )
 }
 

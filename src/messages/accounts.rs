@@ -46,6 +46,7 @@ pub fn duration(minutes: u32) -> String {
 pub const FORBIDDEN: &str = "You cannot do that";
 pub const FORBIDDEN_DETAIL: &str =
     "Your account can see surveys but not change them. Ask an admin if you need to.";
+pub const API_TOKEN_REQUIRED: &str = "a valid API token is required";
 pub const CSRF_FAILED: &str = "That form could not be accepted";
 pub const CSRF_FAILED_DETAIL: &str = "The form was old or came from another site, so nothing was changed. Go back, reload the page and try again.";
 pub const SETTINGS_DATE_INVALID: &str = "Enter dates as YYYY-MM-DD, or leave them empty";

@@ -21,6 +21,10 @@ pub const SURVEY_NOT_OPEN_JSON: &str = "the survey is not open for responses";
 pub const OPEN_LINK_OFF: &str =
     "This survey only accepts responses through personal invitation links";
 pub const BAD_REQUEST: &str = "Something was wrong with that request";
+pub const CHANGE_REFUSED: &str = "That change is not possible";
+pub const API_NOT_FOUND: &str = "not found";
+pub const API_SURVEY_NOT_FOUND: &str = "survey not found";
+pub const API_INTERNAL: &str = "internal error";
 pub const PAYLOAD_TOO_LARGE: &str = "the request body is too large";
 pub const UNSUPPORTED_MEDIA_TYPE: &str = "send the body as application/json in UTF-8";
 pub const MALFORMED_JSON: &str = "the body is not valid JSON of the expected shape";

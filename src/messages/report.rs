@@ -91,6 +91,3 @@ pub fn comments_below_threshold(comments_threshold: u32) -> String {
 pub const RESULTS_UNAVAILABLE: &str = "These results cannot be shown";
 pub const DOWNLOAD_REFUSED: &str = "This download is not possible";
 pub const API_ADMIN_ONLY: &str = "response-level downloads need an admin's API token";
-pub const API_NOT_FOUND: &str = "not found";
-pub const API_SURVEY_NOT_FOUND: &str = "survey not found";
-pub const API_INTERNAL: &str = "internal error";

@@ -11,6 +11,7 @@ use super::export::{self, Format};
 use super::ReportError;
 use crate::audit;
 use crate::db::{DbConnection, DbError};
+use crate::error::AppError;
 use crate::survey::Catalog;
 
 /// The UTF-8 byte-order mark that CSV downloads start with, so that Excel on Windows reads
@@ -66,6 +67,25 @@ pub enum DownloadError {
     SurveyNotFound,
     #[error(transparent)]
     Report(#[from] ReportError),
+}
+
+/// What the edge answers for a download or results page that could not be made.
+impl From<DownloadError> for AppError {
+    fn from(error: DownloadError) -> Self {
+        match error {
+            DownloadError::SurveyNotFound => AppError::SurveyNotFound,
+            DownloadError::Report(ReportError::Results(error)) => {
+                AppError::UnknownBreakdown(error.to_string())
+            }
+            DownloadError::Report(ReportError::Refused(reason)) => {
+                AppError::DownloadRefused(reason)
+            }
+            DownloadError::Report(ReportError::Db(error)) => AppError::Db(error),
+            DownloadError::Report(ReportError::Write(error)) => {
+                AppError::Internal(format!("a download could not be written: {error}"))
+            }
+        }
+    }
 }
 
 impl From<DbError> for DownloadError {

@@ -2,18 +2,16 @@
 //! same validation and storage as the pages. An `Idempotency-Key` header makes a retry
 //! answer the first result instead of storing the response twice (`super::idempotency`).
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use serde::{Deserialize, Serialize};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
 
 use crate::db::{idempotency_keys, invitations};
 use crate::error::AppError;
-use crate::messages;
-use crate::questionnaire::{self, Problem};
+use crate::questionnaire;
 use crate::secrets::Token;
 use crate::web::body::{declared_too_large, read_limited};
 use crate::web::json::{duplicate_key, is_utf8_json};
-use crate::web::AppState;
+use crate::web::{ApiError, AppState};
 
 use super::idempotency::{IdempotencyKey, KeyHasher};
 use super::submission::sealed_row;
@@ -34,56 +32,6 @@ struct ResponseBody {
     answers: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: std::borrow::Cow<'a, str>,
-    problems: &'a [Problem],
-}
-
-/// The JSON face of `AppError`.
-#[derive(Debug, thiserror::Error)]
-#[error(transparent)]
-pub struct ApiError(#[from] pub AppError);
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        // The same status as the page would get; only the body differs.
-        self.0.status_code()
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let (error, problems): (&str, &[Problem]) = match &self.0 {
-            AppError::NotFound => ("not found", &[]),
-            AppError::SurveyNotFound => ("survey not found", &[]),
-            AppError::InvitationNotFound => (messages::INVITATION_NOT_FOUND_JSON, &[]),
-            AppError::SurveyNotOpen => (messages::SURVEY_NOT_OPEN_JSON, &[]),
-            AppError::OpenLinkOff => (messages::OPEN_LINK_OFF, &[]),
-            AppError::AlreadySubmitted => (messages::ALREADY_SUBMITTED, &[]),
-            AppError::BadRequest(reason) => (reason, &[]),
-            AppError::DuplicateKey(key) => {
-                let error = messages::duplicate_json_key(key).into();
-                return HttpResponse::build(self.status_code()).json(ErrorBody {
-                    error,
-                    problems: &[],
-                });
-            }
-            AppError::PayloadTooLarge => (messages::PAYLOAD_TOO_LARGE, &[]),
-            AppError::UnsupportedMediaType => (messages::UNSUPPORTED_MEDIA_TYPE, &[]),
-            AppError::InvalidAnswers(problems) => (messages::INVALID_ANSWERS, problems),
-            AppError::Busy => (messages::BUSY, &[]),
-            AppError::Import(_) | AppError::Refused(_) => (messages::BAD_REQUEST, &[]),
-            AppError::Db(db) => {
-                tracing::error!(error = %db, "storage failed");
-                ("internal error", &[])
-            }
-        };
-        HttpResponse::build(self.status_code()).json(ErrorBody {
-            error: error.into(),
-            problems,
-        })
-    }
-}
-
 async fn submit_response(
     state: web::Data<AppState>,
     writer: web::Data<ResponseWriter>,
@@ -92,8 +40,8 @@ async fn submit_response(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.settings.server.max_body_bytes;
-    let idempotency_key = IdempotencyKey::from_request(&req)
-        .map_err(|_| AppError::BadRequest(messages::idempotency::KEY_MALFORMED))?;
+    let idempotency_key =
+        IdempotencyKey::from_request(&req).map_err(|_| AppError::IdempotencyKeyMalformed)?;
     if !is_utf8_json(&req) {
         return Err(AppError::UnsupportedMediaType.into());
     }
@@ -104,8 +52,7 @@ async fn submit_response(
     if let Some(key) = duplicate_key(&body) {
         return Err(AppError::DuplicateKey(key).into());
     }
-    let body: ResponseBody = serde_json::from_slice(&body)
-        .map_err(|_| AppError::BadRequest(messages::MALFORMED_JSON))?;
+    let body: ResponseBody = serde_json::from_slice(&body).map_err(|_| AppError::MalformedJson)?;
     let token = match body.token.as_deref() {
         Some(raw) => Some(Token::parse(raw).ok_or(AppError::InvitationNotFound)?),
         None => None,
@@ -143,11 +90,11 @@ async fn submit_response(
         .await?;
     // A repeat: the first result (only stored responses leave their key behind).
     if let (Some(key), Some(first)) = (&stored_key, &first_use) {
-        return Ok(if *first == key.fingerprint {
-            stored()
+        return if *first == key.fingerprint {
+            Ok(stored())
         } else {
-            key_reused()
-        });
+            Err(AppError::IdempotencyKeyReused.into())
+        };
     }
     if invitation.as_ref().is_some_and(|found| found.completed) {
         return Err(AppError::AlreadySubmitted.into());
@@ -175,7 +122,7 @@ async fn submit_response(
     };
     match writer.submit_keyed(submission, stored_key).await {
         Ok(()) => Ok(stored()),
-        Err(WriteError::KeyReused) => Ok(key_reused()),
+        Err(WriteError::KeyReused) => Err(AppError::IdempotencyKeyReused.into()),
         Err(WriteError::AlreadySubmitted) => Err(AppError::AlreadySubmitted.into()),
         Err(WriteError::Busy | WriteError::Stopped) => Err(AppError::Busy.into()),
         Err(WriteError::Db(error)) => Err(AppError::Db(error).into()),
@@ -185,12 +132,4 @@ async fn submit_response(
 /// The answer to a stored response, and to every repeat of its idempotency key.
 fn stored() -> HttpResponse {
     HttpResponse::Created().json(serde_json::json!({ "status": "stored" }))
-}
-
-/// The answer to an idempotency key used again with a different body.
-fn key_reused() -> HttpResponse {
-    HttpResponse::UnprocessableEntity().json(ErrorBody {
-        error: messages::idempotency::KEY_REUSED.into(),
-        problems: &[],
-    })
 }

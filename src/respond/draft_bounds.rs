@@ -18,9 +18,11 @@ use actix_web::http::header;
 use actix_web::HttpResponse;
 use chrono::NaiveDateTime;
 
+use crate::error::ErrorCode;
 use crate::messages;
 use crate::secrets::{SecretKey, TagKey};
 use crate::survey::LiveSurvey;
+use crate::web::error::status_for;
 use crate::web::render;
 
 use super::views::BusyPage;
@@ -163,18 +165,17 @@ impl DraftStarts {
 /// The page a new respondent sees at a bound: 429 (this address) or 503 (the survey), with
 /// Retry-After.
 pub fn refused_page(survey: &LiveSurvey, bound: Bound) -> HttpResponse {
-    let (mut status, message, retry_after) = match bound {
+    let (code, message, retry_after) = match bound {
         Bound::Address { retry_after } => (
-            HttpResponse::TooManyRequests(),
+            ErrorCode::RateLimited,
             messages::drafts::ADDRESS_BOUND,
             retry_after,
         ),
-        Bound::Survey { retry_after } => (
-            HttpResponse::ServiceUnavailable(),
-            messages::drafts::SURVEY_BOUND,
-            retry_after,
-        ),
+        Bound::Survey { retry_after } => {
+            (ErrorCode::Busy, messages::drafts::SURVEY_BOUND, retry_after)
+        }
     };
+    let mut status = HttpResponse::build(status_for(code));
     status.insert_header((header::RETRY_AFTER, retry_after.to_string()));
     render(
         status,
@@ -185,6 +186,7 @@ pub fn refused_page(survey: &LiveSurvey, bound: Bound) -> HttpResponse {
             message,
             retry_minutes: retry_after.div_ceil(60).max(1),
             nothing_lost: messages::drafts::NOTHING_LOST,
+            code,
         },
     )
 }

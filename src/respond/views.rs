@@ -82,6 +82,7 @@ pub struct BusyPage<'a> {
     pub message: &'a str,
     pub retry_minutes: u64,
     pub nothing_lost: &'a str,
+    pub code: crate::error::ErrorCode,
 }
 
 #[derive(Template)]

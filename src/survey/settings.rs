@@ -24,7 +24,7 @@ pub struct SettingsChange {
 pub fn apply_to_source(source: &str, change: &SettingsChange) -> Result<String, AppError> {
     let mut doc: DocumentMut = source
         .parse()
-        .map_err(|_| AppError::Refused("the stored questionnaire is not valid TOML".to_owned()))?;
+        .map_err(|_| AppError::Internal("the stored questionnaire is not valid TOML".to_owned()))?;
     for (key, day) in [
         ("opens_on", change.opens_on),
         ("closes_on", change.closes_on),

@@ -3,7 +3,7 @@
 
 pub mod body;
 mod client;
-mod error;
+pub mod error;
 mod health;
 pub mod json;
 mod logging;
@@ -27,7 +27,7 @@ use crate::secrets::SecretKey;
 use crate::survey::Catalog;
 
 pub use client::client_address;
-pub use error::ErrorPage;
+pub use error::{ApiError, ErrorPage};
 pub use logging::RequestLog;
 pub use referrer::referrer_policy;
 
@@ -147,6 +147,7 @@ async fn home() -> HttpResponse {
         &ErrorPage {
             title: "Candour",
             detail: "To answer a survey, use the link you were sent.",
+            code: None,
         },
     )
 }
@@ -158,6 +159,7 @@ pub fn not_found_page() -> HttpResponse {
         &ErrorPage {
             title: crate::messages::NOT_FOUND,
             detail: crate::messages::NOT_FOUND_DETAIL,
+            code: Some(crate::error::ErrorCode::NotFound),
         },
     )
 }
