@@ -13,11 +13,12 @@ use serde::Deserialize;
 use crate::audit;
 use crate::error::AppError;
 use crate::report;
-use crate::report::downloads::{self, Body, Download, DownloadError, What};
+use crate::report::downloads::{self, Body, Download, What};
 use crate::report::export::Format;
 use crate::report::page::results_page;
 use crate::report::summary::Sort;
 use crate::report::summary_view::{summary_view, SummaryPage};
+use crate::report::ReportError;
 use crate::report::{overview, summary};
 use crate::web::{render, AppState};
 
@@ -143,17 +144,17 @@ async fn load_viewed(
     slug: &str,
     by: Option<String>,
     viewed: Viewed,
-) -> Result<Loaded, DownloadError> {
+) -> Result<Loaded, ReportError> {
     let catalog = state.catalog.clone();
     let wanted = slug.to_owned();
     let actor = who.account.email.clone();
     let now = state.clock.now();
     state
         .db
-        .run(move |conn| -> Result<_, DownloadError> {
+        .run(move |conn| -> Result<_, ReportError> {
             let survey = catalog
                 .live(conn, &wanted)?
-                .ok_or(DownloadError::SurveyNotFound)?;
+                .ok_or(ReportError::SurveyNotFound)?;
             let q = &survey.questionnaire;
             let results = report::results(conn, survey.id, q, by.as_deref())?;
             let rates =
@@ -315,7 +316,7 @@ pub(super) async fn download(
     what: What,
     format: Format,
     via: &'static str,
-) -> Result<Download, DownloadError> {
+) -> Result<Download, ReportError> {
     let catalog = state.catalog.clone();
     let now = state.clock.now();
     state

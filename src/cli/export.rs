@@ -48,8 +48,9 @@ const CLI_ACTOR: &str = "command line";
 /// `candour export`: the same preparation as the pages and the API (`downloads::prepare`,
 /// disclosure control and the audit entry included), then the file copied to its place.
 pub(super) fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), CliError> {
-    use crate::report::downloads::{self, Body, DownloadError, What};
+    use crate::report::downloads::{self, Body, What};
     use crate::report::export::Format;
+    use crate::report::ReportError;
     let format = match args.format {
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Xlsx => Format::Xlsx,
@@ -93,8 +94,8 @@ pub(super) fn run_export(settings: &Settings, args: ExportArgs) -> Result<(), Cl
         now(),
     )
     .map_err(|error| match error {
-        DownloadError::SurveyNotFound => CliError::from(AppError::SurveyNotFound),
-        DownloadError::Report(error) => report_error(error),
+        ReportError::SurveyNotFound => CliError::from(AppError::SurveyNotFound),
+        error => report_error(error),
     })?;
     let copy = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
         match download.body {

@@ -10,7 +10,7 @@ use super::export::responses::ResponsesExport;
 use super::export::{self, Format};
 use super::ReportError;
 use crate::audit;
-use crate::db::{DbConnection, DbError};
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::survey::Catalog;
 
@@ -61,48 +61,18 @@ pub enum Body {
     File(File, u64),
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum DownloadError {
-    #[error("survey not found")]
-    SurveyNotFound,
-    #[error(transparent)]
-    Report(#[from] ReportError),
-}
-
 /// What the edge answers for a download or results page that could not be made.
-impl From<DownloadError> for AppError {
-    fn from(error: DownloadError) -> Self {
+impl From<ReportError> for AppError {
+    fn from(error: ReportError) -> Self {
         match error {
-            DownloadError::SurveyNotFound => AppError::SurveyNotFound,
-            DownloadError::Report(ReportError::Results(error)) => {
-                AppError::UnknownBreakdown(error.to_string())
-            }
-            DownloadError::Report(ReportError::Refused(reason)) => {
-                AppError::DownloadRefused(reason)
-            }
-            DownloadError::Report(ReportError::Db(error)) => AppError::Db(error),
-            DownloadError::Report(ReportError::Write(error)) => {
+            ReportError::SurveyNotFound => AppError::SurveyNotFound,
+            ReportError::Results(error) => AppError::UnknownBreakdown(error.to_string()),
+            ReportError::Refused(reason) => AppError::DownloadRefused(reason),
+            ReportError::Db(error) => AppError::Db(error),
+            ReportError::Write(error) => {
                 AppError::Internal(format!("a download could not be written: {error}"))
             }
         }
-    }
-}
-
-impl From<DbError> for DownloadError {
-    fn from(error: DbError) -> Self {
-        DownloadError::Report(ReportError::Db(error))
-    }
-}
-
-impl From<diesel::result::Error> for DownloadError {
-    fn from(error: diesel::result::Error) -> Self {
-        DownloadError::Report(error.into())
-    }
-}
-
-impl From<std::io::Error> for DownloadError {
-    fn from(error: std::io::Error) -> Self {
-        DownloadError::Report(error.into())
     }
 }
 
@@ -118,10 +88,10 @@ pub fn prepare(
     actor: &str,
     channel: &str,
     now: chrono::NaiveDateTime,
-) -> Result<Download, DownloadError> {
+) -> Result<Download, ReportError> {
     let survey = catalog
         .live(conn, slug)?
-        .ok_or(DownloadError::SurveyNotFound)?;
+        .ok_or(ReportError::SurveyNotFound)?;
     let q = &survey.questionnaire;
     let (body, stem, action, detail) = match what {
         What::Results { breakdown } => {

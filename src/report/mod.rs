@@ -27,6 +27,8 @@ pub use results::{Cell, Results, ResultsError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    #[error("survey not found")]
+    SurveyNotFound,
     #[error(transparent)]
     Results(#[from] ResultsError),
     #[error("{0}")]
