@@ -14,34 +14,12 @@ pub mod totp;
 pub use email::normalise_email;
 pub use password::{Password, PasswordHasher};
 
-/// What an account may do: admins change things, viewers only look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    Viewer,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "admin" => Some(Role::Admin),
-            "viewer" => Some(Role::Viewer),
-            _ => None,
-        }
-    }
-}
+pub use crate::db::{Role, UserId};
 
 /// A signed-in (or token-bearing) account as handlers see it.
 #[derive(Debug, Clone)]
 pub struct Account {
-    pub id: i32,
+    pub id: UserId,
     pub email: String,
     pub role: Role,
 }
@@ -51,8 +29,7 @@ impl Account {
         Self {
             id: row.id,
             email: row.email.clone(),
-            // An unknown role is treated as the weaker one.
-            role: Role::parse(&row.role).unwrap_or(Role::Viewer),
+            role: row.role,
         }
     }
 
@@ -73,7 +50,7 @@ pub fn insert_user(
         conn,
         &crate::db::users::NewUser {
             email,
-            role: role.as_str(),
+            role,
             password_hash,
             totp_confirmed: false,
             disabled: false,

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::config::SecuritySettings;
 use crate::db::sessions::{self, SessionRow};
 use crate::db::users::{self, UserRow};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, UserId};
 use crate::secrets::Token;
 
 /// How far a session has got: password accepted, or password and second factor.
@@ -46,7 +46,7 @@ impl Timeouts {
 /// Starts a session under a new id (a new id at every step of signing in).
 pub fn start(
     conn: &mut DbConnection,
-    user_id: i32,
+    user_id: UserId,
     stage: Stage,
     now: NaiveDateTime,
 ) -> QueryResult<Token> {

@@ -7,6 +7,7 @@ use rand::RngCore;
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, TOTP};
 
+use crate::db::UserId;
 use crate::secrets::SecretKey;
 
 pub const ISSUER: &str = "Candour";
@@ -91,7 +92,7 @@ impl TotpSecret {
     /// How the secret is stored: encrypted with the key (bound to the account id) when
     /// there is one, otherwise plain.
     /// The secret encrypted under the server's key, bound to the account.
-    pub fn seal(&self, key: &SecretKey, user_id: i32) -> String {
+    pub fn seal(&self, key: &SecretKey, user_id: UserId) -> String {
         let cipher = ChaCha20Poly1305::new(Key::from_slice(key.bytes()));
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
@@ -111,7 +112,7 @@ impl TotpSecret {
 
     /// Opens a sealed secret; one stored unencrypted by an older version (when the server
     /// could run without a key) still opens, and is sealed again at the next enrolment.
-    pub fn open(stored: &str, key: &SecretKey, user_id: i32) -> Result<Self, TotpError> {
+    pub fn open(stored: &str, key: &SecretKey, user_id: UserId) -> Result<Self, TotpError> {
         if let Some(plain) = stored.strip_prefix("plain:") {
             return hex::decode(plain)
                 .map(Self)
@@ -157,15 +158,21 @@ mod tests {
     fn secrets_are_sealed_with_the_key_and_bound_to_the_account() {
         let key = SecretKey::parse(&"ab".repeat(32)).unwrap();
         let secret = TotpSecret::generate();
-        let sealed = secret.seal(&key, 7);
+        let sealed = secret.seal(&key, UserId(7));
         assert!(sealed.starts_with("v1:"));
         assert!(!sealed.contains(&hex::encode(&secret.0)));
-        assert_eq!(TotpSecret::open(&sealed, &key, 7).unwrap().0, secret.0);
-        assert!(TotpSecret::open(&sealed, &key, 8).is_err());
+        assert_eq!(
+            TotpSecret::open(&sealed, &key, UserId(7)).unwrap().0,
+            secret.0
+        );
+        assert!(TotpSecret::open(&sealed, &key, UserId(8)).is_err());
         let other = SecretKey::parse(&"cd".repeat(32)).unwrap();
-        assert!(TotpSecret::open(&sealed, &other, 7).is_err());
+        assert!(TotpSecret::open(&sealed, &other, UserId(7)).is_err());
         let legacy = format!("plain:{}", hex::encode(&secret.0));
-        assert_eq!(TotpSecret::open(&legacy, &key, 7).unwrap().0, secret.0);
+        assert_eq!(
+            TotpSecret::open(&legacy, &key, UserId(7)).unwrap().0,
+            secret.0
+        );
     }
 
     #[test]

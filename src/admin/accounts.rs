@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 
-use crate::accounts::{normalise_email, password, Password, Role};
+use crate::accounts::{normalise_email, password, Password, Role, UserId};
 use crate::audit;
 use crate::db::users::{self, UserRow};
 use crate::db::{sessions, write_transaction, DbError};
@@ -139,7 +139,7 @@ async fn change_account(
     state: web::Data<AppState>,
     req: HttpRequest,
     who: RequireAdmin,
-    id: i32,
+    id: UserId,
     payload: web::Payload,
     change: impl FnOnce(
             &mut crate::db::DbConnection,
@@ -192,7 +192,7 @@ async fn change_account(
 }
 
 fn is_last_admin(conn: &mut crate::db::DbConnection, target: &UserRow) -> Result<bool, AppError> {
-    Ok(target.role == Role::Admin.as_str()
+    Ok(target.role == Role::Admin
         && !target.disabled
         && users::count_active_admins_except(conn, target.id)? == 0)
 }
@@ -201,7 +201,7 @@ pub async fn change_role(
     state: web::Data<AppState>,
     req: HttpRequest,
     who: RequireAdmin,
-    id: web::Path<i32>,
+    id: web::Path<UserId>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AdminError> {
     let change =
@@ -212,7 +212,7 @@ pub async fn change_role(
             if role == Role::Viewer && is_last_admin(conn, target)? {
                 return Ok(Err(msg::LAST_ADMIN));
             }
-            users::set_role(conn, target.id, role.as_str(), now)?;
+            users::set_role(conn, target.id, role, now)?;
             Ok(Ok(format!("now {}", role.as_str())))
         };
     change_account(
@@ -231,7 +231,7 @@ pub async fn change_status(
     state: web::Data<AppState>,
     req: HttpRequest,
     who: RequireAdmin,
-    id: web::Path<i32>,
+    id: web::Path<UserId>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AdminError> {
     let change =
@@ -262,7 +262,7 @@ pub async fn reset_second_factor(
     state: web::Data<AppState>,
     req: HttpRequest,
     who: RequireAdmin,
-    id: web::Path<i32>,
+    id: web::Path<UserId>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AdminError> {
     let change = |conn: &mut crate::db::DbConnection, target: &UserRow, _: &forms::Fields, now| {

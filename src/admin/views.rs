@@ -220,9 +220,9 @@ pub struct PreviewIntroPart<'a> {
 }
 
 pub struct AccountLine {
-    pub id: i32,
+    pub id: crate::db::UserId,
     pub email: String,
-    pub role: String,
+    pub role: crate::db::Role,
     pub disabled: bool,
     pub enrolled: bool,
     pub is_self: bool,

@@ -5,13 +5,13 @@ use diesel::prelude::*;
 
 use super::schema::{api_tokens, users};
 use super::users::UserRow;
-use super::DbConnection;
+use super::{DbConnection, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]
 pub struct ApiTokenRow {
     pub id: i32,
-    pub user_id: i32,
+    pub user_id: UserId,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
@@ -19,7 +19,7 @@ pub struct ApiTokenRow {
 
 pub fn insert(
     conn: &mut DbConnection,
-    user_id: i32,
+    user_id: UserId,
     token_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -45,7 +45,7 @@ pub fn user_for(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option
         .optional()
 }
 
-pub fn list_for_user(conn: &mut DbConnection, user_id: i32) -> QueryResult<Vec<ApiTokenRow>> {
+pub fn list_for_user(conn: &mut DbConnection, user_id: UserId) -> QueryResult<Vec<ApiTokenRow>> {
     api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
         .order(api_tokens::id.asc())

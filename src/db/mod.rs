@@ -6,6 +6,7 @@ pub mod migrations;
 mod pool;
 pub mod schema;
 mod transaction;
+pub mod types;
 mod url;
 
 pub mod api_tokens;
@@ -28,4 +29,5 @@ pub use connection::{Backend, DbConnection};
 pub use error::DbError;
 pub use pool::{Database, DbPool};
 pub use transaction::{read_snapshot, write_transaction};
+pub use types::{Role, UserId};
 pub use url::DatabaseUrl;

@@ -4,13 +4,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::sessions;
-use super::DbConnection;
+use super::{DbConnection, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
 pub struct SessionRow {
     pub id_hash: String,
-    pub user_id: i32,
+    pub user_id: UserId,
     pub stage: String,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
@@ -51,14 +51,14 @@ pub fn delete(conn: &mut DbConnection, id_hash: &str) -> QueryResult<()> {
 }
 
 /// Ends every session of a user (disabled, password changed, second factor reset).
-pub fn delete_for_user(conn: &mut DbConnection, user_id: i32) -> QueryResult<usize> {
+pub fn delete_for_user(conn: &mut DbConnection, user_id: UserId) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
 }
 
 /// Ends every session of a user except one (after a password change in that session).
 pub fn delete_for_user_except(
     conn: &mut DbConnection,
-    user_id: i32,
+    user_id: UserId,
     keep: &str,
 ) -> QueryResult<usize> {
     diesel::delete(

@@ -4,14 +4,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{recovery_codes, users};
-use super::DbConnection;
+use super::{DbConnection, Role, UserId};
 
 #[derive(Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: i32,
+    pub id: UserId,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub totp_secret: Option<String>,
     pub totp_confirmed: bool,
@@ -25,7 +25,7 @@ pub struct UserRow {
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
     pub email: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: &'a str,
     pub totp_confirmed: bool,
     pub disabled: bool,
@@ -84,7 +84,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option
         .optional()
 }
 
-pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<UserRow>> {
+pub fn find(conn: &mut DbConnection, id: UserId) -> QueryResult<Option<UserRow>> {
     users::table
         .find(id)
         .select(UserRow::as_select())
@@ -100,9 +100,9 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<UserRow>> {
 }
 
 /// Active admins other than `except`: an admin may not remove the last one.
-pub fn count_active_admins_except(conn: &mut DbConnection, except: i32) -> QueryResult<i64> {
+pub fn count_active_admins_except(conn: &mut DbConnection, except: UserId) -> QueryResult<i64> {
     users::table
-        .filter(users::role.eq("admin"))
+        .filter(users::role.eq(Role::Admin))
         .filter(users::disabled.eq(false))
         .filter(users::id.ne(except))
         .count()
@@ -111,7 +111,7 @@ pub fn count_active_admins_except(conn: &mut DbConnection, except: i32) -> Query
 
 pub fn set_password(
     conn: &mut DbConnection,
-    id: i32,
+    id: UserId,
     hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -123,8 +123,8 @@ pub fn set_password(
 
 pub fn set_role(
     conn: &mut DbConnection,
-    id: i32,
-    role: &str,
+    id: UserId,
+    role: Role,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(id))
@@ -135,7 +135,7 @@ pub fn set_role(
 
 pub fn set_disabled(
     conn: &mut DbConnection,
-    id: i32,
+    id: UserId,
     disabled: bool,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -148,7 +148,7 @@ pub fn set_disabled(
 /// Stores a new, not yet confirmed second factor (or none, to make the user enrol again).
 pub fn set_totp_secret(
     conn: &mut DbConnection,
-    id: i32,
+    id: UserId,
     secret: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -163,7 +163,7 @@ pub fn set_totp_secret(
         .map(drop)
 }
 
-pub fn confirm_totp(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
+pub fn confirm_totp(conn: &mut DbConnection, id: UserId, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((users::totp_confirmed.eq(true), users::updated_at.eq(now)))
         .execute(conn)
@@ -172,7 +172,7 @@ pub fn confirm_totp(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> Que
 
 /// Records the time step of an accepted code, only if it is later than the last one:
 /// returns false when the code (or a later one) was already used.
-pub fn claim_totp_step(conn: &mut DbConnection, id: i32, step: i64) -> QueryResult<bool> {
+pub fn claim_totp_step(conn: &mut DbConnection, id: UserId, step: i64) -> QueryResult<bool> {
     let changed = diesel::update(
         users::table.find(id).filter(
             users::totp_last_step
@@ -187,7 +187,7 @@ pub fn claim_totp_step(conn: &mut DbConnection, id: i32, step: i64) -> QueryResu
 
 pub fn replace_recovery_codes(
     conn: &mut DbConnection,
-    user_id: i32,
+    user_id: UserId,
     hashes: &[String],
 ) -> QueryResult<()> {
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user_id)))
@@ -206,7 +206,7 @@ pub fn replace_recovery_codes(
 /// Marks an unused recovery code used; false when there is no such unused code.
 pub fn use_recovery_code(
     conn: &mut DbConnection,
-    user_id: i32,
+    user_id: UserId,
     hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -221,7 +221,7 @@ pub fn use_recovery_code(
     Ok(changed > 0)
 }
 
-pub fn unused_recovery_codes(conn: &mut DbConnection, user_id: i32) -> QueryResult<i64> {
+pub fn unused_recovery_codes(conn: &mut DbConnection, user_id: UserId) -> QueryResult<i64> {
     recovery_codes::table
         .filter(recovery_codes::user_id.eq(user_id))
         .filter(recovery_codes::used_at.is_null())
@@ -237,9 +237,9 @@ mod tests {
     fn debug_output_hides_the_password_hash_and_the_authenticator_secret() {
         let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
         let row = UserRow {
-            id: 7,
+            id: UserId(7),
             email: "ann@example.org".to_owned(),
-            role: "admin".to_owned(),
+            role: Role::Admin,
             password_hash: "$argon2id$v=19$secret-hash".to_owned(),
             totp_secret: Some("JBSWY3DPEHPK3PXP".to_owned()),
             totp_confirmed: true,
@@ -256,7 +256,7 @@ mod tests {
         );
         let new = NewUser {
             email: "ann@example.org",
-            role: "admin",
+            role: Role::Admin,
             password_hash: "$argon2id$v=19$secret-hash",
             totp_confirmed: false,
             disabled: false,
