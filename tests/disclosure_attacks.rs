@@ -98,7 +98,7 @@ fn fill(app: &TestApp, slug: &str) {
 }
 
 fn start(backend: Backend) -> (TestApp, String, Browser, String) {
-    let app = TestApp::start(backend);
+    let app = TestApp::builder(backend).start();
     let slug = app.import_and_open(ATTACK_QUESTIONNAIRE);
     let (admin, _) = app.enrolled("ann@example.org", "admin");
     let token = app.api_token("ann@example.org");

@@ -100,7 +100,7 @@ fn fill(app: &TestApp, slug: &str) {
 }
 
 fn setup(backend: Backend) -> (TestApp, String, Browser) {
-    let app = TestApp::start(backend);
+    let app = TestApp::builder(backend).start();
     let slug = app.import_and_open(FINDINGS_QUESTIONNAIRE);
     fill(&app, &slug);
     let (viewer, _) = app.enrolled("vic@example.org", "viewer");
@@ -306,7 +306,7 @@ on_both_backends! {
     };
 
     the_report_over_the_api_and_the_cli_and_without_comments => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(&FINDINGS_QUESTIONNAIRE.replace("comments_threshold = 10", "comments_threshold = 50"));
         fill(&app, &slug);
         let (_viewer, _) = app.enrolled("vic@example.org", "viewer");

@@ -1,4 +1,13 @@
-//! A running server on loopback over a database of its own.
+//! A running server on loopback over a database of its own, set up with a builder:
+//!
+//! ```ignore
+//! let app = TestApp::builder(backend).start();
+//! let app = TestApp::builder(backend)
+//!     .smtp(&sink)
+//!     .setting("responses.release_seconds", "1")
+//!     .toml("[security]\ntrusted_proxies = [\"127.0.0.1\"]")
+//!     .start();
+//! ```
 
 use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
@@ -7,32 +16,83 @@ use std::thread::JoinHandle;
 
 use candour::config::Settings;
 use candour::server;
-use figment::providers::Serialized;
+use figment::providers::{Format, Serialized, Toml};
+use figment::Figment;
 
 use super::{
     cli_with, count_rows, stderr, stdout, stored_answers, write_file, Backend, Browser, SmtpSink,
     TestDb,
 };
 
-/// Settings for a test: the shipped defaults, a test database, an ephemeral port.
-pub fn settings_for(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
-    let mut figment = Settings::defaults()
-        .merge(Serialized::default("database.url", &db.url))
-        .merge(Serialized::default("database.pool_size", 4))
-        .merge(Serialized::default("server.bind", "127.0.0.1:0"))
-        .merge(Serialized::default("server.workers", 1))
-        .merge(Serialized::default(
-            "mail.file_dir",
-            db.dir().join("mail").display().to_string(),
-        ))
-        .merge(Serialized::default(
-            "security.key_file",
-            db.key_file().display().to_string(),
-        ));
-    for (key, value) in extra {
-        figment = merge_setting(figment, key, value);
+/// How a test server is set up: a backend, then settings on top of the test defaults
+/// (the shipped defaults, the test database, an ephemeral port, one worker).
+#[must_use = "a builder does nothing until `start`"]
+pub struct TestAppBuilder {
+    backend: Backend,
+    /// Settings as text, merged in order after the defaults (and after `smtp`'s).
+    settings: Vec<(String, String)>,
+    /// TOML fragments, merged last (lists and numbers keep their types).
+    toml: Vec<String>,
+}
+
+impl TestAppBuilder {
+    /// One setting as text, by its dotted key; whole numbers are merged as numbers.
+    pub fn setting(mut self, key: &str, value: &str) -> Self {
+        self.settings.push((key.to_owned(), value.to_owned()));
+        self
     }
-    Settings::from_figment(figment).expect("test settings are valid")
+
+    /// Several settings, as [`setting`](Self::setting) one after another.
+    pub fn settings(self, settings: &[(&str, &str)]) -> Self {
+        settings
+            .iter()
+            .fold(self, |builder, (key, value)| builder.setting(key, value))
+    }
+
+    /// Settings as a TOML fragment, merged after every other setting.
+    pub fn toml(mut self, toml: &str) -> Self {
+        self.toml.push(toml.to_owned());
+        self
+    }
+
+    /// Mail goes to `sink` over SMTP, sent quickly (no rate limit to speak of, retries
+    /// after a second, the outbox polled every 100 ms). Later settings may override these.
+    pub fn smtp(self, sink: &SmtpSink) -> Self {
+        sink.settings()
+            .iter()
+            .fold(self, |builder, (key, value)| builder.setting(key, value))
+    }
+
+    /// The settings the server would start with over `db` (for tests of settings).
+    pub fn settings_for(&self, db: &TestDb) -> Settings {
+        let mut figment = Settings::defaults()
+            .merge(Serialized::default("database.url", &db.url))
+            .merge(Serialized::default("database.pool_size", 4))
+            .merge(Serialized::default("server.bind", "127.0.0.1:0"))
+            .merge(Serialized::default("server.workers", 1))
+            .merge(Serialized::default(
+                "mail.file_dir",
+                db.dir().join("mail").display().to_string(),
+            ))
+            .merge(Serialized::default(
+                "security.key_file",
+                db.key_file().display().to_string(),
+            ));
+        for (key, value) in &self.settings {
+            figment = merge_setting(figment, key, value);
+        }
+        for toml in &self.toml {
+            figment = figment.merge(Toml::string(toml));
+        }
+        Settings::from_figment(figment).expect("test settings are valid")
+    }
+
+    /// Makes a fresh database and starts the server over it.
+    pub fn start(self) -> TestApp {
+        let db = TestDb::new(self.backend);
+        let settings = self.settings_for(&db);
+        TestApp::launch(db, settings)
+    }
 }
 
 /// A running server over its own database.
@@ -48,21 +108,13 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    pub fn start(backend: Backend) -> Self {
-        Self::start_with(backend, &[])
-    }
-
-    pub fn start_with(backend: Backend, extra: &[(&str, &str)]) -> Self {
-        let db = TestDb::new(backend);
-        let settings = settings_for(&db, extra);
-        Self::launch(db, settings)
-    }
-
-    /// Starts with settings given as TOML on top of the test defaults (for lists and numbers).
-    pub fn start_with_toml(backend: Backend, toml: &str) -> Self {
-        let db = TestDb::new(backend);
-        let settings = settings_with_toml(&db, toml);
-        Self::launch(db, settings)
+    /// Sets up a server over a fresh database on `backend`; `.start()` starts it.
+    pub fn builder(backend: Backend) -> TestAppBuilder {
+        TestAppBuilder {
+            backend,
+            settings: Vec::new(),
+            toml: Vec::new(),
+        }
     }
 
     fn launch(db: TestDb, settings: Settings) -> Self {
@@ -141,55 +193,6 @@ impl TestApp {
     pub fn stored_answers(&self) -> Vec<serde_json::Value> {
         stored_answers(&mut self.db.connect())
     }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        actix_web::rt::System::new().block_on(self.handle.stop(true));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Test settings with a TOML fragment merged last (lists and numbers keep their types).
-pub fn settings_with_toml(db: &TestDb, toml: &str) -> Settings {
-    let figment = Settings::defaults()
-        .merge(Serialized::default("database.url", &db.url))
-        .merge(Serialized::default("database.pool_size", 4))
-        .merge(Serialized::default("server.bind", "127.0.0.1:0"))
-        .merge(Serialized::default("server.workers", 1))
-        .merge(Serialized::default(
-            "mail.file_dir",
-            db.dir().join("mail").display().to_string(),
-        ))
-        .merge(Serialized::default(
-            "security.key_file",
-            db.key_file().display().to_string(),
-        ))
-        .merge(<figment::providers::Toml as figment::providers::Format>::string(toml));
-    Settings::from_figment(figment).expect("test settings are valid")
-}
-
-/// Settings that send mail to a test SMTP server, quickly.
-pub fn smtp_settings(sink: &SmtpSink) -> Vec<(&'static str, String)> {
-    vec![
-        ("mail.transport", "smtp".to_owned()),
-        ("mail.smtp_url", sink.url()),
-        ("mail.rate_per_second", "1000".to_owned()),
-        ("mail.retry_base_seconds", "1".to_owned()),
-        ("mail.poll_ms", "100".to_owned()),
-    ]
-}
-
-impl TestApp {
-    /// Starts an app whose mail goes to `sink`, with more settings on top.
-    pub fn start_with_smtp(backend: Backend, sink: &SmtpSink, extra: &[(&str, &str)]) -> Self {
-        let owned = smtp_settings(sink);
-        let mut all: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        all.extend_from_slice(extra);
-        Self::start_with(backend, &all)
-    }
 
     /// Runs the CLI with extra environment variables (settings) for this app's database.
     pub fn cli_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -232,8 +235,17 @@ impl TestApp {
     }
 }
 
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        actix_web::rt::System::new().block_on(self.handle.stop(true));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// Merges one setting given as text: whole numbers are merged as numbers.
-pub fn merge_setting(figment: figment::Figment, key: &str, value: &str) -> figment::Figment {
+pub fn merge_setting(figment: Figment, key: &str, value: &str) -> Figment {
     match value.parse::<i64>() {
         Ok(number) => figment.merge(Serialized::default(key, number)),
         Err(_) => figment.merge(Serialized::default(key, value)),

@@ -110,6 +110,17 @@ impl SmtpSink {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// Settings that send mail to this sink, quickly.
+    pub fn settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("mail.transport", "smtp".to_owned()),
+            ("mail.smtp_url", self.url()),
+            ("mail.rate_per_second", "1000".to_owned()),
+            ("mail.retry_base_seconds", "1".to_owned()),
+            ("mail.poll_ms", "100".to_owned()),
+        ]
+    }
+
     pub fn set_mode(&self, mode: SmtpMode) {
         self.state.lock().unwrap().mode = Some(mode);
     }
