@@ -10,6 +10,7 @@
 //! - `smtp`: an SMTP server on loopback that keeps what it receives ([`SmtpSink`])
 //! - `accounts`: review-team accounts with their second factor enrolled
 //! - `fixtures`: questionnaires the tests import
+//! - `snapshot`: insta settings that replace what changes from run to run in mail and pages
 //!
 //! Test files use the flat re-exports below (`use common::{TestApp, Backend, …}`).
 
@@ -23,6 +24,7 @@ mod cli;
 mod db;
 mod fixtures;
 mod smtp;
+mod snapshot;
 
 // Each test binary uses some of these; the rest would be reported unused.
 #[allow(unused_imports)]
@@ -39,6 +41,8 @@ pub use db::*;
 pub use fixtures::*;
 #[allow(unused_imports)]
 pub use smtp::*;
+#[allow(unused_imports)]
+pub use snapshot::*;
 
 /// Runs a test body on SQLite, and on PostgreSQL when CANDOUR_TEST_POSTGRES_URL is set.
 #[macro_export]
