@@ -31,7 +31,7 @@ fn survey_status(app: &TestApp, slug: &str) -> String {
 
 on_both_backends! {
     setup_link_creates_the_first_admin_once => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let link = app.setup_link.clone().expect("a set-up link when there is no account");
         let token = link.split("token=").nth(1).expect("a token").to_owned();
         let browser = app.browser();
@@ -73,7 +73,7 @@ on_both_backends! {
     };
 
     sign_in_needs_password_and_totp => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         assert_eq!(app.browser().get("/admin/surveys").location(), "/admin/signin");
         let (_, account) = app.enrolled("ann@example.org", "admin");
 
@@ -130,7 +130,7 @@ on_both_backends! {
     };
 
     recovery_code_works_once => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (_, account) = app.enrolled("ann@example.org", "admin");
         let code = account.recovery_codes[3].clone();
         let use_code = |code: &str| {
@@ -148,7 +148,7 @@ on_both_backends! {
     };
 
     wrong_password_and_unknown_email_look_the_same => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         app.add_user("ann@example.org", "admin");
         let browser = app.browser();
         let started = std::time::Instant::now();
@@ -168,7 +168,7 @@ on_both_backends! {
     };
 
     account_limit_engages_and_releases => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (_, account) = app.enrolled("ann@example.org", "admin");
         let browser = app.browser();
         for _ in 0..10 {
@@ -188,7 +188,7 @@ on_both_backends! {
     };
 
     address_limit_counts_across_accounts => |backend: Backend| {
-        let app = TestApp::start_with_toml(backend, "[security]\nlogin_max_failures_per_address = 3");
+        let app = TestApp::builder(backend).toml("[security]\nlogin_max_failures_per_address = 3").start();
         let browser = app.browser();
         for email in ["a@example.org", "b@example.org", "c@example.org"] {
             let reply = browser.post_form("/admin/signin", &[("email", email), ("password", "wrong wrong wrong wrong")]);
@@ -206,8 +206,7 @@ on_both_backends! {
     };
 
     forwarded_address_counts_when_the_proxy_is_trusted => |backend: Backend| {
-        let app = TestApp::start_with_toml(backend,
-            "[security]\nlogin_max_failures_per_address = 2\ntrusted_proxies = [\"127.0.0.1\"]");
+        let app = TestApp::builder(backend).toml("[security]\nlogin_max_failures_per_address = 2\ntrusted_proxies = [\"127.0.0.1\"]").start();
         let browser = app.browser();
         let attempt = |client: &str, email: &str| browser.post_form_with("/admin/signin",
             &[("X-Forwarded-For", client)], &[("email", email), ("password", "wrong wrong wrong wrong")]).status;
@@ -218,7 +217,7 @@ on_both_backends! {
     };
 
     forms_without_the_right_csrf_token_change_nothing => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let (browser, _) = app.enrolled("ann@example.org", "admin");
         let close = format!("/admin/surveys/{slug}/close");
@@ -255,7 +254,7 @@ on_both_backends! {
     };
 
     a_viewer_cannot_change_anything => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let (_, admin) = app.enrolled("ann@example.org", "admin");
         let (viewer, _) = app.enrolled("vic@example.org", "viewer");
@@ -290,7 +289,7 @@ on_both_backends! {
     };
 
     sessions_end_after_idle_and_absolute_timeouts => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (browser, account) = app.enrolled("ann@example.org", "admin");
         app.clock.advance(Duration::minutes(29));
         let page = browser.get("/admin/surveys");
@@ -318,7 +317,7 @@ on_both_backends! {
     };
 
     security_headers_on_every_route => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         // Enough responses for every download, response-level ones included.
         for _ in 0..5 {
@@ -361,10 +360,7 @@ on_both_backends! {
     };
 
     https_adds_hsts_and_host_prefixed_secure_cookie => |backend: Backend| {
-        let app = TestApp::start_with(backend, &[
-            ("server.public_url", "https://candour.example.org/"),
-            ("security.secret_key", &"7f".repeat(32)),
-        ]);
+        let app = TestApp::builder(backend).settings(&[("server.public_url", "https://candour.example.org/"), ("security.secret_key", &"7f".repeat(32))]).start();
         app.add_user("ann@example.org", "admin");
         let page = app.browser().get("/admin/signin");
         assert!(page.header("strict-transport-security").unwrap_or_default().contains("max-age="));
@@ -423,7 +419,7 @@ fn concurrent_wrong_sign_ins(app: &TestApp, attempts: usize, email_of: fn(usize)
 
 on_both_backends! {
     concurrent_attempts_never_exceed_the_account_limit => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         app.add_user("ann@example.org", "admin");
         concurrent_wrong_sign_ins(&app, 100, |_| "ann@example.org".to_owned());
         let evaluated = count_action(&app, "sign-in.failed");
@@ -432,13 +428,13 @@ on_both_backends! {
     };
 
     concurrent_attempts_never_exceed_the_address_limit => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         concurrent_wrong_sign_ins(&app, 100, |i| format!("user{i}@example.org"));
         assert_eq!(count_action(&app, "sign-in.failed"), 50, "exactly the per-address limit");
     };
 
     an_attacker_cannot_keep_the_owner_out => |backend: Backend| {
-        let app = TestApp::start_with_toml(backend, "[security]\ntrusted_proxies = [\"127.0.0.1\"]");
+        let app = TestApp::builder(backend).toml("[security]\ntrusted_proxies = [\"127.0.0.1\"]").start();
         let (_, account) = app.enrolled("ann@example.org", "admin");
         let attacker = app.browser();
         let from = |address: &'static str| [("X-Forwarded-For", address)];

@@ -30,7 +30,7 @@ fn assert_field_error(body: &str, id: &str, message: &str) {
 
 on_both_backends! {
     review_team_form_errors_link_to_their_fields => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         app.add_user("ann@example.org", "admin");
         let signin = app.browser().post_form("/admin/signin", &[("email", "ann@example.org"), ("password", "wrong")]);
         assert_field_error(&signin.body, "email", "The email address or password is not right");

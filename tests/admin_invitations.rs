@@ -99,7 +99,7 @@ const GOOD_LIST: &str = "group,email,name\n\
 on_both_backends! {
     invitee_lists_invitations_reminders_and_rates_from_the_survey_page => |backend: Backend| {
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let questionnaire = SMALL_QUESTIONNAIRE.replace(
             "min_group_size = 5\n",
             "min_group_size = 2\nopen_link = false\n[reminders]\nfirst_after_days = 3\nevery_days = 2\nmax = 2\n",
@@ -251,7 +251,7 @@ on_both_backends! {
     };
 
     invitee_lists_have_their_own_size_limit => |backend: Backend| {
-        let app = TestApp::start_with(backend, &[("server.max_body_bytes", "1024"), ("invitations.max_upload_bytes", "4096")]);
+        let app = TestApp::builder(backend).settings(&[("server.max_body_bytes", "1024"), ("invitations.max_upload_bytes", "4096")]).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let (admin, _) = app.enrolled("ann@example.org", "admin");
         let csrf = admin.csrf();

@@ -7,7 +7,7 @@ use common::{Backend, TestApp, SMALL_QUESTIONNAIRE, TEST_PASSWORD};
 
 on_both_backends! {
     the_key_is_in_fours_and_signing_out_is_said => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         app.add_user("ann@example.org", "admin");
         let browser = app.browser();
         browser.post_form("/admin/signin", &[("email", "ann@example.org"), ("password", TEST_PASSWORD)]);

@@ -22,7 +22,7 @@ fn status(body: &str, task: &str) -> String {
 
 on_both_backends! {
     the_survey_page_is_a_task_list => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (browser, _) = app.enrolled("ann@example.org", "admin");
         let csrf = browser.csrf();
         let file = common::write_file(app.db.dir(), "q.toml", SMALL_QUESTIONNAIRE);

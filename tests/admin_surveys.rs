@@ -31,7 +31,7 @@ fn audit_count(app: &TestApp, action: &str) -> usize {
 
 on_both_backends! {
     import_preview_open_and_change_settings => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (browser, _) = app.enrolled("ann@example.org", "admin");
         let csrf = browser.csrf();
 
@@ -104,7 +104,7 @@ on_both_backends! {
     };
 
     accounts_page_manages_accounts => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (admin, _) = app.enrolled("ann@example.org", "admin");
         let csrf = admin.csrf();
         let weak = admin.post_form("/admin/accounts", &[("_csrf", &csrf), ("email", "vic@example.org"), ("role", "viewer"),
@@ -146,7 +146,7 @@ on_both_backends! {
     };
 
     own_password_change_needs_the_current_one => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (browser, mut account) = app.enrolled("ann@example.org", "viewer");
         let other_session = app.sign_in(&account);
         let csrf = browser.csrf();
@@ -166,7 +166,7 @@ on_both_backends! {
     };
 
     user_add_and_token_commands => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let add = |email: &str, role: &str, password: &str| {
             cli_with(&app.db, &["user", "add", "--email", email, "--role", role], Some(&format!("{password}\n")))
         };

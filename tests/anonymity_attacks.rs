@@ -37,11 +37,10 @@ fn invited(
     release_seconds: &str,
 ) -> (SmtpSink, TestApp, String, Vec<String>) {
     let sink = SmtpSink::start();
-    let app = TestApp::start_with_smtp(
-        backend,
-        &sink,
-        &[("responses.release_seconds", release_seconds)],
-    );
+    let app = TestApp::builder(backend)
+        .smtp(&sink)
+        .setting("responses.release_seconds", release_seconds)
+        .start();
     let slug = app.import_and_open(&invited_only(k));
     let csv: String = std::iter::once("email,group".to_owned())
         .chain((0..n).map(|i| format!("person{i}@example.org,group{}", i % 2)))
@@ -237,7 +236,7 @@ on_both_backends! {
     };
 
     open_link_answers_are_not_in_the_raw_files_before_release_either => |backend: Backend| {
-        let app = TestApp::start_with(backend, &[("responses.release_seconds", "3600")]);
+        let app = TestApp::builder(backend).setting("responses.release_seconds", "3600").start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         for i in 0..3 {
             let browser = app.browser();
@@ -257,7 +256,7 @@ on_both_backends! {
 
     results_fetched_after_each_single_submission_move_by_0_or_at_least_k => |backend: Backend| {
         let k = 3;
-        let app = TestApp::start_with(backend, &[("responses.release_seconds", "1")]);
+        let app = TestApp::builder(backend).setting("responses.release_seconds", "1").start();
         let slug = app.import_and_open(&with_k(k));
         app.add_user("vera@example.org", "viewer");
         let token = app.api_token("vera@example.org");
@@ -350,7 +349,7 @@ on_both_backends! {
     };
 
     a_changed_key_is_refused_while_responses_wait => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         common::submit(&app, &slug, serde_json::json!({"agency": "council", "thresholds": "agree"}));
         let other = "9d".repeat(32);
@@ -363,7 +362,7 @@ on_both_backends! {
     };
 
     the_results_page_and_status_say_how_many_wait_and_why => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         for _ in 0..2 {
             common::submit(&app, &slug, serde_json::json!({"agency": "council", "thresholds": "agree"}));
@@ -380,7 +379,7 @@ on_both_backends! {
 
     the_closing_day_passing_releases_everything => |backend: Backend| {
         let today = chrono::Utc::now().date_naive();
-        let app = TestApp::start_with(backend, &[("responses.release_seconds", "1")]);
+        let app = TestApp::builder(backend).setting("responses.release_seconds", "1").start();
         let slug = app.import_and_open(&SMALL_QUESTIONNAIRE.replace("min_group_size = 5\n", &format!("min_group_size = 5\ncloses_on = {today}\n")));
         for _ in 0..7 {
             common::submit(&app, &slug, serde_json::json!({"agency": "council", "thresholds": "agree"}));
@@ -398,7 +397,7 @@ on_both_backends! {
     reminders_to_everyone_leave_no_mail_trail_of_who_answered => |backend: Backend| {
         for (audience, expected) in [("non-respondents", 1), ("everyone", 2)] {
             let sink = SmtpSink::start();
-            let app = TestApp::start_with_smtp(backend, &sink, &[]);
+            let app = TestApp::builder(backend).smtp(&sink).start();
             let slug = app.import_and_open(&invited_only(5).replace("open_link = false\n",
                 &format!("open_link = false\n[reminders]\naudience = \"{audience}\"\n")));
             app.import_invitees(&slug, "email\nann@example.org\nbob@example.org\n");
@@ -416,12 +415,12 @@ on_both_backends! {
 
     the_survey_page_says_when_mail_files_hold_every_link => |backend: Backend| {
         let warning = "that folder holds every personal invitation link";
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let (admin, _) = app.enrolled("ann@example.org", "admin");
         assert!(admin.get(&format!("/admin/surveys/{slug}")).body.contains(warning));
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let (admin, _) = app.enrolled("ann@example.org", "admin");
         assert!(!admin.get(&format!("/admin/surveys/{slug}")).body.contains(warning));

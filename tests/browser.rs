@@ -24,7 +24,7 @@ on_both_backends! {
         let _turn = ONE_BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let label = match backend { Backend::Sqlite => "sqlite", Backend::Postgres => "postgres" };
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let chrome = Chromium::start(label, Scripts::On);
 
         let admin = first_admin_by_keyboard(&app, &chrome);

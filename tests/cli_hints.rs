@@ -76,7 +76,7 @@ fn the_start_up_hint_names_the_command_that_was_run() {
 
 on_both_backends! {
     mail_links_must_reach_people_safely => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         app.import_invitees(&slug, "email\nann@example.org\n");
 
@@ -106,7 +106,7 @@ on_both_backends! {
 
 on_both_backends! {
     the_survey_page_warns_and_refuses_as_the_command_line_does => |backend: Backend| {
-        let app = TestApp::start_with(backend, &[("server.public_url", "http://survey.example.org/")]);
+        let app = TestApp::builder(backend).setting("server.public_url", "http://survey.example.org/").start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         app.import_invitees(&slug, "email\nann@example.org\n");
         let (admin, _) = app.enrolled("ann@example.org", "admin");
@@ -119,7 +119,7 @@ on_both_backends! {
         assert_eq!(app.count("outbox"), 0);
 
         // On the default loopback address the page says the links open only here.
-        let local = TestApp::start(backend);
+        let local = TestApp::builder(backend).start();
         let slug = local.import_and_open(SMALL_QUESTIONNAIRE);
         let (admin, _) = local.enrolled("ann@example.org", "admin");
         let page = admin.get(&format!("/admin/surveys/{slug}"));

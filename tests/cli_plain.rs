@@ -7,7 +7,7 @@ use common::{stderr, Backend, TestApp, SMALL_QUESTIONNAIRE};
 
 on_both_backends! {
     a_mistyped_slug_lists_the_surveys => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let output = app.cli(&["survey", "status", "test-survy"]);
         assert!(!output.status.success());
         assert!(stderr(&output).contains("no survey has that slug; the surveys are: "), "{}", stderr(&output));
@@ -27,7 +27,7 @@ on_both_backends! {
 #[test]
 fn logs_to_a_pipe_have_no_colour_codes() {
     use std::io::Read;
-    let app = TestApp::start(Backend::Sqlite);
+    let app = TestApp::builder(Backend::Sqlite).start();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_candour"))
         .arg("serve")
         .current_dir(app.db.dir())

@@ -22,7 +22,7 @@ fn import(app: &TestApp, toml: &str) -> std::process::Output {
 on_both_backends! {
     the_contact_is_named_in_mail_and_under_the_privacy_notice => |backend: Backend| {
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let imported = import(&app, &with_contact(CONTACT));
         assert!(imported.status.success(), "{}", stderr(&imported));
         assert!(!stderr(&imported).contains("warning"), "{}", stderr(&imported));
@@ -51,7 +51,7 @@ on_both_backends! {
     };
 
     a_missing_contact_is_a_warning_and_a_wrong_one_a_problem => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let without = import(&app, SMALL_QUESTIONNAIRE);
         assert!(without.status.success(), "{}", stderr(&without));
         assert!(stderr(&without).contains("warning: the file has no [contact]"), "{}", stderr(&without));
@@ -90,7 +90,7 @@ fn the_shipped_questionnaire_has_a_placeholder_contact() {
 
 #[test]
 fn a_bad_link_points_to_the_contact_in_the_email() {
-    let app = TestApp::start(Backend::Sqlite);
+    let app = TestApp::builder(Backend::Sqlite).start();
     let page = app.browser().get(&format!("/i/{}", "ab".repeat(32)));
     assert_eq!(page.status, 404);
     assert!(

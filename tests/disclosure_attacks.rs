@@ -8,57 +8,7 @@ use common::{stdout, submit, Backend, Browser, TestApp};
 use serde_json::{json, Value};
 
 /// k = 5; two breakdown questions; a question for the police only; a number question.
-const ATTACK_QUESTIONNAIRE: &str = r#"
-slug = "attack"
-title = "Attack survey"
-introduction = "I"
-privacy_notice = "P"
-min_group_size = 5
-
-[[sections]]
-key = "about-you"
-title = "About you"
-[[sections.questions]]
-key = "agency"
-type = "single"
-text = "Which organisation?"
-options = [{ value = "council", label = "Council" }, { value = "police", label = "Police" }, { value = "health", label = "Health" }, { value = "education", label = "Education" }, { value = "voluntary", label = "Voluntary" }]
-required = true
-breakdown = true
-[[sections.questions]]
-key = "role"
-type = "single"
-text = "Which role?"
-options = [{ value = "frontline", label = "Frontline" }, { value = "manager", label = "Manager" }]
-required = true
-breakdown = true
-
-[[sections]]
-key = "work"
-title = "Work"
-[[sections.questions]]
-key = "statement"
-type = "likert"
-scale = "agreement"
-text = "Thresholds are clear."
-[[sections.questions]]
-key = "caseload"
-type = "number"
-text = "Caseload?"
-min = 0
-max = 60
-integer = true
-
-[[sections]]
-key = "police"
-title = "Police"
-[[sections.questions]]
-key = "joint-visits"
-type = "single"
-text = "Joint visits?"
-options = ["Yes", "No"]
-show_if = { question = "agency", any_of = ["police"] }
-"#;
+const ATTACK_QUESTIONNAIRE: &str = include_str!("fixtures/questionnaires/disclosure-attacks.toml");
 
 /// Issue 11's numbers: 9 council (all frontline), 1 police officer (frontline), 6 voluntary,
 /// 1 health and 1 education (managers). The police officer is the only one who strongly
@@ -98,7 +48,7 @@ fn fill(app: &TestApp, slug: &str) {
 }
 
 fn start(backend: Backend) -> (TestApp, String, Browser, String) {
-    let app = TestApp::start(backend);
+    let app = TestApp::builder(backend).start();
     let slug = app.import_and_open(ATTACK_QUESTIONNAIRE);
     let (admin, _) = app.enrolled("ann@example.org", "admin");
     let token = app.api_token("ann@example.org");

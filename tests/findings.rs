@@ -12,54 +12,7 @@ use serde_json::{json, Value};
 
 /// Two themes with agreement statements (one reverse-worded), a frequency item that is not
 /// a statement, and comment boxes.
-const FINDINGS_QUESTIONNAIRE: &str = r#"
-slug = "findings-survey"
-title = "Findings survey"
-min_group_size = 5
-comments_threshold = 10
-
-[[sections]]
-key = "about-you"
-title = "About you"
-[[sections.questions]]
-key = "agency"
-type = "single"
-text = "Which organisation do you work for?"
-options = [{ value = "council", label = "Council" }, { value = "health", label = "Health" }, { value = "education", label = "Education" }, { value = "police", label = "Police" }]
-required = true
-breakdown = true
-
-[[sections]]
-key = "thresholds"
-title = "Thresholds"
-[[sections.questions]]
-key = "thresholds-understood"
-type = "likert"
-text = "I understand the thresholds."
-[[sections.questions]]
-key = "thresholds-comment"
-type = "text"
-long = true
-text = "Anything to add about thresholds?"
-
-[[sections]]
-key = "morale"
-title = "Morale"
-[[sections.questions]]
-key = "feel-valued"
-type = "likert"
-text = "I feel valued."
-[[sections.questions]]
-key = "thinking-of-leaving"
-type = "likert"
-reverse = true
-text = "I am thinking about leaving."
-[[sections.questions]]
-key = "supervision-cancelled"
-type = "likert"
-scale = "frequency"
-text = "How often is supervision cancelled?"
-"#;
+const FINDINGS_QUESTIONNAIRE: &str = include_str!("fixtures/questionnaires/findings.toml");
 
 const AGREE: [&str; 5] = [
     "strongly-disagree",
@@ -100,7 +53,7 @@ fn fill(app: &TestApp, slug: &str) {
 }
 
 fn setup(backend: Backend) -> (TestApp, String, Browser) {
-    let app = TestApp::start(backend);
+    let app = TestApp::builder(backend).start();
     let slug = app.import_and_open(FINDINGS_QUESTIONNAIRE);
     fill(&app, &slug);
     let (viewer, _) = app.enrolled("vic@example.org", "viewer");
@@ -306,7 +259,7 @@ on_both_backends! {
     };
 
     the_report_over_the_api_and_the_cli_and_without_comments => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(&FINDINGS_QUESTIONNAIRE.replace("comments_threshold = 10", "comments_threshold = 50"));
         fill(&app, &slug);
         let (_viewer, _) = app.enrolled("vic@example.org", "viewer");

@@ -141,7 +141,7 @@ fn response(q: &Questionnaire, rng: &mut Lcg) -> Value {
 fn the_shipped_questionnaire_gives_a_finished_report() {
     let text = shipped_text().replace("open_link = false", "open_link = true");
     let q = parse_questionnaire(&text).expect("the shipped questionnaire");
-    let app = TestApp::start(Backend::Sqlite);
+    let app = TestApp::builder(Backend::Sqlite).start();
     let slug = app.import_and_open(&text);
     let mut rng = Lcg(2026);
     for _ in 0..400 {

@@ -160,7 +160,7 @@ fn valid_body() -> &'static [u8] {
 
 on_both_backends! {
     every_corpus_case_gets_its_status_and_refused_bodies_store_nothing => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let api = app.browser();
         let form = drafting(&app, &slug);
@@ -203,7 +203,7 @@ on_both_backends! {
     };
 
     seeded_mutations_of_a_valid_body_never_get_a_server_error => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let api = app.browser();
         let url = app.url(&format!("/api/v1/surveys/{slug}/responses"));
@@ -236,7 +236,7 @@ on_both_backends! {
     };
 
     a_flood_of_start_gets_no_server_error => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let url = app.url(&format!("/s/{slug}/start"));
         let threads: Vec<_> = (0..4).map(|_| {

@@ -88,7 +88,7 @@ const INVITATION_TABLES: [&str; 4] = [
 on_both_backends! {
     a_database_copy_cannot_link_responses_to_invitations => |backend: Backend| {
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let slug = app.import_and_open(&SMALL_QUESTIONNAIRE.replace("min_group_size = 5\n", "min_group_size = 5\nopen_link = false\n"));
         let csv: String = std::iter::once("email,name,group".to_owned())
             .chain((0..INVITEES).map(|i| format!("person{i}@example.org,Person {i},{}", if i % 2 == 0 { "police" } else { "health" })))

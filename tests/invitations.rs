@@ -9,8 +9,7 @@ use std::collections::HashSet;
 use candour::config::Settings;
 use candour::mail::{Sender, Transport};
 use common::{
-    count_rows, smtp_settings, stderr, stdout, Backend, SmtpMode, SmtpSink, TestApp, TestDb,
-    SMALL_QUESTIONNAIRE,
+    count_rows, stderr, stdout, Backend, SmtpMode, SmtpSink, TestApp, TestDb, SMALL_QUESTIONNAIRE,
 };
 use diesel::connection::SimpleConnection;
 use figment::providers::Serialized;
@@ -44,7 +43,10 @@ fn draft_started_by_link(
     extra: &[(&str, &str)],
 ) -> (SmtpSink, TestApp, String, String, common::Browser) {
     let sink = SmtpSink::start();
-    let app = TestApp::start_with_smtp(backend, &sink, extra);
+    let app = TestApp::builder(backend)
+        .smtp(&sink)
+        .settings(extra)
+        .start();
     let slug = app.import_and_open(&invitation_only(2));
     app.import_invitees(&slug, "email\nann@example.org\n");
     app.cli_ok(&["invite", "send", &slug]);
@@ -77,7 +79,7 @@ fn outbox_status(app: &TestApp) -> Vec<(String, i32, bool)> {
 on_both_backends! {
     invitations_arrive_with_working_links_and_one_response_each => |backend: Backend| {
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let slug = app.import_and_open(&invitation_only(2));
 
         // A bad file imports nothing and names every bad line.
@@ -193,7 +195,7 @@ on_both_backends! {
 
     reminders_go_only_to_the_right_invitations_within_the_maximum => |backend: Backend| {
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[("scheduler.interval_seconds", "1")]);
+        let app = TestApp::builder(backend).smtp(&sink).setting("scheduler.interval_seconds", "1").start();
         let slug = app.import_and_open(&invitation_only(2));
         app.import_invitees(&slug, "email\na@example.org\nb@example.org\nc@example.org\nd@example.org\n");
         sink.reject("d@example.org");
@@ -253,7 +255,7 @@ on_both_backends! {
     smtp_down_then_back_delivers_everything_once => |backend: Backend| {
         let sink = SmtpSink::start();
         sink.set_mode(SmtpMode::Down);
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let slug = app.import_and_open(&invitation_only(1));
         let csv: String = std::iter::once("email".to_owned()).chain((0..20).map(|i| format!("p{i}@example.org"))).collect::<Vec<_>>().join("\n");
         app.import_invitees(&slug, &csv);
@@ -277,7 +279,7 @@ on_both_backends! {
     a_permanent_refusal_marks_undeliverable_without_retry => |backend: Backend| {
         let sink = SmtpSink::start();
         sink.reject("gone@example.org");
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let slug = app.import_and_open(&invitation_only(1));
         app.import_invitees(&slug, "email\ngone@example.org\nhere@example.org\n");
         app.cli_ok(&["invite", "send", &slug]);
@@ -295,7 +297,7 @@ on_both_backends! {
 
     a_header_injection_attempt_in_a_name_yields_one_clean_header => |backend: Backend| {
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let slug = app.import_and_open(&invitation_only(1));
         app.import_invitees(&slug, "email,name\nvictim@example.org,\"Mallory <mallory@evil.example>, Bcc: x@evil.example\"\n");
         // CR and LF are refused by the import; a name stored with them by other means is
@@ -315,7 +317,7 @@ on_both_backends! {
     two_senders_on_one_database_send_each_message_once => |backend: Backend| {
         let sink = SmtpSink::start();
         let db = TestDb::new(backend);
-        let owned = smtp_settings(&sink);
+        let owned = sink.settings();
         let mut figment = Settings::defaults().merge(Serialized::default("database.url", &db.url));
         for (key, value) in &owned {
             figment = common::merge_setting(figment, key, value);
@@ -405,7 +407,7 @@ on_both_backends! {
 on_both_backends! {
     one_invitation_answers_once_even_when_its_token_arrives_many_times_at_once => |backend: Backend| {
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let slug = app.import_and_open(&invitation_only(2));
         app.import_invitees(&slug, "email\nann@example.org\nbob@example.org\n");
         app.cli_ok(&["invite", "send", &slug]);

@@ -243,11 +243,7 @@ on_both_backends! {
     a_reply_slower_than_the_timeout_is_maybe_delivered_and_never_sent_twice => |backend: Backend| {
         let sink = SmtpSink::start();
         sink.hold_replies_to(&[3]);
-        let app = TestApp::start_with_smtp(
-            backend,
-            &sink,
-            &[("mail.connections", "1"), ("mail.smtp_timeout_seconds", "2")],
-        );
+        let app = TestApp::builder(backend).smtp(&sink).settings(&[("mail.connections", "1"), ("mail.smtp_timeout_seconds", "2")]).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         app.import_invitees(
             &slug,

@@ -9,7 +9,7 @@ use common::{Backend, TestApp, TestDb, SMALL_QUESTIONNAIRE};
 
 on_both_backends! {
     health_and_headers => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         assert_eq!(browser.get("/healthz").status, 200);

@@ -106,7 +106,7 @@ fn suppressed(cell: &Value) -> bool {
 
 on_both_backends! {
     overall_results_match_hand_computed_figures => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         fill(&app, &slug);
         let results: Value = serde_json::from_str(&export(&app, &["export", &slug, "--what", "results", "--format", "json"])).unwrap();
@@ -175,7 +175,7 @@ on_both_backends! {
     };
 
     a_group_of_four_takes_the_next_smallest_with_it => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         fill(&app, &slug);
         let results: Value = serde_json::from_str(&export(&app, &["export", &slug, "--what", "results", "--format", "json", "--breakdown", "agency"])).unwrap();
@@ -209,7 +209,7 @@ on_both_backends! {
     };
 
     a_survey_below_the_threshold_publishes_nothing => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         for _ in 0..4 {
             submit(&app, &slug, json!({"agency": "council", "thresholds": "agree", "comment": "Hello"}));
@@ -233,7 +233,7 @@ on_both_backends! {
     };
 
     responses_csv_is_k_anonymous_strict_and_neutralised => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         fill(&app, &slug);
         let file = app.db.dir().join("rows.csv");
@@ -270,7 +270,7 @@ on_both_backends! {
     };
 
     xlsx_downloads_open_in_a_reader => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         fill(&app, &slug);
         let file = app.db.dir().join("results.xlsx");
@@ -341,7 +341,7 @@ fn page(app: &TestApp, slug: &str, breakdown: Option<&str>) -> String {
 
 on_both_backends! {
     results_page_shows_charts_tables_notes_and_comments => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         fill(&app, &slug);
         let html = page(&app, &slug, Some("agency"));
@@ -358,7 +358,7 @@ on_both_backends! {
     };
 
     comments_wait_for_the_comments_threshold => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         for i in 0..9 {
             submit(&app, &slug, json!({"agency": "council", "thresholds": "agree", "comment": format!("Comment {i}")}));

@@ -20,7 +20,7 @@ fn problems_for(reply: &common::Reply) -> Vec<String> {
 
 on_both_backends! {
     a_complete_response_is_stored => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let reply = app.browser().post_json(&path(&slug), &json!({
             "answers": {
@@ -40,7 +40,7 @@ on_both_backends! {
     };
 
     invalid_answers_are_all_reported_and_nothing_is_stored => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         let reply = browser.post_json(&path(&slug), &json!({
@@ -72,7 +72,7 @@ on_both_backends! {
     };
 
     malformed_requests_get_clear_errors => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         let not_json = browser.post_raw(&path(&slug), "application/json", b"{\"answers\": ");
@@ -95,7 +95,7 @@ on_both_backends! {
     };
 
     closed_surveys_refuse_with_409 => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         assert!(app.cli(&["survey", "close", &slug]).status.success());
         let reply = app.browser().post_json(&path(&slug), &json!({"answers": {"agency": "council", "thresholds": "agree"}}));
@@ -106,7 +106,7 @@ on_both_backends! {
     };
 
     answering_a_hidden_question_is_refused => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let reply = app.browser().post_json(&path(&slug), &json!({
             "answers": {"agency": "health", "thresholds": "agree", "caseload": 3, "joint-visits": "Yes"}
@@ -119,7 +119,7 @@ on_both_backends! {
     };
 
     concurrent_submissions_are_all_stored => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let url = app.url(&path(&slug));
         let threads: Vec<_> = (0..8).map(|i| {
@@ -148,7 +148,7 @@ on_both_backends! {
 // Hostile and ambiguous bodies, each refused with nothing stored (a bounded corpus).
 on_both_backends! {
     a_key_given_twice_is_refused_and_named => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         for (body, key) in [
@@ -167,7 +167,7 @@ on_both_backends! {
     };
 
     json_is_read_only_as_utf8 => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         let body = br#"{"answers": {"agency": "council", "thresholds": "agree"}}"#;
@@ -184,7 +184,7 @@ on_both_backends! {
     };
 
     malformed_bodies_are_refused_without_a_server_error => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
@@ -209,7 +209,7 @@ on_both_backends! {
 
 on_both_backends! {
     control_characters_in_text_are_refused_by_question => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         for hostile in ["\u{0}=1+1", "bell\u{7}", "escape \u{1b}[31m", "del\u{7f}", "c1\u{85}c1"] {

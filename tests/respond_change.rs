@@ -153,7 +153,7 @@ fn change_link(check: &str, key: &str) -> String {
 
 #[test]
 fn the_whole_journey_with_one_change_takes_fewer_page_loads() {
-    let app = TestApp::start(Backend::Sqlite);
+    let app = TestApp::builder(Backend::Sqlite).start();
     // The shipped survey is invitation-only; the open link gives the same pages.
     let open = SHIPPED.replace("open_link = false", "open_link = true");
     assert_ne!(open, SHIPPED, "the shipped file sets open_link");
@@ -219,7 +219,7 @@ fn answer_small(app: &TestApp, slug: &str) -> Browser {
 
 on_both_backends! {
     a_change_returns_to_check_your_answers => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = answer_small(&app, &slug);
         let check = browser.get(&format!("/s/{slug}/check"));
@@ -249,7 +249,7 @@ on_both_backends! {
     };
 
     a_change_that_reveals_questions_asks_them_first => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = answer_small(&app, &slug);
         let check = browser.get(&format!("/s/{slug}/check"));

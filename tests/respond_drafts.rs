@@ -71,7 +71,7 @@ fn assert_turned_away(reply: &common::Reply, status: u16) {
 
 on_both_backends! {
     starting_stores_nothing_and_the_first_saved_answers_store_one_draft => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         // One client starting over and over stores nothing at all.
         let client = app.browser();
@@ -99,7 +99,7 @@ on_both_backends! {
     };
 
     the_address_bound_turns_new_respondents_away_while_started_drafts_continue => |backend: Backend| {
-        let app = TestApp::start_with(backend, &[("server.drafts_per_address_per_hour", "2")]);
+        let app = TestApp::builder(backend).setting("server.drafts_per_address_per_hour", "2").start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let (first, second) = (started(&app, &slug), started(&app, &slug));
         // Started before the bound was reached, answering after: turned away at the first save.
@@ -124,8 +124,7 @@ on_both_backends! {
     };
 
     behind_a_trusted_proxy_the_address_bound_counts_the_forwarded_address => |backend: Backend| {
-        let app = TestApp::start_with_toml(backend,
-            "[server]\ndrafts_per_address_per_hour = 1\n[security]\ntrusted_proxies = [\"127.0.0.1\"]");
+        let app = TestApp::builder(backend).toml("[server]\ndrafts_per_address_per_hour = 1\n[security]\ntrusted_proxies = [\"127.0.0.1\"]").start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let save = |browser: &Browser, from: &str| browser.post_form_with(
             &format!("/s/{slug}/page/1"),
@@ -142,7 +141,7 @@ on_both_backends! {
     };
 
     the_survey_bound_turns_new_respondents_away_while_started_drafts_continue => |backend: Backend| {
-        let app = TestApp::start_with(backend, &[("server.drafts_per_survey", "2")]);
+        let app = TestApp::builder(backend).setting("server.drafts_per_survey", "2").start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let (first, second, late) = (started(&app, &slug), started(&app, &slug), started(&app, &slug));
         assert_eq!(first_page(&first, &slug).status, 303);
@@ -162,7 +161,7 @@ on_both_backends! {
 
     the_invitation_cookie_is_not_the_link_and_ends_with_the_response => |backend: Backend| {
         let sink = SmtpSink::start();
-        let app = TestApp::start_with_smtp(backend, &sink, &[]);
+        let app = TestApp::builder(backend).smtp(&sink).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         app.import_invitees(&slug, "email\nann@example.org\n");
         app.cli_ok(&["invite", "send", &slug]);

@@ -88,7 +88,7 @@ fn keys_stored(app: &TestApp) -> i64 {
 /// The small questionnaire, open link or not, with `n` invitees sent their links: the tokens.
 fn invited(backend: Backend, n: usize) -> (SmtpSink, TestApp, String, Vec<String>) {
     let sink = SmtpSink::start();
-    let app = TestApp::start_with_smtp(backend, &sink, &[]);
+    let app = TestApp::builder(backend).smtp(&sink).start();
     let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
     let csv: String = std::iter::once("email".to_owned())
         .chain((0..n).map(|i| format!("person{i}@example.org")))
@@ -106,7 +106,7 @@ fn invited(backend: Backend, n: usize) -> (SmtpSink, TestApp, String, Vec<String
 
 on_both_backends! {
     a_repeat_answers_the_first_result_and_stores_once => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let first = post_keyed(&app, &slug, "retry-0001", &answers("council"));
         assert_eq!(first.status, 201, "{}", first.body);
@@ -128,7 +128,7 @@ on_both_backends! {
     };
 
     the_same_key_with_another_body_is_refused => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         assert_eq!(post_keyed(&app, &slug, "k-1", &answers("council")).status, 201);
         let other = post_keyed(&app, &slug, "k-1", &answers("police"));
@@ -140,7 +140,7 @@ on_both_backends! {
     };
 
     a_refused_submission_leaves_no_key_behind => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let invalid = post_keyed(&app, &slug, "k-2", &json!({"answers": {"agency": "fire"}}));
         assert_eq!(invalid.status, 422, "{}", invalid.body);
@@ -153,7 +153,7 @@ on_both_backends! {
     };
 
     malformed_keys_are_refused => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let body = answers("council").to_string();
         let long = "k".repeat(256);
@@ -193,7 +193,7 @@ on_both_backends! {
     };
 
     concurrent_repeats_store_once => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let url = app.url(&path(&slug));
         for round in 0..3 {
@@ -253,7 +253,7 @@ on_both_backends! {
     };
 
     the_stored_keys_hold_no_plaintext_and_match_no_response => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let keys: Vec<String> = (0..6).map(|i| format!("plaintext-idempotency-key-{i:02}")).collect();
         for key in &keys {
@@ -303,7 +303,7 @@ on_both_backends! {
     };
 
     keys_are_forgotten_when_the_survey_closes => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let other = app.import_and_open(&SMALL_QUESTIONNAIRE.replace("slug = \"test-survey\"", "slug = \"other-survey\""));
         for i in 0..3 {
@@ -323,7 +323,7 @@ on_both_backends! {
     };
 
     keys_are_forgotten_when_the_closing_day_passes => |backend: Backend| {
-        let app = TestApp::start_with(backend, &[("responses.release_seconds", "1")]);
+        let app = TestApp::builder(backend).setting("responses.release_seconds", "1").start();
         let today = app.clock.now().date();
         let slug = app.import_and_open(&SMALL_QUESTIONNAIRE.replace(
             "min_group_size = 5\n", &format!("min_group_size = 5\ncloses_on = {today}\n")));
@@ -340,7 +340,7 @@ on_both_backends! {
     };
 
     the_writer_stores_each_key_once_however_it_batches => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         // Within one batch (or across batches, as the writer happens to take them): the first
         // of a key is stored, its repeats share its result, another body under it is refused.

@@ -21,7 +21,7 @@ fn start_journey(app: &TestApp, slug: &str) -> Browser {
 
 on_both_backends! {
     full_journey_stores_one_anonymous_response => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = start_journey(&app, &slug);
 
@@ -74,7 +74,7 @@ on_both_backends! {
     };
 
     validation_errors_keep_every_answer => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = start_journey(&app, &slug);
         browser.post_form(&format!("/s/{slug}/page/1"), &[("_action", "continue"), ("agency", "council")]);
@@ -97,7 +97,7 @@ on_both_backends! {
     };
 
     back_returns_to_the_previous_section_and_resume_works => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = start_journey(&app, &slug);
         browser.post_form(&format!("/s/{slug}/page/1"), &[("_action", "continue"), ("agency", "police")]);
@@ -112,7 +112,7 @@ on_both_backends! {
     };
 
     changing_an_earlier_answer_drops_answers_it_hides => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = start_journey(&app, &slug);
         browser.post_form(&format!("/s/{slug}/page/1"), &[("_action", "continue"), ("agency", "council")]);
@@ -132,7 +132,7 @@ on_both_backends! {
     };
 
     pages_without_a_draft_go_back_to_the_start => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         let page = browser.get(&format!("/s/{slug}/page/1"));
@@ -144,7 +144,7 @@ on_both_backends! {
     };
 
     closed_and_draft_surveys_show_a_clear_page => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = start_journey(&app, &slug);
         assert!(app.cli(&["survey", "close", &slug]).status.success());
@@ -161,7 +161,7 @@ on_both_backends! {
     };
 
     bad_form_requests_get_4xx_and_change_nothing => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = start_journey(&app, &slug);
         let path = format!("/s/{slug}/page/1");

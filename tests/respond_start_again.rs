@@ -7,7 +7,7 @@ use common::{Backend, TestApp, SMALL_QUESTIONNAIRE};
 
 on_both_backends! {
     start_again_asks_before_deleting_the_answers => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         browser.post_form(&format!("/s/{slug}/start"), &[]);

@@ -93,7 +93,7 @@ fn downloads_by(app: &TestApp, actor: &str) -> Vec<(String, String)> {
 }
 
 fn setup(backend: Backend) -> (TestApp, String, Browser, Browser) {
-    let app = TestApp::start(backend);
+    let app = TestApp::builder(backend).start();
     let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
     fill(&app, &slug);
     let (admin, _) = app.enrolled("ann@example.org", "admin");
@@ -274,7 +274,7 @@ on_both_backends! {
     };
 
     responses_are_refused_below_the_minimum_group_size => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         for _ in 0..4 {
             submit(&app, &slug, json!({"agency": "council", "thresholds": "agree"}));

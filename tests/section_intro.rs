@@ -17,7 +17,7 @@ fn with_work_intro(extra: &str) -> String {
 
 on_both_backends! {
     intro_parts_follow_show_if => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let toml = with_work_intro(
             "introduction = \"About your work.\"\n\n[[sections.intro_parts]]\ntext = \"The caseload question is for council staff.\"\nshow_if = { question = \"agency\", any_of = [\"council\"] }\n",
         );
@@ -45,7 +45,7 @@ on_both_backends! {
 
 #[test]
 fn import_warns_when_an_introduction_speaks_of_hidden_questions() {
-    let app = TestApp::start(Backend::Sqlite);
+    let app = TestApp::builder(Backend::Sqlite).start();
     let bad =
         with_work_intro("introduction = \"The caseload question is for council staff only.\"\n");
     let file = write_file(app.db.dir(), "bad.toml", &bad);

@@ -8,7 +8,7 @@ use common::{Backend, TestApp, SMALL_QUESTIONNAIRE};
 
 #[test]
 fn the_start_page_puts_the_essentials_first() {
-    let app = TestApp::start(Backend::Sqlite);
+    let app = TestApp::builder(Backend::Sqlite).start();
     let toml = SMALL_QUESTIONNAIRE.replace(
         "min_group_size = 5\n",
         "min_group_size = 5\ncloses_on = 2099-12-19\n\n[contact]\nname = \"Pat Reviewer\"\nemail = \"pat@council.gov.uk\"\n",
@@ -37,20 +37,17 @@ fn the_start_page_puts_the_essentials_first() {
 #[test]
 fn the_from_address_follows_the_public_domain() {
     let db = common::TestDb::new(Backend::Sqlite);
-    let settings = common::settings_for(
-        &db,
-        &[
-            ("server.public_url", "https://survey.example.org/"),
-            ("security.secret_key", &"7f".repeat(32)),
-        ],
-    );
+    let settings = TestApp::builder(Backend::Sqlite)
+        .setting("server.public_url", "https://survey.example.org/")
+        .setting("security.secret_key", &"7f".repeat(32))
+        .settings_for(&db);
     assert_eq!(settings.mail.from, "Candour <candour@survey.example.org>");
-    let settings = common::settings_for(&db, &[]);
+    let settings = TestApp::builder(Backend::Sqlite).settings_for(&db);
     assert_eq!(
         settings.mail.from, "Candour <candour@localhost>",
         "loopback keeps the default"
     );
-    let app = TestApp::start(Backend::Sqlite);
+    let app = TestApp::builder(Backend::Sqlite).start();
     let output = app.cli_env(
         &["migrate"],
         &[("CANDOUR_SERVER__PUBLIC_URL", "https://10.0.0.5/")],

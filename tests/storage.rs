@@ -58,7 +58,7 @@ on_both_backends! {
     };
 
     stored_responses_hold_nothing_that_identifies_or_orders => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         for agency in ["council", "police", "Health"] {

@@ -45,7 +45,7 @@ fn assert_scroll_regions_reachable(html: &str) -> usize {
 
 on_both_backends! {
     results_charts_put_labels_bars_and_figures_apart => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         fill(&app, &slug);
         let (viewer, _) = app.enrolled("vic@example.org", "viewer");
@@ -87,7 +87,7 @@ on_both_backends! {
     };
 
     tables_are_reachable_by_keyboard_and_accounts_need_no_table => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         app.import_invitees(&slug, "email,group\nann@example.org,council\nbob@example.org,police\n");
         submit(&app, &slug, json!({"agency": "council", "thresholds": "agree"}));
@@ -107,7 +107,7 @@ on_both_backends! {
     };
 
     the_review_team_home_answers_with_and_without_a_slash => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (admin, _) = app.enrolled("ann@example.org", "admin");
         let plain = admin.get("/admin");
         let slash = admin.get("/admin/");
@@ -121,7 +121,7 @@ on_both_backends! {
     };
 
     review_team_error_pages_wear_the_review_team_frame => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let (admin, _) = app.enrolled("ann@example.org", "admin");
         for path in ["/admin/surveys/no-such-survey", "/admin/surveys/no-such-survey/results", "/admin/no-such-page"] {
             let page = admin.get(path);
@@ -186,7 +186,7 @@ fn contrast(a: &str, b: &str) -> f64 {
 
 on_both_backends! {
     long_answers_state_their_limit_and_count_as_people_type => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(&SMALL_QUESTIONNAIRE.replace("max_length = 200", "max_length = 2000"));
         let browser = app.browser();
         assert_eq!(browser.post_form(&format!("/s/{slug}/start"), &[]).status, 303);
@@ -219,7 +219,7 @@ on_both_backends! {
     };
 
     the_sign_in_page_says_the_account_was_created => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let link = app.setup_link.clone().expect("a set-up link");
         let token = link.split("token=").nth(1).expect("a token").to_owned();
         let browser = app.browser();
@@ -233,7 +233,7 @@ on_both_backends! {
     };
 
     the_accessibility_statement_is_linked_from_every_footer => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let page = app.browser().get("/accessibility");
         assert_eq!(page.status, 200);

@@ -24,121 +24,14 @@ fn parse(text: &str) -> Questionnaire {
 }
 
 /// A valid file's header and first section, to which tests append sections.
-const HEADER: &str = r#"
-slug = "test-survey"
-title = "Test survey"
-
-[[sections]]
-key = "about-you"
-title = "About you"
-
-[[sections.questions]]
-key = "agency"
-type = "single"
-text = "Which organisation do you work for?"
-options = [{ value = "council", label = "Council children's services" }, { value = "police", label = "Police" }]
-required = true
-breakdown = true
-"#;
+const HEADER: &str = include_str!("../../../tests/fixtures/questionnaires/minimal.toml");
 
 fn with(extra: &str) -> String {
     format!("{HEADER}\n{extra}")
 }
 
-const FULL: &str = r#"
-slug = "safeguarding-2026"
-title = "Safeguarding staff survey"
-introduction = "Thank you for taking part."
-privacy_notice = "Your answers are anonymous."
-opens_on = 2026-12-01
-closes_on = 2026-12-14
-min_group_size = 6
-comments_threshold = 12
-open_link = false
-
-[reminders]
-first_after_days = 3
-every_days = 4
-max = 1
-
-[scales.likelihood]
-points = ["Very unlikely", "Unlikely", { value = "likely", label = "Likely" }, "Very likely"]
-dont_know = { value = "not-sure", label = "Not sure" }
-
-[scales.yes-no]
-points = ["No", "Yes"]
-dont_know = "Can't say"
-
-[[sections]]
-key = "about-you"
-title = "About you"
-introduction = "Some questions about your role."
-
-[[sections.questions]]
-key = "agency"
-type = "single"
-text = "Which organisation do you work for?"
-hint = "Choose the one that employs you."
-options = [{ value = "council", label = "Council children's services" }, { value = "police", label = "Police" }, "Health"]
-required = true
-breakdown = true
-
-[[sections.questions]]
-key = "roles"
-type = "multi"
-text = "Which of these describe your role?"
-options = ["Manager", "Practitioner", "Admin"]
-max_choices = 2
-
-[[sections]]
-key = "practice"
-title = "Practice"
-
-[[sections.questions]]
-key = "thresholds-understood"
-type = "likert"
-text = "I understand the local threshold document."
-
-[[sections.questions]]
-key = "joint-visits"
-type = "likert"
-scale = "likelihood"
-text = "How likely are joint visits?"
-show_if = { question = "agency", any_of = ["police", "Health"] }
-
-[[sections.questions]]
-key = "supervision"
-type = "likert"
-scale = "frequency"
-text = "How often do you get supervision?"
-
-[[sections.questions]]
-key = "caseload"
-type = "number"
-text = "How many children are on your caseload?"
-min = 0
-max = 60
-
-[[sections.questions]]
-key = "hours"
-type = "number"
-text = "Hours worked last week"
-min = 0.5
-integer = false
-
-[[sections.questions]]
-key = "team"
-type = "text"
-text = "Your team name"
-
-[[sections.questions]]
-key = "comment"
-type = "text"
-long = true
-max_length = 2000
-text = "Anything else?"
-show_if = { question = "roles", any_of = ["Manager"] }
-"#;
+/// Every field set to something other than its default.
+const FULL: &str = include_str!("../../../tests/fixtures/questionnaires/full.toml");
 
 #[test]
 fn reads_a_full_questionnaire() {
@@ -884,4 +777,19 @@ fn parses_the_shipped_questionnaire() {
     let q = parse(&text);
     assert_eq!(q.slug, "safeguarding-frontline");
     assert!(q.questions().any(|question| question.breakdown));
+}
+
+/// The questionnaire the integration tests import (tests/common) is valid, and covers
+/// what the harness promises: every question type and a show_if rule.
+#[test]
+fn parses_the_integration_tests_questionnaire() {
+    let q = parse(include_str!(
+        "../../../tests/fixtures/questionnaires/small.toml"
+    ));
+    assert_eq!(q.slug, "test-survey");
+    assert_eq!(q.min_group_size, 5);
+    assert_eq!(q.sections.len(), 3);
+    let questions: Vec<_> = q.sections.iter().flat_map(|s| &s.questions).collect();
+    assert_eq!(questions.len(), 6);
+    assert!(questions.iter().any(|question| question.show_if.is_some()));
 }
