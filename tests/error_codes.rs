@@ -33,7 +33,7 @@ fn assert_json(reply: &Reply, status: u16, code: &str) {
 
 on_both_backends! {
     respondents_pages_name_their_codes => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         assert_page(&browser.get("/s/no-such-survey"), 404, "survey_not_found");
@@ -46,7 +46,7 @@ on_both_backends! {
     };
 
     the_review_teams_pages_name_their_codes => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let (admin, _) = app.enrolled("ann@example.org", "admin");
         let (viewer, _) = app.enrolled("vic@example.org", "viewer");
@@ -67,7 +67,7 @@ on_both_backends! {
     };
 
     the_api_answers_json_with_codes => |backend: Backend| {
-        let app = TestApp::start(backend);
+        let app = TestApp::builder(backend).start();
         let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
         let browser = app.browser();
         let responses = format!("/api/v1/surveys/{slug}/responses");
