@@ -288,8 +288,7 @@ fn increments_for_claimed(
     for (survey_id, answers) in by_survey {
         let row = crate::db::surveys::find_by_id(conn, survey_id)?
             .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-        let q: Questionnaire = serde_json::from_str(&row.definition)
-            .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
+        let q = row.questionnaire()?;
         for (key, count) in for_stored(&q, survey_id, answers)? {
             *increments.entry(key).or_insert(0) += count;
         }
