@@ -222,63 +222,15 @@ fn for_stored_by<'a>(
 }
 
 /// Folds up to `limit` responses that are stored but not yet tallied into the tallies, in one
-/// write transaction; returns how many. Safe with several instances.
+/// write transaction; returns how many. Safe with several instances (see
+/// `tallies::fold_untallied`).
 pub fn fold_pending(conn: &mut DbConnection, limit: i64) -> Result<usize, DbError> {
-    match conn {
-        // Readers never block the single SQLite writer: read and count outside the write
-        // lock, then hold it only to unmark and add. If another process folded some of the
-        // same responses meanwhile, nothing is written and the next round retries.
-        DbConnection::Sqlite(_) => {
-            let claimed = tallies::claim_untallied(conn, limit)?;
-            if claimed.is_empty() {
-                return Ok(0);
-            }
-            let increments = increments_for_claimed(conn, &claimed)?;
-            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
-            let started = std::time::Instant::now();
-            let folded = write_transaction(conn, |conn| {
-                if tallies::unmark(conn, &ids)? != ids.len() {
-                    return Err(DbError::Query(diesel::result::Error::RollbackTransaction));
-                }
-                let unmarked = started.elapsed();
-                tallies::add(conn, &increments)?;
-                tracing::debug!(
-                    responses = ids.len(),
-                    tallies = increments.len(),
-                    unmark_ms = unmarked.as_secs_f64() * 1e3,
-                    add_ms = (started.elapsed() - unmarked).as_secs_f64() * 1e3,
-                    "folding"
-                );
-                Ok(ids.len())
-            });
-            tracing::debug!(
-                write_lock_ms = started.elapsed().as_secs_f64() * 1e3,
-                "folded"
-            );
-            folded.or_else(|error| match error {
-                DbError::Query(diesel::result::Error::RollbackTransaction) => Ok(0),
-                other => Err(other),
-            })
-        }
-        // PostgreSQL writers do not block each other: claim with FOR UPDATE SKIP LOCKED so
-        // that several instances fold different responses.
-        DbConnection::Postgres(_) => write_transaction(conn, |conn| {
-            let claimed = tallies::claim_untallied(conn, limit)?;
-            if claimed.is_empty() {
-                return Ok(0);
-            }
-            let increments = increments_for_claimed(conn, &claimed)?;
-            tallies::add(conn, &increments)?;
-            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
-            tallies::unmark(conn, &ids)?;
-            Ok(ids.len())
-        }),
-    }
+    tallies::fold_untallied(conn, limit, increments_for_claimed)
 }
 
 fn increments_for_claimed(
     conn: &mut DbConnection,
-    claimed: &[(String, i32, String)],
+    claimed: &[tallies::Claimed],
 ) -> Result<TallyIncrements, DbError> {
     let mut by_survey: HashMap<i32, Vec<&str>> = HashMap::new();
     for (_, survey_id, json) in claimed {
