@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 use crate::db::tallies::{TallyIncrements, TallyKey, TallyRow};
 use crate::db::{tallies, write_transaction, DbConnection, DbError};
+use crate::questionnaire::stored;
 use crate::questionnaire::Questionnaire;
-use crate::report::stored;
 
 /// The pseudo-value counting those who answered a question. Option values never start with
 /// a space and numbers are stored without one, so it cannot collide with a real value.

@@ -1,9 +1,9 @@
-//! Stored answers decoded straight into one slot per wanted question, for the responses
-//! export. Unlike `stored::decode_with`, nothing is allocated per response once the buffers
+//! Stored responses decoded straight into one slot per wanted question, for the responses
+//! export and the comments. Unlike `decode_with`, nothing is allocated per response once the buffers
 //! have grown: the JSON is read with a serde visitor, strings are copied into one reused
 //! buffer, and the answers to questions that are not wanted are skipped unread.
 //!
-//! What a slot holds is exactly what `stored::decode_with` yields for the question: its
+//! What a slot holds is exactly what `decode_with` yields for the question: its
 //! option values (a string, or the strings of an array; a number formatted as
 //! `questionnaire::format_number` for a number question), its number (number questions) and its free text
 //! (text questions). A key given twice keeps its last value, as a JSON object does.
@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::db::DbError;
+use super::CodecError;
 use crate::questionnaire::{write_number, Question, QuestionKind};
 
 /// The wanted questions, looked up by key.
@@ -76,11 +76,11 @@ impl<'l, 'q> Slots<'l, 'q> {
     }
 
     /// Replaces the contents with the answers in `json` (`{"key": value}`).
-    pub fn decode(&mut self, json: &str) -> Result<(), DbError> {
+    pub fn decode(&mut self, json: &str) -> Result<(), CodecError> {
         self.slots.fill(Slot::default());
         self.values.clear();
         self.text.clear();
-        let corrupt = |e: serde_json::Error| DbError::Corrupt(format!("stored answers: {e}"));
+        let corrupt = CodecError::response;
         let mut deserializer = serde_json::Deserializer::from_str(json);
         deserializer
             .deserialize_map(ResponseVisitor(self))
@@ -102,7 +102,7 @@ impl<'l, 'q> Slots<'l, 'q> {
         start < end
     }
 
-    /// The least of a slot's option values (the first in `stored::decode_with`'s order).
+    /// The least of a slot's option values (the first in `decode_with`'s order).
     pub fn least_value(&self, slot: usize) -> Option<&str> {
         self.values(slot).min()
     }
@@ -351,14 +351,14 @@ impl<'de> Visitor<'de> for ChoiceSeed<'_, '_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::questionnaire::stored::{decode_with, QuestionIndex};
     use crate::questionnaire::Questionnaire;
-    use crate::report::stored::{decode_with, QuestionIndex};
 
     fn shipped() -> Questionnaire {
         crate::questionnaire::parse_questionnaire(crate::survey::SHIPPED_QUESTIONNAIRE).unwrap()
     }
 
-    /// Every question's slot compared with what `stored::decode_with` makes of the same JSON.
+    /// Every question's slot compared with what `decode_with` makes of the same JSON.
     fn agrees_with_decode_with(q: &Questionnaire, json: &str) {
         let questions: Vec<&Question> = q.questions().collect();
         let layout = Layout::new(&questions);
@@ -453,7 +453,9 @@ mod tests {
             "{\"agency\": \"police\"",
         ] {
             assert!(
-                matches!(slots.decode(json), Err(DbError::Corrupt(_))),
+                slots
+                    .decode(json)
+                    .is_err_and(|e| e.to_string().starts_with("stored answers: ")),
                 "{json}"
             );
             assert!(

@@ -1,10 +1,9 @@
-//! Stored answers as the tallies read them: each response's answers decoded into rows of
-//! (question, value). (The responses export decodes into reused slots instead:
-//! `export::slots`.)
+//! Stored responses as the tallies read them: each response's answers decoded into rows of
+//! (question, value). (The responses export decodes into reused slots instead: `slots`.)
 
 use std::collections::HashMap;
 
-use crate::db::DbError;
+use super::CodecError;
 use crate::questionnaire::format_number;
 use crate::questionnaire::{QuestionKind, Questionnaire};
 
@@ -32,9 +31,9 @@ impl<'q> QuestionIndex<'q> {
 /// Decodes stored answers (`{"key": value}` as the JSON API takes them) by the questions'
 /// types; keys that are not questions are passed over. Rows come sorted by question, then
 /// value.
-pub fn decode_with(index: &QuestionIndex<'_>, json: &str) -> Result<Decoded, DbError> {
+pub fn decode_with(index: &QuestionIndex<'_>, json: &str) -> Result<Decoded, CodecError> {
     let map: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(|e| DbError::Corrupt(format!("stored answers: {e}")))?;
+        serde_json::from_str(json).map_err(CodecError::response)?;
     let mut decoded = Decoded::default();
     for (key, value) in map {
         let Some(kind) = index.0.get(key.as_str()) else {
