@@ -6,8 +6,9 @@
 //!   (`single`, `likert`), an array of option values (`multi`), a string (`text`) or a number
 //!   (`number`, whole numbers without a fraction). Its values do not say their type: they are
 //!   read by the questions' types, and keys that are not questions are passed over.
-//!   Written by [`encode_response`]; read into rows by [`decode_with`] (tallies) or into
-//!   reused slots by [`Slots`] (exports, comments), which agree (tested).
+//!   Written by [`encode_response`]; read by one decoder, [`Slots`] (reused buffers, one slot
+//!   per wanted question: exports, comments), which [`decode_with`] turns into rows for the
+//!   tallies. Tests check both against a plain reading through `serde_json::Value`.
 //! - A **draft** (sealed in `drafts.answers` and `invitation_drafts`) is the answers so far,
 //!   each value tagged with its type (`{"key": {"choice": "agree"}}`, see
 //!   [`AnswerValue`](super::AnswerValue)), so that it reads back without the questionnaire.

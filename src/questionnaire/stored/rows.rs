@@ -1,11 +1,8 @@
-//! Stored responses as the tallies read them: each response's answers decoded into rows of
-//! (question, value). (The responses export decodes into reused slots instead: `slots`.)
+//! Stored responses as the tallies read them: each response's answers as rows of
+//! (question, value), read by the one decoder of the format ([`Slots`]).
 
-use std::collections::HashMap;
-
-use super::CodecError;
-use crate::questionnaire::format_number;
-use crate::questionnaire::{QuestionKind, Questionnaire};
+use super::{CodecError, Layout, Slots};
+use crate::questionnaire::{Question, Questionnaire};
 
 /// A response's answers: option values and numbers as rows, free text apart.
 #[derive(Debug, Default)]
@@ -14,49 +11,42 @@ pub struct Decoded {
     pub texts: Vec<(String, String)>,
 }
 
-/// The questions by key, for decoding many responses (a questionnaire's own lookup is a
-/// scan, fine for one answer, slow for millions).
-pub struct QuestionIndex<'q>(HashMap<&'q str, &'q QuestionKind>);
+/// Every question of a questionnaire, looked up by key, for decoding many responses.
+pub struct QuestionIndex<'q> {
+    /// Question keys by slot.
+    keys: Vec<&'q str>,
+    layout: Layout<'q>,
+}
 
 impl<'q> QuestionIndex<'q> {
     pub fn new(q: &'q Questionnaire) -> Self {
-        Self(
-            q.questions()
-                .map(|question| (question.key.as_str(), &question.kind))
+        let questions: Vec<&'q Question> = q.questions().collect();
+        Self {
+            keys: questions
+                .iter()
+                .map(|question| question.key.as_str())
                 .collect(),
-        )
+            layout: Layout::new(&questions),
+        }
     }
 }
 
 /// Decodes stored answers (`{"key": value}` as the JSON API takes them) by the questions'
 /// types; keys that are not questions are passed over. Rows come sorted by question, then
-/// value.
+/// value; a number question's number comes with its row.
 pub fn decode_with(index: &QuestionIndex<'_>, json: &str) -> Result<Decoded, CodecError> {
-    let map: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(CodecError::response)?;
+    let mut slots = Slots::new(&index.layout);
+    slots.decode(json)?;
     let mut decoded = Decoded::default();
-    for (key, value) in map {
-        let Some(kind) = index.0.get(key.as_str()) else {
-            continue;
-        };
-        match (kind, value) {
-            (QuestionKind::Text { .. }, serde_json::Value::String(body)) => {
-                decoded.texts.push((key, body))
-            }
-            (QuestionKind::Number { .. }, serde_json::Value::Number(n)) => {
-                if let Some(n) = n.as_f64() {
-                    decoded.values.push((key, format_number(n), Some(n)));
-                }
-            }
-            (_, serde_json::Value::String(choice)) => decoded.values.push((key, choice, None)),
-            (_, serde_json::Value::Array(choices)) => {
-                for choice in choices {
-                    if let serde_json::Value::String(choice) = choice {
-                        decoded.values.push((key.clone(), choice, None));
-                    }
-                }
-            }
-            _ => {}
+    for (slot, key) in index.keys.iter().enumerate() {
+        let number = slots.number(slot);
+        decoded.values.extend(
+            slots
+                .values(slot)
+                .map(|value| ((*key).to_owned(), value.to_owned(), number)),
+        );
+        if let Some(body) = slots.body(slot) {
+            decoded.texts.push(((*key).to_owned(), body.to_owned()));
         }
     }
     decoded
