@@ -6,6 +6,7 @@ mod common;
 
 use std::collections::HashSet;
 
+use candour::clock::Clock;
 use candour::config::Settings;
 use candour::mail::{Sender, Transport};
 use common::{
@@ -333,8 +334,8 @@ on_both_backends! {
         assert!(common::cli_with(&db, &["invite", "send", &slug], None).status.success());
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         runtime.block_on(async {
-            let one = Sender::new(database.clone(), Transport::from_settings(&settings.mail).unwrap(), settings.mail.clone()).unwrap();
-            let two = Sender::new(database.clone(), Transport::from_settings(&settings.mail).unwrap(), settings.mail.clone()).unwrap();
+            let one = Sender::new(database.clone(), Transport::from_settings(&settings.mail).unwrap(), settings.mail.clone(), Clock::system()).unwrap();
+            let two = Sender::new(database.clone(), Transport::from_settings(&settings.mail).unwrap(), settings.mail.clone(), Clock::system()).unwrap();
             let a = tokio::spawn(one.run());
             let b = tokio::spawn(two.run());
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);

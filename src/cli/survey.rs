@@ -94,10 +94,10 @@ pub(super) fn run_survey(settings: &Settings, command: SurveyCommand) -> Result<
                 "survey: {}\nstatus: {}\nresponses: {count}\nwaiting: {waiting}",
                 row.slug, row.status
             );
-            let min_group_size =
-                serde_json::from_str::<crate::questionnaire::Questionnaire>(&row.definition)
-                    .map(|q| q.min_group_size)
-                    .unwrap_or(settings.disclosure.min_group_size);
+            let min_group_size = row
+                .questionnaire()
+                .map(|q| q.min_group_size)
+                .unwrap_or(settings.disclosure.min_group_size);
             if waiting > 0 {
                 println!(
                     "{}",

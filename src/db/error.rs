@@ -14,6 +14,13 @@ pub enum DbError {
     Cancelled,
 }
 
+/// Stored answers that do not read back are corrupt data.
+impl From<crate::questionnaire::stored::CodecError> for DbError {
+    fn from(error: crate::questionnaire::stored::CodecError) -> Self {
+        DbError::Corrupt(error.to_string())
+    }
+}
+
 impl DbError {
     /// Unique-constraint violations, for callers that turn them into a conflict.
     pub fn is_unique_violation(&self) -> bool {

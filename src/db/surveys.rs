@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::surveys;
-use super::DbConnection;
+use super::{DbConnection, DbError};
+use crate::questionnaire::Questionnaire;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SurveyStatus {
@@ -60,6 +61,20 @@ impl SurveyRow {
     pub fn status(&self) -> SurveyStatus {
         SurveyStatus::parse(&self.status).unwrap_or(SurveyStatus::Closed)
     }
+
+    /// The resolved questionnaire, read back from `definition` (written by
+    /// [`definition_json`]): the one place the stored definition is parsed.
+    pub fn questionnaire(&self) -> Result<Questionnaire, DbError> {
+        serde_json::from_str(&self.definition)
+            .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", self.slug)))
+    }
+}
+
+/// A questionnaire as `surveys.definition` stores it (JSON of the resolved definition, read
+/// back by [`SurveyRow::questionnaire`]).
+pub fn definition_json(questionnaire: &Questionnaire) -> Result<String, DbError> {
+    serde_json::to_string(questionnaire)
+        .map_err(|e| DbError::Corrupt(format!("cannot serialise questionnaire: {e}")))
 }
 
 impl SurveyHead {

@@ -199,10 +199,7 @@ pub fn mark_untallied(conn: &mut DbConnection, rows: &[(String, i32)]) -> QueryR
 
 /// Up to `limit` untallied responses (id, survey, stored answers), claimed for folding: on
 /// PostgreSQL the rows are locked and rows another instance holds are skipped.
-pub fn claim_untallied(
-    conn: &mut DbConnection,
-    limit: i64,
-) -> QueryResult<Vec<(String, i32, String)>> {
+pub fn claim_untallied(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<Claimed>> {
     let ids: Vec<String> = match conn {
         DbConnection::Postgres(pg) => untallied::table
             .select(untallied::response_id)
@@ -236,4 +233,161 @@ pub fn unmark(conn: &mut DbConnection, ids: &[String]) -> QueryResult<usize> {
 
 pub fn unmark_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<usize> {
     diesel::delete(untallied::table.filter(untallied::survey_id.eq(survey_id))).execute(conn)
+}
+
+/// A claimed untallied response: its id, survey and stored answers.
+pub type Claimed = (String, i32, String);
+
+/// Why the SQLite fold's write transaction rolled back.
+enum FoldAbort {
+    /// Another process folded some of the claimed responses first: nothing is written.
+    Raced,
+    Failed(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for FoldAbort {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Failed(error)
+    }
+}
+
+/// Folds up to `limit` stored but untallied responses into the tallies in one write
+/// transaction, `increments_for` working out what the claimed responses add; returns how
+/// many were folded (0 when none were pending, or another process took them first). Safe
+/// with several instances, each backend in its own way:
+/// - SQLite: readers never block its single writer, so the responses are read and counted
+///   outside the write lock, which is held only to unmark and add. If another process folded
+///   some of the same responses meanwhile, nothing is written and the next round retries.
+/// - PostgreSQL: writers do not block each other, so the responses are claimed with
+///   `FOR UPDATE SKIP LOCKED` inside the transaction and several instances fold different
+///   ones.
+pub fn fold_untallied<E>(
+    conn: &mut DbConnection,
+    limit: i64,
+    increments_for: impl FnOnce(&mut DbConnection, &[Claimed]) -> Result<TallyIncrements, E>,
+) -> Result<usize, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(_) => {
+            let claimed = claim_untallied(conn, limit)?;
+            if claimed.is_empty() {
+                return Ok(0);
+            }
+            let increments = increments_for(conn, &claimed)?;
+            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
+            let started = std::time::Instant::now();
+            let folded = super::write_transaction(conn, |conn| -> Result<usize, FoldAbort> {
+                if unmark(conn, &ids)? != ids.len() {
+                    return Err(FoldAbort::Raced);
+                }
+                let unmarked = started.elapsed();
+                add(conn, &increments)?;
+                tracing::debug!(
+                    responses = ids.len(),
+                    tallies = increments.len(),
+                    unmark_ms = unmarked.as_secs_f64() * 1e3,
+                    add_ms = (started.elapsed() - unmarked).as_secs_f64() * 1e3,
+                    "folding"
+                );
+                Ok(ids.len())
+            });
+            tracing::debug!(
+                write_lock_ms = started.elapsed().as_secs_f64() * 1e3,
+                "folded"
+            );
+            match folded {
+                Ok(count) => Ok(count),
+                Err(FoldAbort::Raced) => Ok(0),
+                Err(FoldAbort::Failed(error)) => Err(error.into()),
+            }
+        }
+        DbConnection::Postgres(_) => super::write_transaction(conn, |conn| {
+            let claimed = claim_untallied(conn, limit)?;
+            if claimed.is_empty() {
+                return Ok(0);
+            }
+            let increments = increments_for(conn, &claimed)?;
+            add(conn, &increments)?;
+            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
+            unmark(conn, &ids)?;
+            Ok(ids.len())
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::responses::{self, NewResponse};
+    use crate::db::surveys::{self, NewSurvey};
+    use crate::db::{migrations, DatabaseUrl};
+
+    /// A migrated SQLite database with one survey and `count` untallied responses.
+    fn with_untallied(count: usize) -> (tempfile::TempDir, DbConnection, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("fold.sqlite3").display());
+        let mut conn = DbConnection::open(&DatabaseUrl::parse(&url).unwrap(), 5_000).unwrap();
+        migrations::run_pending(&mut conn).unwrap();
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let survey = NewSurvey {
+            slug: "s",
+            title: "S",
+            status: "open",
+            source: "",
+            definition: "{}",
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        surveys::insert(&mut conn, &survey).unwrap();
+        let survey_id = surveys::find_by_slug(&mut conn, "s").unwrap().unwrap().id;
+        let ids: Vec<String> = (0..count).map(|i| format!("response-{i}")).collect();
+        let rows: Vec<NewResponse> = ids
+            .iter()
+            .map(|id| NewResponse {
+                id: id.clone(),
+                survey_id,
+                submitted_on: now.date(),
+                answers: "{}".into(),
+            })
+            .collect();
+        responses::insert_all(&mut conn, &rows).unwrap();
+        let marks: Vec<(String, i32)> = ids.iter().map(|id| (id.clone(), survey_id)).collect();
+        mark_untallied(&mut conn, &marks).unwrap();
+        (dir, conn, ids)
+    }
+
+    fn untallied_count(conn: &mut DbConnection) -> i64 {
+        untallied::table.count().get_result(conn).unwrap()
+    }
+
+    #[test]
+    fn a_sqlite_fold_that_loses_a_race_writes_nothing_and_the_next_one_folds_the_rest() {
+        let (_dir, mut conn, ids) = with_untallied(3);
+        // Another process folds one of the claimed responses while these are counted.
+        let folded = fold_untallied(&mut conn, 10, |conn, claimed| {
+            assert_eq!(claimed.len(), 3);
+            unmark(conn, &ids[..1])?;
+            Ok::<_, diesel::result::Error>(TallyIncrements::new())
+        })
+        .unwrap();
+        assert_eq!(folded, 0);
+        assert_eq!(
+            untallied_count(&mut conn),
+            2,
+            "the losing fold unmarked nothing"
+        );
+        let folded = fold_untallied(&mut conn, 10, |_, claimed| {
+            assert_eq!(claimed.len(), 2);
+            Ok::<_, diesel::result::Error>(TallyIncrements::new())
+        })
+        .unwrap();
+        assert_eq!(folded, 2);
+        assert_eq!(untallied_count(&mut conn), 0);
+    }
 }

@@ -13,6 +13,7 @@ use crate::mail::message::{self, MailContext, MailKind};
 use crate::questionnaire::{Questionnaire, ReminderAudience};
 use crate::secrets::SecretKey;
 use crate::secrets::{random_id, Token};
+use crate::survey::invites;
 
 /// Builds personal links from the public address; opt-out links carry no answer token.
 #[derive(Debug, Clone)]
@@ -43,14 +44,8 @@ fn survey_with_questionnaire(
     slug: &str,
 ) -> Result<(SurveyRow, Questionnaire), AppError> {
     let survey = surveys::find_by_slug(conn, slug)?.ok_or(AppError::SurveyNotFound)?;
-    let questionnaire: Questionnaire = serde_json::from_str(&survey.definition)
-        .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", survey.slug)))?;
+    let questionnaire = survey.questionnaire()?;
     Ok((survey, questionnaire))
-}
-
-/// Open and not past its closing day: mail may invite people to it.
-fn accepts(survey: &SurveyRow, questionnaire: &Questionnaire, today: NaiveDate) -> bool {
-    survey.status() == SurveyStatus::Open && questionnaire.closes_on.is_none_or(|day| today <= day)
 }
 
 /// Mail goes out in random order: were it sent in invitation-id order, people would tend to
@@ -142,9 +137,7 @@ pub fn queue_invitations(
 ) -> Result<usize, AppError> {
     write_transaction(conn, |conn| {
         let (survey, questionnaire) = survey_with_questionnaire(conn, slug)?;
-        if !accepts(&survey, &questionnaire, now.date()) {
-            return Err(AppError::SurveyNotOpen);
-        }
+        invites(survey.status(), &questionnaire, now.date())?;
         let invitees = invitations::unsent(conn, survey.id)?;
         let ids = queue_mail(
             conn,
@@ -183,9 +176,7 @@ pub fn queue_reminders(
     let today = now.date();
     write_transaction(conn, |conn| {
         let (survey, questionnaire) = survey_with_questionnaire(conn, slug)?;
-        if !accepts(&survey, &questionnaire, today) {
-            return Err(AppError::SurveyNotOpen);
-        }
+        invites(survey.status(), &questionnaire, today)?;
         let policy = &questionnaire.reminders;
         let max = i32::try_from(policy.max).unwrap_or(i32::MAX);
         let due_by = match scope {
@@ -218,9 +209,7 @@ pub fn count_reminders(
 ) -> Result<usize, AppError> {
     write_transaction(conn, |conn| {
         let (survey, questionnaire) = survey_with_questionnaire(conn, slug)?;
-        if !accepts(&survey, &questionnaire, today) {
-            return Err(AppError::SurveyNotOpen);
-        }
+        invites(survey.status(), &questionnaire, today)?;
         let max = i32::try_from(questionnaire.reminders.max).unwrap_or(i32::MAX);
         let everyone = questionnaire.reminders.audience == ReminderAudience::Everyone;
         Ok(invitations::reminder_candidates(conn, survey.id, max, None, everyone)?.len())
@@ -236,6 +225,8 @@ pub fn queue_due_reminders(
 ) -> Result<usize, AppError> {
     let mut queued = 0;
     for survey in surveys::list(conn)? {
+        // Only a pre-filter, sparing a write transaction per draft or closed survey; the
+        // rule is `survey::invites`, asked again by `queue_reminders`.
         if survey.status() != SurveyStatus::Open {
             continue;
         }

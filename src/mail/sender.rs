@@ -54,7 +54,13 @@ enum Outcome {
 type Recorded = (QueuedMail, Outcome, oneshot::Sender<()>);
 
 impl Sender {
-    pub fn new(db: Database, transport: Transport, settings: MailSettings) -> Result<Self, String> {
+    /// A sender reading the time from `clock` (the server's, which tests move).
+    pub fn new(
+        db: Database,
+        transport: Transport,
+        settings: MailSettings,
+        clock: Clock,
+    ) -> Result<Self, String> {
         let from = settings
             .from
             .parse::<Mailbox>()
@@ -65,14 +71,8 @@ impl Sender {
             from,
             settings,
             worker: random_id(),
-            clock: Clock::system(),
+            clock,
         })
-    }
-
-    /// Reads the time from `clock` (the server's, which tests move) instead of the system's.
-    pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
-        self
     }
 
     /// Sends until the runtime stops; an idle outbox is polled every `mail.poll_ms`.

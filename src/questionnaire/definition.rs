@@ -155,6 +155,17 @@ pub struct ShowIf {
 }
 
 impl Questionnaire {
+    /// Whether `today` comes before the opening day (never, without one).
+    pub fn before_opening(&self, today: NaiveDate) -> bool {
+        self.opens_on.is_some_and(|day| today < day)
+    }
+
+    /// Whether the closing day has passed by `today` (never, without one): the closing day
+    /// itself still counts as open.
+    pub fn past_closing(&self, today: NaiveDate) -> bool {
+        self.closes_on.is_some_and(|day| today > day)
+    }
+
     pub fn question(&self, key: &str) -> Option<&Question> {
         self.questions().find(|question| question.key == key)
     }

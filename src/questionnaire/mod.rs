@@ -8,6 +8,7 @@ pub mod intro_check;
 mod number;
 pub mod parse;
 pub mod scales;
+pub mod stored;
 
 pub use answers::{
     check_complete, condition_met, parse_json_answers, parse_section_form, prune_hidden,

@@ -15,7 +15,6 @@ use chrono::NaiveDate;
 use crate::db::responses::{self, NewResponse};
 use crate::db::surveys::{self, SurveyStatus};
 use crate::db::{idempotency_keys, tallies, waiting, write_transaction, DbConnection, DbError};
-use crate::questionnaire::Questionnaire;
 use crate::secrets::random_id;
 
 pub use plan::Phase;
@@ -58,10 +57,8 @@ pub fn release_due(
         let Some(row) = surveys::find_by_id(conn, survey_id)? else {
             continue;
         };
-        let questionnaire: Questionnaire = serde_json::from_str(&row.definition)
-            .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
-        let closed = row.status() == SurveyStatus::Closed
-            || questionnaire.closes_on.is_some_and(|day| today > day);
+        let questionnaire = row.questionnaire()?;
+        let closed = row.status() == SurveyStatus::Closed || questionnaire.past_closing(today);
         let phase = if closed { Phase::Closed } else { Phase::Open };
         let k = questionnaire.min_group_size as usize;
         let batch = release_batch(conn, seal, survey_id, k, phase, today)?;

@@ -7,9 +7,9 @@
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
-use super::export::slots::{Layout, Slots};
 use super::{Cell, ReportError, Results};
 use crate::db::{responses, DbConnection};
+use crate::questionnaire::stored::{Layout, Slots};
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
 use crate::secrets::random_id;
 

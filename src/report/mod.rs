@@ -15,7 +15,6 @@ pub mod page;
 pub mod response_rates;
 pub mod results;
 pub mod stats;
-pub mod stored;
 pub mod summary;
 pub mod summary_view;
 pub mod tally;
@@ -41,6 +40,12 @@ pub enum ReportError {
 
 impl From<diesel::result::Error> for ReportError {
     fn from(error: diesel::result::Error) -> Self {
+        ReportError::Db(DbError::from(error))
+    }
+}
+
+impl From<crate::questionnaire::stored::CodecError> for ReportError {
+    fn from(error: crate::questionnaire::stored::CodecError) -> Self {
         ReportError::Db(DbError::from(error))
     }
 }

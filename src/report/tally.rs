@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 use crate::db::tallies::{TallyIncrements, TallyKey, TallyRow};
 use crate::db::{tallies, write_transaction, DbConnection, DbError};
+use crate::questionnaire::stored;
 use crate::questionnaire::Questionnaire;
-use crate::report::stored;
 
 /// The pseudo-value counting those who answered a question. Option values never start with
 /// a space and numbers are stored without one, so it cannot collide with a real value.
@@ -222,63 +222,15 @@ fn for_stored_by<'a>(
 }
 
 /// Folds up to `limit` responses that are stored but not yet tallied into the tallies, in one
-/// write transaction; returns how many. Safe with several instances.
+/// write transaction; returns how many. Safe with several instances (see
+/// `tallies::fold_untallied`).
 pub fn fold_pending(conn: &mut DbConnection, limit: i64) -> Result<usize, DbError> {
-    match conn {
-        // Readers never block the single SQLite writer: read and count outside the write
-        // lock, then hold it only to unmark and add. If another process folded some of the
-        // same responses meanwhile, nothing is written and the next round retries.
-        DbConnection::Sqlite(_) => {
-            let claimed = tallies::claim_untallied(conn, limit)?;
-            if claimed.is_empty() {
-                return Ok(0);
-            }
-            let increments = increments_for_claimed(conn, &claimed)?;
-            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
-            let started = std::time::Instant::now();
-            let folded = write_transaction(conn, |conn| {
-                if tallies::unmark(conn, &ids)? != ids.len() {
-                    return Err(DbError::Query(diesel::result::Error::RollbackTransaction));
-                }
-                let unmarked = started.elapsed();
-                tallies::add(conn, &increments)?;
-                tracing::debug!(
-                    responses = ids.len(),
-                    tallies = increments.len(),
-                    unmark_ms = unmarked.as_secs_f64() * 1e3,
-                    add_ms = (started.elapsed() - unmarked).as_secs_f64() * 1e3,
-                    "folding"
-                );
-                Ok(ids.len())
-            });
-            tracing::debug!(
-                write_lock_ms = started.elapsed().as_secs_f64() * 1e3,
-                "folded"
-            );
-            folded.or_else(|error| match error {
-                DbError::Query(diesel::result::Error::RollbackTransaction) => Ok(0),
-                other => Err(other),
-            })
-        }
-        // PostgreSQL writers do not block each other: claim with FOR UPDATE SKIP LOCKED so
-        // that several instances fold different responses.
-        DbConnection::Postgres(_) => write_transaction(conn, |conn| {
-            let claimed = tallies::claim_untallied(conn, limit)?;
-            if claimed.is_empty() {
-                return Ok(0);
-            }
-            let increments = increments_for_claimed(conn, &claimed)?;
-            tallies::add(conn, &increments)?;
-            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
-            tallies::unmark(conn, &ids)?;
-            Ok(ids.len())
-        }),
-    }
+    tallies::fold_untallied(conn, limit, increments_for_claimed)
 }
 
 fn increments_for_claimed(
     conn: &mut DbConnection,
-    claimed: &[(String, i32, String)],
+    claimed: &[tallies::Claimed],
 ) -> Result<TallyIncrements, DbError> {
     let mut by_survey: HashMap<i32, Vec<&str>> = HashMap::new();
     for (_, survey_id, json) in claimed {
@@ -288,8 +240,7 @@ fn increments_for_claimed(
     for (survey_id, answers) in by_survey {
         let row = crate::db::surveys::find_by_id(conn, survey_id)?
             .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-        let q: Questionnaire = serde_json::from_str(&row.definition)
-            .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
+        let q = row.questionnaire()?;
         for (key, count) in for_stored(&q, survey_id, answers)? {
             *increments.entry(key).or_insert(0) += count;
         }

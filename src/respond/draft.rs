@@ -12,7 +12,7 @@ use crate::db::drafts::{self, Created, DraftRow};
 use crate::db::invitations::{self, SealedDraft};
 use crate::db::{DbConnection, DbError};
 use crate::invite::DraftKey;
-use crate::questionnaire::Answers;
+use crate::questionnaire::{stored, Answers};
 use crate::secrets::SecretKey;
 use crate::secrets::Token;
 use crate::web::AppState;
@@ -176,8 +176,7 @@ pub fn open_draft(survey_id: i32, cookie: &Token, stored: Option<&str>) -> Resul
             .ok_or_else(|| DbError::Corrupt("an open-link draft does not open".to_owned()))?,
         None => stored.to_owned(),
     };
-    let answers =
-        serde_json::from_str(&json).map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
+    let answers = stored::decode_draft(&json)?;
     Ok(Draft {
         survey_id,
         owner: Owner::Open {
@@ -225,7 +224,7 @@ fn load_invited(
     };
     let answers = stored
         .and_then(|draft| key.open(&draft.sealed, &id))
-        .and_then(|json| serde_json::from_str(&json).ok())
+        .and_then(|json| stored::decode_draft(&json).ok())
         .unwrap_or_default();
     Ok(Found::Draft(invited_draft(
         survey_id, id, key, server, answers,
@@ -288,8 +287,7 @@ pub fn save(
     today: chrono::NaiveDate,
     max_per_survey: u32,
 ) -> Result<Saved, DbError> {
-    let json = serde_json::to_string(&draft.answers)
-        .map_err(|e| DbError::Corrupt(format!("draft answers: {e}")))?;
+    let json = stored::encode_draft(&draft.answers)?;
     match &draft.owner {
         Owner::Open {
             id_hash,

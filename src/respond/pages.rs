@@ -130,15 +130,13 @@ pub fn already_responded(survey: &LiveSurvey) -> HttpResponse {
 /// The page shown instead of the questionnaire when the survey takes no responses here.
 /// Invited respondents may answer surveys whose open link is off.
 fn refusal(survey: &LiveSurvey, today: NaiveDate, invited: bool) -> Option<HttpResponse> {
-    let (heading, message) = if !survey.accepts_responses(today) {
-        (
+    let (heading, message) = match survey.admits(today, invited) {
+        Ok(()) => return None,
+        Err(AppError::OpenLinkOff) => (messages::SURVEY_NOT_OPEN, messages::OPEN_LINK_OFF),
+        Err(_) => (
             messages::SURVEY_NOT_OPEN,
             "This survey is not taking responses at the moment. If you think it should be, contact the review team who sent you the link.",
-        )
-    } else if !survey.questionnaire.open_link && !invited {
-        (messages::SURVEY_NOT_OPEN, messages::OPEN_LINK_OFF)
-    } else {
-        return None;
+        ),
     };
     Some(render(
         HttpResponse::Ok(),

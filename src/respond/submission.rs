@@ -5,22 +5,13 @@ use chrono::NaiveDate;
 
 use crate::db::responses::NewResponse;
 use crate::db::waiting::WaitingResponse;
-use crate::questionnaire::Answers;
+use crate::questionnaire::{stored, Answers};
 use crate::release::ResponseSeal;
 use crate::secrets::random_id;
 
-/// The answers as one JSON object, values as the JSON API takes them.
-pub fn answers_json(answers: &Answers) -> String {
-    let json: serde_json::Map<String, serde_json::Value> = answers
-        .iter()
-        .map(|(key, value)| (key.clone(), value.to_json()))
-        .collect();
-    serde_json::Value::Object(json).to_string()
-}
-
 /// A submitted response, sealed for the waiting room: one AEAD, nothing else.
 pub fn sealed_row(seal: &ResponseSeal, survey_id: i32, answers: &Answers) -> WaitingResponse {
-    seal.seal(survey_id, &answers_json(answers))
+    seal.seal(survey_id, &stored::encode_response(answers))
 }
 
 /// A released response's row (a random id, the day, the answers), for tools and tests that
@@ -31,7 +22,7 @@ pub fn response_row(survey_id: i32, answers: &Answers, today: NaiveDate) -> NewR
         id: random_id(),
         survey_id,
         submitted_on: today,
-        answers: answers_json(answers),
+        answers: stored::encode_response(answers),
     }
 }
 

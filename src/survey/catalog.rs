@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use crate::db::surveys::{self, SurveyStatus};
 use crate::db::{DbConnection, DbError};
+use crate::error::AppError;
 use crate::questionnaire::Questionnaire;
 
 /// A survey as a respondent request sees it: status read fresh from the database on every
@@ -18,12 +19,15 @@ pub struct LiveSurvey {
 }
 
 impl LiveSurvey {
-    /// Open, and today within the questionnaire's dates when it has them.
+    /// Whether a response may be accepted now, or the refusal: see [`super::admits`].
+    pub fn admits(&self, today: NaiveDate, invited: bool) -> Result<(), AppError> {
+        super::admits(self.status, &self.questionnaire, today, invited)
+    }
+
+    /// Open, and today within the questionnaire's dates: [`Self::admits`] for an invited
+    /// respondent, for callers that weigh the open link themselves.
     pub fn accepts_responses(&self, today: NaiveDate) -> bool {
-        let q = &self.questionnaire;
-        self.status == SurveyStatus::Open
-            && q.opens_on.is_none_or(|day| today >= day)
-            && q.closes_on.is_none_or(|day| today <= day)
+        self.admits(today, true).is_ok()
     }
 }
 
@@ -59,9 +63,7 @@ impl Catalog {
             None => {
                 let row = surveys::find_by_id(conn, head.id)?
                     .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-                let parsed: Questionnaire = serde_json::from_str(&row.definition)
-                    .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", row.slug)))?;
-                let parsed = Arc::new(parsed);
+                let parsed = Arc::new(row.questionnaire()?);
                 if let Ok(mut cache) = self.parsed.write() {
                     cache.insert(row.id, (row.revision, parsed.clone()));
                 }

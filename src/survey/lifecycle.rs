@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 
 use crate::db::surveys::{self, DefinitionChange, NewSurvey, SurveyStatus};
-use crate::db::{write_transaction, DbConnection, DbError};
+use crate::db::{write_transaction, DbConnection};
 use crate::error::AppError;
 use crate::messages;
 use crate::questionnaire::{self, Questionnaire};
@@ -26,8 +26,7 @@ pub fn import(
     now: NaiveDateTime,
 ) -> Result<(Questionnaire, ImportOutcome), AppError> {
     let questionnaire = questionnaire::parse_questionnaire(source)?;
-    let definition = serde_json::to_string(&questionnaire)
-        .map_err(|e| DbError::Corrupt(format!("cannot serialise questionnaire: {e}")))?;
+    let definition = surveys::definition_json(&questionnaire)?;
     let outcome = write_transaction(conn, |conn| -> Result<ImportOutcome, AppError> {
         match surveys::find_by_slug(conn, &questionnaire.slug)? {
             None => {
@@ -48,8 +47,7 @@ pub fn import(
             }
             Some(existing) => {
                 if existing.status() != SurveyStatus::Draft {
-                    let stored: Questionnaire = serde_json::from_str(&existing.definition)
-                        .map_err(|e| DbError::Corrupt(format!("survey {}: {e}", existing.slug)))?;
+                    let stored = existing.questionnaire()?;
                     if !stored.same_questions(&questionnaire) {
                         return Err(AppError::Refused(messages::questions_frozen(
                             &existing.slug,

@@ -22,7 +22,7 @@ pub use rules::check_complete;
 use rules::*;
 pub use visibility::{condition_met, prune_hidden, visible, visible_sections};
 
-/// One question's answer. Stored in drafts as JSON, externally tagged:
+/// One question's answer. Stored in drafts as JSON (see `stored::encode_draft`), externally tagged:
 /// `{"choice": "agree"}`, `{"choices": ["police", "health"]}`, `{"text": "…"}`, `{"number": 12.0}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "snake_case")]

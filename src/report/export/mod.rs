@@ -4,7 +4,6 @@
 //! read a page at a time and XLSX sheets use rust_xlsxwriter's constant-memory mode.
 
 pub mod responses;
-pub(crate) mod slots;
 pub mod table;
 
 use std::io::Write;

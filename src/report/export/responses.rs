@@ -12,11 +12,11 @@ use std::io::Write;
 
 use rust_xlsxwriter::Workbook;
 
-use super::slots::{Layout, Slots};
 use super::Format;
 use crate::db::responses::SurveyPages;
 use crate::db::DbConnection;
 use crate::messages::report as msg;
+use crate::questionnaire::stored::{Layout, Slots};
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
 
 /// The question texts, then their keys.

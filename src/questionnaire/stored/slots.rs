@@ -1,10 +1,10 @@
-//! Stored answers decoded straight into one slot per wanted question, for the responses
-//! export. Unlike `stored::decode_with`, nothing is allocated per response once the buffers
-//! have grown: the JSON is read with a serde visitor, strings are copied into one reused
-//! buffer, and the answers to questions that are not wanted are skipped unread.
+//! The one decoder of stored responses: answers read straight into one slot per wanted
+//! question (the responses export and the comments use it directly; `decode_with` turns the
+//! slots into rows for the tallies). Nothing is allocated per response once the buffers have
+//! grown: the JSON is read with a serde visitor, strings are copied into one reused buffer,
+//! and the answers to questions that are not wanted are skipped unread.
 //!
-//! What a slot holds is exactly what `stored::decode_with` yields for the question: its
-//! option values (a string, or the strings of an array; a number formatted as
+//! What a slot holds for the question: its option values (a string, or the strings of an array; a number formatted as
 //! `questionnaire::format_number` for a number question), its number (number questions) and its free text
 //! (text questions). A key given twice keeps its last value, as a JSON object does.
 
@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::db::DbError;
+use super::CodecError;
 use crate::questionnaire::{write_number, Question, QuestionKind};
 
 /// The wanted questions, looked up by key.
@@ -76,11 +76,11 @@ impl<'l, 'q> Slots<'l, 'q> {
     }
 
     /// Replaces the contents with the answers in `json` (`{"key": value}`).
-    pub fn decode(&mut self, json: &str) -> Result<(), DbError> {
+    pub fn decode(&mut self, json: &str) -> Result<(), CodecError> {
         self.slots.fill(Slot::default());
         self.values.clear();
         self.text.clear();
-        let corrupt = |e: serde_json::Error| DbError::Corrupt(format!("stored answers: {e}"));
+        let corrupt = CodecError::response;
         let mut deserializer = serde_json::Deserializer::from_str(json);
         deserializer
             .deserialize_map(ResponseVisitor(self))
@@ -102,7 +102,7 @@ impl<'l, 'q> Slots<'l, 'q> {
         start < end
     }
 
-    /// The least of a slot's option values (the first in `stored::decode_with`'s order).
+    /// The least of a slot's option values (the first of its rows in `decode_with`).
     pub fn least_value(&self, slot: usize) -> Option<&str> {
         self.values(slot).min()
     }
@@ -351,20 +351,65 @@ impl<'de> Visitor<'de> for ChoiceSeed<'_, '_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::questionnaire::format_number;
+    use crate::questionnaire::stored::{decode_with, Decoded, QuestionIndex};
+    use std::collections::HashMap;
+
+    /// The format read plainly, through `serde_json::Value`: what the slots must agree with.
+    fn plain_decode(q: &Questionnaire, json: &str) -> Result<Decoded, serde_json::Error> {
+        let kinds: HashMap<&str, &QuestionKind> = q
+            .questions()
+            .map(|question| (question.key.as_str(), &question.kind))
+            .collect();
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json)?;
+        let mut decoded = Decoded::default();
+        for (key, value) in map {
+            let Some(kind) = kinds.get(key.as_str()) else {
+                continue;
+            };
+            match (kind, value) {
+                (QuestionKind::Text { .. }, serde_json::Value::String(body)) => {
+                    decoded.texts.push((key, body))
+                }
+                (QuestionKind::Number { .. }, serde_json::Value::Number(n)) => {
+                    if let Some(n) = n.as_f64() {
+                        decoded.values.push((key, format_number(n), Some(n)));
+                    }
+                }
+                (_, serde_json::Value::String(choice)) => decoded.values.push((key, choice, None)),
+                (_, serde_json::Value::Array(choices)) => {
+                    for choice in choices {
+                        if let serde_json::Value::String(choice) = choice {
+                            decoded.values.push((key.clone(), choice, None));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        decoded
+            .values
+            .sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        decoded.texts.sort();
+        Ok(decoded)
+    }
     use crate::questionnaire::Questionnaire;
-    use crate::report::stored::{decode_with, QuestionIndex};
 
     fn shipped() -> Questionnaire {
         crate::questionnaire::parse_questionnaire(crate::survey::SHIPPED_QUESTIONNAIRE).unwrap()
     }
 
-    /// Every question's slot compared with what `stored::decode_with` makes of the same JSON.
+    /// Every question's slot compared with what `plain_decode` makes of the same JSON, and
+    /// `decode_with` (rows from the slots) with `plain_decode` itself.
     fn agrees_with_decode_with(q: &Questionnaire, json: &str) {
         let questions: Vec<&Question> = q.questions().collect();
         let layout = Layout::new(&questions);
         let mut slots = Slots::new(&layout);
         slots.decode(json).unwrap();
-        let decoded = decode_with(&QuestionIndex::new(q), json).unwrap();
+        let decoded = plain_decode(q, json).unwrap();
+        let rows = decode_with(&QuestionIndex::new(q), json).unwrap();
+        assert_eq!(rows.values, decoded.values, "{json}");
+        assert_eq!(rows.texts, decoded.texts, "{json}");
         for (slot, question) in questions.iter().enumerate() {
             let key = question.key.as_str();
             let mut values: Vec<&str> = slots.values(slot).collect();
@@ -453,9 +498,12 @@ mod tests {
             "{\"agency\": \"police\"",
         ] {
             assert!(
-                matches!(slots.decode(json), Err(DbError::Corrupt(_))),
+                slots
+                    .decode(json)
+                    .is_err_and(|e| e.to_string().starts_with("stored answers: ")),
                 "{json}"
             );
+            assert!(plain_decode(&q, json).is_err(), "{json}");
             assert!(
                 decode_with(&QuestionIndex::new(&q), json).is_err(),
                 "{json}"

@@ -1,8 +1,10 @@
-//! Starting the service: storage, the shipped questionnaire, the response writer, HTTP.
+//! Starting the service: storage, the shipped questionnaire, the response writer, the
+//! periodic tasks (`periodic`), HTTP.
+
+mod periodic;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
@@ -11,13 +13,12 @@ use crate::accounts::PasswordHasher;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{Database, DatabaseUrl, DbError};
-use crate::invite::scheduler;
-use crate::invite::Links;
-use crate::mail::{Sender, Transport};
 use crate::release::ResponseSeal;
 use crate::respond::{ResponseWriter, WriterThread};
 use crate::survey::{self, Catalog};
 use crate::web::{self as http, AppState, RequestLog};
+
+use periodic::Periodic;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -70,8 +71,7 @@ pub struct RunningServer {
     pub handle: actix_web::dev::ServerHandle,
     server: actix_web::dev::Server,
     writer: WriterThread,
-    mail_stop: tokio::sync::oneshot::Sender<()>,
-    mail_task: tokio::task::JoinHandle<()>,
+    periodic: Periodic,
 }
 
 impl RunningServer {
@@ -80,8 +80,7 @@ impl RunningServer {
     pub async fn wait(self) -> Result<(), StartError> {
         let result = self.server.await.map_err(StartError::Serve);
         // The sender finishes the batch it is sending and records it.
-        let _ = self.mail_stop.send(());
-        let _ = self.mail_task.await;
+        self.periodic.stop().await;
         // The workers (and their writer handles) are gone; the writer drains and stops.
         let writer = self.writer;
         let _ = actix_web::rt::task::spawn_blocking(move || writer.join()).await;
@@ -150,30 +149,7 @@ pub fn start_with_clock(
         seal: ResponseSeal::new(&secret_key),
         secret_key,
     });
-    spawn_session_cleanup(db.clone(), state.clock.clone(), &settings.security);
-    spawn_draft_cleanup(db.clone(), state.clock.clone(), settings.server.draft_days);
-    spawn_tally_folding(db.clone());
-    actix_web::rt::spawn(crate::release::task::run(
-        db.clone(),
-        state.seal.clone(),
-        state.clock.clone(),
-        Duration::from_secs(settings.responses.release_seconds),
-    ));
-    if settings.mail.transport == crate::config::MailTransport::File {
-        tracing::warn!(folder = %settings.mail.file_dir.display(), "{}", crate::messages::FILE_TRANSPORT);
-    }
-    let transport = Transport::from_settings(&settings.mail)?;
-    let sender = Sender::new(db.clone(), transport, settings.mail.clone())
-        .map_err(StartError::MailFrom)?
-        .with_clock(state.clock.clone());
-    let (mail_stop, stop) = tokio::sync::oneshot::channel();
-    let mail_task = actix_web::rt::spawn(sender.run_until(stop));
-    actix_web::rt::spawn(scheduler::run(
-        db,
-        Links::new(&settings.server.public_url, &state.secret_key),
-        settings.scheduler.clone(),
-        state.clock.clone(),
-    ));
+    let periodic = periodic::start(&settings, &db, &state.clock, &state.seal, &state.secret_key)?;
 
     let https = settings.is_https();
     let app_state = state.clone();
@@ -213,86 +189,8 @@ pub fn start_with_clock(
         handle: server.handle(),
         server,
         writer: writer_thread,
-        mail_stop,
-        mail_task,
+        periodic,
     })
-}
-
-/// Timed-out sessions are refused when presented; this removes the ones never presented
-/// again, so the table holds only live sessions.
-fn spawn_session_cleanup(db: Database, clock: Clock, security: &crate::config::SecuritySettings) {
-    let timeouts = crate::accounts::session::Timeouts::from_settings(security);
-    actix_web::rt::spawn(async move {
-        let mut every_ten_minutes = actix_web::rt::time::interval(Duration::from_secs(600));
-        loop {
-            every_ten_minutes.tick().await;
-            let now = clock.now();
-            let timeouts = timeouts.clone();
-            let deleted = db
-                .run(move |conn| {
-                    crate::db::sessions::delete_expired(
-                        conn,
-                        now - timeouts.idle,
-                        now - timeouts.absolute,
-                    )
-                    .map_err(DbError::from)
-                })
-                .await;
-            if let Err(error) = deleted {
-                tracing::warn!(%error, "could not delete expired sessions");
-            }
-        }
-    });
-}
-
-/// Unfinished responses (open-link and invited) are deleted after `draft_days` without a
-/// change.
-fn spawn_draft_cleanup(db: Database, clock: Clock, draft_days: u32) {
-    actix_web::rt::spawn(async move {
-        let mut every_hour = actix_web::rt::time::interval(Duration::from_secs(3600));
-        loop {
-            every_hour.tick().await;
-            let cutoff = clock.now().date() - chrono::Days::new(draft_days.into());
-            let deleted = db
-                .run(move |conn| {
-                    let open = crate::db::drafts::delete_older_than(conn, cutoff)?;
-                    let invited = crate::db::invitations::delete_drafts_older_than(conn, cutoff)?;
-                    Ok::<_, DbError>(open + invited)
-                })
-                .await;
-            match deleted {
-                Ok(0) => {}
-                Ok(count) => tracing::info!(count, "deleted abandoned drafts"),
-                Err(error) => tracing::warn!(%error, "could not delete abandoned drafts"),
-            }
-        }
-    });
-}
-
-/// Folds newly stored responses into the tallies once a second, in bulk, so that
-/// submissions stay cheap; reports add whatever is still pending, so they are always exact.
-fn spawn_tally_folding(db: Database) {
-    const BATCH: i64 = 500;
-    actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(Duration::from_secs(1));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            loop {
-                let folded = db
-                    .run(|conn| crate::report::tally::fold_pending(conn, BATCH))
-                    .await;
-                match folded {
-                    Ok(count) if count < BATCH as usize => break,
-                    Ok(_) => continue,
-                    Err(error) => {
-                        tracing::warn!(%error, "could not fold responses into the tallies");
-                        break;
-                    }
-                }
-            }
-        }
-    });
 }
 
 /// `candour serve`: run until stopped.
