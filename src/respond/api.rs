@@ -100,12 +100,7 @@ async fn submit_response(
         return Err(AppError::AlreadySubmitted.into());
     }
     let today = state.today();
-    if !survey.accepts_responses(today) {
-        return Err(AppError::SurveyNotOpen.into());
-    }
-    if invitation.is_none() && !survey.questionnaire.open_link {
-        return Err(AppError::OpenLinkOff.into());
-    }
+    survey.admits(today, invitation.is_some())?;
     let answers = questionnaire::validate_json_response(&survey.questionnaire, &body.answers)
         .map_err(AppError::InvalidAnswers)?;
     let claim = match invitation {

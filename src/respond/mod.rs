@@ -10,6 +10,7 @@ pub mod invitation;
 mod invite_session;
 pub mod pages;
 mod restart;
+mod sending;
 pub mod submission;
 pub(crate) mod views;
 pub mod writer;

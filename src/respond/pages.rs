@@ -1,5 +1,5 @@
-//! The respondent journey on the open link: intro, one section per page, check your
-//! answers, send, confirmation. Works without JavaScript; progress is kept server-side, from
+//! The respondent journey on the open link: intro and one section per page (the check page,
+//! sending and the confirmation are in `sending`). Works without JavaScript; progress is kept server-side, from
 //! the first saved answers on ("Start" stores nothing).
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -17,12 +17,10 @@ use super::change::Returning;
 use super::draft::{self, Draft, Found, Owner, Pass, Saved};
 use super::draft_bounds::{self, Bound, DraftStarts};
 use super::form::parse_form;
-use super::submission::sealed_row;
 use super::views::{
-    check_sections, error_links, paragraphs, question_view, AlreadyRespondedPage, CheckPage,
-    DonePage, Entered, IntroPage, NotOpenPage, SectionPage,
+    error_links, paragraphs, question_view, AlreadyRespondedPage, Entered, IntroPage, NotOpenPage,
+    SectionPage,
 };
-use super::writer::{Claim, ResponseWriter, Submission, WriteError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{slug}", web::get().to(intro))
@@ -33,9 +31,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/s/{slug}/page/{number}", web::get().to(show_section))
         .route("/s/{slug}/page/{number}", web::post().to(save_section))
-        .route("/s/{slug}/check", web::get().to(check))
-        .route("/s/{slug}/submit", web::post().to(submit))
-        .route("/s/{slug}/done", web::get().to(done));
+        .route("/s/{slug}/check", web::get().to(super::sending::check))
+        .route("/s/{slug}/submit", web::post().to(super::sending::submit))
+        .route("/s/{slug}/done", web::get().to(super::sending::done));
 }
 
 /// A survey and, when the respondent has one, their draft: one trip to the database.
@@ -101,7 +99,7 @@ pub(super) async fn visit(
 /// A respondent with a draft in a survey that takes their answers, or the page to send
 /// instead: the refusal, or the start page when there is no draft yet. An open-link draft
 /// may not be stored yet (its first answers are not saved) unless `stored` asks for one.
-async fn with_draft(
+pub(super) async fn with_draft(
     state: &AppState,
     slug: String,
     req: &HttpRequest,
@@ -148,7 +146,7 @@ fn refusal(survey: &LiveSurvey, today: NaiveDate, invited: bool) -> Option<HttpR
     ))
 }
 
-fn page_href(slug: &str, index: usize) -> String {
+pub(super) fn page_href(slug: &str, index: usize) -> String {
     format!("/s/{slug}/page/{}", index + 1)
 }
 
@@ -405,7 +403,7 @@ fn previous_before(survey: &LiveSurvey, visible: &[usize], index: usize) -> Stri
         .unwrap_or_else(|| format!("/s/{}", survey.slug))
 }
 
-async fn form_fields(
+pub(super) async fn form_fields(
     state: &AppState,
     req: &HttpRequest,
     payload: web::Payload,
@@ -513,114 +511,4 @@ async fn save_section(
 fn take_action(fields: &mut Vec<(String, String)>) -> Option<String> {
     let position = fields.iter().position(|(name, _)| name == "_action")?;
     Some(fields.remove(position).1)
-}
-
-fn check_page<'a>(
-    survey: &'a LiveSurvey,
-    answers: &Answers,
-    problems: &[questionnaire::Problem],
-) -> CheckPage<'a> {
-    let q = &survey.questionnaire;
-    let visible = questionnaire::visible_sections(q, answers);
-    let sections = check_sections(q, &survey.slug, &visible, answers);
-    let mut errors = error_links(q, problems);
-    for (error, problem) in errors.iter_mut().zip(problems) {
-        if let Some(index) = q.section_of(&problem.question) {
-            error.href = format!(
-                "/s/{}/page/{}#q-{}",
-                survey.slug,
-                index + 1,
-                problem.question
-            );
-        }
-    }
-    CheckPage {
-        survey_title: &q.title,
-        slug: &survey.slug,
-        sections,
-        errors,
-        back_href: visible
-            .last()
-            .map(|&i| page_href(&survey.slug, i))
-            .unwrap_or_else(|| format!("/s/{}", survey.slug)),
-    }
-}
-
-async fn check(
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    req: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    let (survey, draft) = match with_draft(&state, slug.into_inner(), &req, true).await? {
-        Ok(found) => found,
-        Err(instead) => return Ok(instead),
-    };
-    let problems = questionnaire::check_complete(&survey.questionnaire, &draft.answers);
-    Ok(render(
-        HttpResponse::Ok(),
-        &check_page(&survey, &draft.answers, &problems),
-    ))
-}
-
-async fn submit(
-    state: web::Data<AppState>,
-    writer: web::Data<ResponseWriter>,
-    slug: web::Path<String>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    form_fields(&state, &req, payload).await?;
-    let today = state.today();
-    let (survey, mut draft) = match with_draft(&state, slug.into_inner(), &req, true).await? {
-        Ok(found) => found,
-        Err(instead) => return Ok(instead),
-    };
-    questionnaire::prune_hidden(&survey.questionnaire, &mut draft.answers);
-    let problems = questionnaire::check_complete(&survey.questionnaire, &draft.answers);
-    if !problems.is_empty() {
-        return Ok(render(
-            HttpResponse::UnprocessableEntity(),
-            &check_page(&survey, &draft.answers, &problems),
-        ));
-    }
-    let claim = match draft.owner {
-        Owner::Open { id_hash, .. } => Claim::Draft(id_hash),
-        Owner::Invited { invitation_id, .. } => Claim::Invitation {
-            invitation_id,
-            survey_id: survey.id,
-        },
-    };
-    let submission = Submission {
-        row: sealed_row(&state.seal, survey.id, &draft.answers),
-        day: today,
-        claim,
-    };
-    match writer.submit(submission).await {
-        // A second click on "Send" finds the draft gone (or the invitation completed):
-        // the response is already stored.
-        Ok(()) | Err(WriteError::AlreadySubmitted | WriteError::KeyReused) => {}
-        Err(WriteError::Busy) => return Err(AppError::Busy),
-        Err(WriteError::Stopped) => return Err(AppError::Busy),
-        Err(WriteError::Db(error)) => return Err(AppError::Db(error)),
-    }
-    let mut response = see_other(format!("/s/{}/done", survey.slug));
-    for cookie in draft::expired_cookies(&survey.slug, state.secure_cookies()) {
-        response
-            .add_removal_cookie(&cookie)
-            .map_err(|_| AppError::BadRequest(messages::BAD_REQUEST))?;
-    }
-    Ok(response)
-}
-
-async fn done(
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let visit = visit(&state, slug.into_inner(), None).await?;
-    Ok(render(
-        HttpResponse::Ok(),
-        &DonePage {
-            survey_title: &visit.survey.questionnaire.title,
-        },
-    ))
 }

@@ -23,12 +23,6 @@ impl LiveSurvey {
     pub fn admits(&self, today: NaiveDate, invited: bool) -> Result<(), AppError> {
         super::admits(self.status, &self.questionnaire, today, invited)
     }
-
-    /// Open, and today within the questionnaire's dates: [`Self::admits`] for an invited
-    /// respondent, for callers that weigh the open link themselves.
-    pub fn accepts_responses(&self, today: NaiveDate) -> bool {
-        self.admits(today, true).is_ok()
-    }
 }
 
 /// A parsed questionnaire and the survey revision it was parsed from.
@@ -108,12 +102,18 @@ mod tests {
     fn responses_only_while_open_and_within_the_dates() {
         let day = |d: &str| d.parse::<NaiveDate>().unwrap();
         let open = survey(SurveyStatus::Open, Some("2026-12-01"), Some("2026-12-14"));
-        assert!(!open.accepts_responses(day("2026-11-30")));
-        assert!(open.accepts_responses(day("2026-12-01")));
-        assert!(open.accepts_responses(day("2026-12-14")));
-        assert!(!open.accepts_responses(day("2026-12-15")));
-        assert!(survey(SurveyStatus::Open, None, None).accepts_responses(day("2030-01-01")));
-        assert!(!survey(SurveyStatus::Draft, None, None).accepts_responses(day("2026-12-01")));
-        assert!(!survey(SurveyStatus::Closed, None, None).accepts_responses(day("2026-12-01")));
+        assert!(open.admits(day("2026-11-30"), true).is_err());
+        assert!(open.admits(day("2026-12-01"), true).is_ok());
+        assert!(open.admits(day("2026-12-14"), true).is_ok());
+        assert!(open.admits(day("2026-12-15"), true).is_err());
+        assert!(survey(SurveyStatus::Open, None, None)
+            .admits(day("2030-01-01"), true)
+            .is_ok());
+        assert!(survey(SurveyStatus::Draft, None, None)
+            .admits(day("2026-12-01"), true)
+            .is_err());
+        assert!(survey(SurveyStatus::Closed, None, None)
+            .admits(day("2026-12-01"), true)
+            .is_err());
     }
 }
