@@ -109,7 +109,7 @@ fn p50(mut times: Vec<Duration>) -> Duration {
 
 fn measure_results(
     conn: &mut DbConnection,
-    id: i32,
+    id: candour::db::SurveyId,
     q: &Questionnaire,
     breakdown: Option<&str>,
 ) -> Duration {
@@ -129,7 +129,7 @@ fn measure_results(
 }
 
 /// p50 of the disclosure plan alone (part of every results page), from the stored tallies.
-fn measure_plan(conn: &mut DbConnection, id: i32, q: &Questionnaire) -> Duration {
+fn measure_plan(conn: &mut DbConnection, id: candour::db::SurveyId, q: &Questionnaire) -> Duration {
     let rows = candour::db::tallies::load(conn, id, None).expect("tallies");
     let combinations = candour::report::tally::combinations(q, &rows);
     let times = (0..50)
@@ -145,7 +145,7 @@ fn measure_plan(conn: &mut DbConnection, id: i32, q: &Questionnaire) -> Duration
 
 fn export_responses(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: candour::db::SurveyId,
     q: &Questionnaire,
     format: Format,
     path: &std::path::Path,

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use candour::db::tallies::TallyRow;
+use candour::db::SurveyId;
 use candour::questionnaire::{parse_questionnaire, AnswerValue, Answers, Questionnaire};
 use candour::report::disclosure::rates::{shown_groups, Rate};
 use candour::report::disclosure::rows::show_if_dependencies;
@@ -155,10 +156,10 @@ fn tallies(q: &Questionnaire, specs: &[Spec]) -> Vec<TallyRow> {
             if let Some(c) = s.caseload {
                 answers.insert("caseload".into(), AnswerValue::Number(f64::from(c)));
             }
-            response_row(1, &answers, day)
+            response_row(SurveyId(1), &answers, day)
         })
         .collect();
-    tally::for_stored(q, 1, rows.iter().map(|row| row.answers.as_str()))
+    tally::for_stored(q, SurveyId(1), rows.iter().map(|row| row.answers.as_str()))
         .expect("stored answers decode")
         .into_iter()
         .map(|(key, count)| TallyRow {

@@ -308,7 +308,7 @@ fn small_survey_in_storage(
     common::TestDb,
     candour::db::DbConnection,
     candour::questionnaire::Questionnaire,
-    i32,
+    candour::db::SurveyId,
     chrono::NaiveDateTime,
 ) {
     let db = common::TestDb::new(backend);

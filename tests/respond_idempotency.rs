@@ -61,9 +61,12 @@ fn raw_request(app: &TestApp, head: &[u8], body: &[u8]) -> (u16, String) {
             .as_bytes(),
         )
         .expect("write the length");
-    stream.write_all(body).expect("write the body");
+    // A head the HTTP parser refuses is answered, and the connection closed, before the body
+    // is read: writing the rest may then meet a closed socket, and the answer is still there.
+    let _ = stream.write_all(body);
     let mut reply = Vec::new();
-    stream.read_to_end(&mut reply).expect("read the reply");
+    let _ = stream.read_to_end(&mut reply);
+    assert!(!reply.is_empty(), "no reply at all");
     let text = String::from_utf8_lossy(&reply).into_owned();
     let status = text
         .split(' ')

@@ -2,6 +2,7 @@
 //! `candour invite import`), sending invitations and reminders now, and response rates
 //! with responses per day. Counts only: nothing here says who has or hasn't responded.
 
+use crate::db::SurveyId;
 use crate::invite::reach::{reach, Reach};
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -22,7 +23,7 @@ use super::views::{DayLine, InvitationsPanel, RateFigures, RateLine};
 /// Rates, responses per day and the unsent count for the survey page.
 pub(super) async fn panel(
     state: &AppState,
-    survey_id: i32,
+    survey_id: SurveyId,
     min_group_size: u32,
     problems: Vec<String>,
 ) -> Result<InvitationsPanel, AppError> {

@@ -1,5 +1,6 @@
 //! Unfinished responses on the open link, found by the hash of a random cookie value.
 
+use crate::db::SurveyId;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -13,7 +14,7 @@ use super::DbConnection;
 #[diesel(table_name = drafts)]
 pub struct DraftRow {
     pub id_hash: String,
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     pub answers: String,
     pub updated_on: NaiveDate,
 }
@@ -21,7 +22,7 @@ pub struct DraftRow {
 pub fn find(
     conn: &mut DbConnection,
     id_hash: &str,
-    survey_id: i32,
+    survey_id: SurveyId,
 ) -> QueryResult<Option<DraftRow>> {
     drafts::table
         .filter(drafts::id_hash.eq(id_hash))
@@ -67,7 +68,7 @@ pub fn create_bounded(conn: &mut DbConnection, row: &DraftRow, max: i64) -> Quer
 }
 
 /// How many open-link drafts a survey holds.
-pub fn count_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+pub fn count_for_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<i64> {
     drafts::table
         .filter(drafts::survey_id.eq(survey_id))
         .count()

@@ -3,6 +3,7 @@
 //! closes) and the fingerprint of the answers first sent with it. Nothing refers to a
 //! response or an invitation, and nothing records when.
 
+use crate::db::SurveyId;
 use std::collections::HashMap;
 
 use diesel::prelude::*;
@@ -18,7 +19,7 @@ const ROWS_PER_STATEMENT: usize = 5_000;
 pub struct StoredKey {
     /// Hex of an HMAC of the key, scoped to the survey and invitation.
     pub key_hash: String,
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     /// Hex of an HMAC of the key and the answers it was first sent with.
     pub fingerprint: String,
 }
@@ -60,7 +61,7 @@ pub fn insert_all(conn: &mut DbConnection, rows: &[StoredKey]) -> QueryResult<()
 }
 
 /// Forgets every key of a survey (when it closes); returns how many there were.
-pub fn delete_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<usize> {
+pub fn delete_for_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<usize> {
     diesel::delete(idempotency_keys::table.filter(idempotency_keys::survey_id.eq(survey_id)))
         .execute(conn)
 }

@@ -4,6 +4,7 @@
 //! still show the order of completions, through row versions and transaction ids; that links
 //! no response, which joins `responses` only in a mixed release batch of at least k.)
 
+use crate::db::SurveyId;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -19,7 +20,7 @@ const ROWS_PER_STATEMENT: usize = 4_000;
 #[diesel(table_name = invitations)]
 pub struct NewInvitation {
     pub id: String,
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     pub email: String,
     pub email_key: String,
     pub name: Option<String>,
@@ -46,7 +47,7 @@ pub struct Invitee {
 #[derive(Debug, Clone, Queryable)]
 pub struct TokenLookup {
     pub invitation_id: String,
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     pub completed: bool,
 }
 
@@ -55,7 +56,7 @@ pub struct TokenLookup {
 pub struct NewToken {
     pub token_hash: String,
     pub invitation_id: String,
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
 }
 
 /// Per-invitation flags, for response-rate figures (no identities).
@@ -67,7 +68,7 @@ pub struct RateRow {
     pub undeliverable: bool,
 }
 
-pub fn email_keys(conn: &mut DbConnection, survey_id: i32) -> QueryResult<HashSet<String>> {
+pub fn email_keys(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<HashSet<String>> {
     invitations::table
         .filter(invitations::survey_id.eq(survey_id))
         .select(invitations::email_key)
@@ -137,7 +138,7 @@ pub fn find_by_token(
 pub fn find_by_id(
     conn: &mut DbConnection,
     invitation_id: &str,
-) -> QueryResult<Option<(i32, bool)>> {
+) -> QueryResult<Option<(SurveyId, bool)>> {
     invitations::table
         .filter(invitations::id.eq(invitation_id))
         .select((invitations::survey_id, invitations::completed))
@@ -172,7 +173,7 @@ pub fn find_draft(
 pub fn save_draft(
     conn: &mut DbConnection,
     invitation_id: &str,
-    survey_id: i32,
+    survey_id: SurveyId,
     draft: &SealedDraft,
     today: NaiveDate,
 ) -> QueryResult<()> {
@@ -229,7 +230,7 @@ pub fn delete_drafts_older_than(conn: &mut DbConnection, day: NaiveDate) -> Quer
 /// immediate transaction already excludes other writers.
 pub fn complete_all(
     conn: &mut DbConnection,
-    claimed: &[(&str, i32)],
+    claimed: &[(&str, SurveyId)],
 ) -> QueryResult<HashSet<String>> {
     let ids: Vec<&str> = claimed.iter().map(|(id, _)| *id).collect();
     if ids.is_empty() {
@@ -275,7 +276,7 @@ pub fn mark_undeliverable(
 }
 
 /// Invitations whose invitation mail has not been queued yet (opted-out ones excluded).
-pub fn unsent(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<Invitee>> {
+pub fn unsent(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<Vec<Invitee>> {
     invitations::table
         .filter(invitations::survey_id.eq(survey_id))
         .filter(invitations::sent.eq(false))
@@ -286,7 +287,7 @@ pub fn unsent(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<Invite
 }
 
 /// How many invitations `unsent` would return: not yet sent and not opted out.
-pub fn count_unsent(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+pub fn count_unsent(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<i64> {
     invitations::table
         .filter(invitations::survey_id.eq(survey_id))
         .filter(invitations::sent.eq(false))
@@ -317,7 +318,7 @@ pub fn mark_sent(
 /// remind the same invitation twice; the caller holds the transaction.
 pub fn reminder_candidates(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     max: i32,
     due_by: Option<NaiveDate>,
     include_completed: bool,
@@ -368,7 +369,7 @@ pub fn record_reminders(
 }
 
 /// How many of a survey's invitations are completed: the responses that came through them.
-pub fn count_completed(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+pub fn count_completed(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<i64> {
     invitations::table
         .filter(invitations::survey_id.eq(survey_id))
         .filter(invitations::completed.eq(true))
@@ -376,7 +377,7 @@ pub fn count_completed(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i
         .get_result(conn)
 }
 
-pub fn rate_rows(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<RateRow>> {
+pub fn rate_rows(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<Vec<RateRow>> {
     invitations::table
         .filter(invitations::survey_id.eq(survey_id))
         .select((
@@ -389,7 +390,7 @@ pub fn rate_rows(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<Rat
 }
 
 /// An invitation's survey, by the invitation's id (opt-out links name it).
-pub fn survey_of(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<Option<i32>> {
+pub fn survey_of(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<Option<SurveyId>> {
     invitations::table
         .filter(invitations::id.eq(invitation_id))
         .select(invitations::survey_id)

@@ -1,6 +1,7 @@
 //! The durable mail outbox: one row per message, written in the same transaction as the
 //! change that causes it, claimed by a worker under a lease, bodies cleared once accepted.
 
+use crate::db::SurveyId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -226,7 +227,7 @@ pub fn count_with_status(conn: &mut DbConnection, status: MailStatus) -> QueryRe
 
 /// Mail for a survey's invitees (invitations and reminders) that may or may not have been
 /// delivered: a count, never who.
-pub fn count_unconfirmed(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+pub fn count_unconfirmed(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<i64> {
     use super::schema::invitations;
     outbox::table
         .inner_join(invitations::table)

@@ -1,6 +1,7 @@
 //! Released responses: anonymous rows (a random id, the release day shared by the whole
 //! batch, the answers), written only by a release (`crate::release`) in batches of at least k.
 
+use crate::db::SurveyId;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -15,7 +16,7 @@ const ROWS_PER_STATEMENT: usize = 5_000;
 #[diesel(table_name = responses)]
 pub struct NewResponse {
     pub id: String,
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     pub submitted_on: NaiveDate,
     /// `{"question-key": value}` with values as the JSON API takes them.
     pub answers: String,
@@ -52,15 +53,15 @@ pub fn insert_all(conn: &mut DbConnection, rows: &[NewResponse]) -> QueryResult<
 /// Responses per survey, in one query (surveys without responses are absent).
 pub fn counts_by_survey(
     conn: &mut DbConnection,
-) -> QueryResult<std::collections::HashMap<i32, i64>> {
+) -> QueryResult<std::collections::HashMap<SurveyId, i64>> {
     responses::table
         .group_by(responses::survey_id)
         .select((responses::survey_id, diesel::dsl::count_star()))
-        .load::<(i32, i64)>(conn)
+        .load::<(SurveyId, i64)>(conn)
         .map(|rows| rows.into_iter().collect())
 }
 
-pub fn count_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+pub fn count_for_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<i64> {
     responses::table
         .filter(responses::survey_id.eq(survey_id))
         .count()
@@ -81,7 +82,7 @@ pub fn count_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<
 /// PostgreSQL always reads through the index.
 #[derive(Debug, Clone, Copy)]
 pub struct SurveyPages {
-    survey_id: i32,
+    survey_id: SurveyId,
     walk_table: bool,
 }
 
@@ -89,7 +90,7 @@ pub struct SurveyPages {
 const WALK_SHARE: i64 = 16;
 
 impl SurveyPages {
-    pub fn new(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Self> {
+    pub fn new(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<Self> {
         let walk_table = match conn {
             DbConnection::Postgres(_) => false,
             DbConnection::Sqlite(_) => {
@@ -105,7 +106,7 @@ impl SurveyPages {
 
     /// Reads through the survey's index: for a few pages only, where counting the table to
     /// choose would cost more than it saves.
-    pub fn by_index(survey_id: i32) -> Self {
+    pub fn by_index(survey_id: SurveyId) -> Self {
         Self {
             survey_id,
             walk_table: false,

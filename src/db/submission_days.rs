@@ -2,6 +2,7 @@
 //! day" comes from here, never from response rows (which carry no date finer than their
 //! release batch).
 
+use crate::db::SurveyId;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -9,7 +10,12 @@ use super::schema::submission_days;
 use super::DbConnection;
 
 /// Adds `count` submissions to the survey's day; the caller provides the transaction.
-pub fn add(conn: &mut DbConnection, survey_id: i32, day: NaiveDate, count: i32) -> QueryResult<()> {
+pub fn add(
+    conn: &mut DbConnection,
+    survey_id: SurveyId,
+    day: NaiveDate,
+    count: i32,
+) -> QueryResult<()> {
     let updated = diesel::update(
         submission_days::table
             .filter(submission_days::survey_id.eq(survey_id))
@@ -30,7 +36,7 @@ pub fn add(conn: &mut DbConnection, survey_id: i32, day: NaiveDate, count: i32) 
 }
 
 /// Submissions on each day, earliest first; days without any are absent.
-pub fn per_day(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<(NaiveDate, i64)>> {
+pub fn per_day(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<Vec<(NaiveDate, i64)>> {
     submission_days::table
         .filter(submission_days::survey_id.eq(survey_id))
         .order(submission_days::day.asc())

@@ -1,5 +1,6 @@
 //! Surveys: the questionnaire as imported, its status and revision.
 
+use crate::db::SurveyId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -36,7 +37,7 @@ impl SurveyStatus {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = surveys)]
 pub struct SurveyRow {
-    pub id: i32,
+    pub id: SurveyId,
     pub slug: String,
     pub title: String,
     pub status: String,
@@ -51,7 +52,7 @@ pub struct SurveyRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = surveys)]
 pub struct SurveyHead {
-    pub id: i32,
+    pub id: SurveyId,
     pub slug: String,
     pub status: String,
     pub revision: i32,
@@ -115,7 +116,7 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<S
         .optional()
 }
 
-pub fn find_by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Option<SurveyRow>> {
+pub fn find_by_id(conn: &mut DbConnection, id: SurveyId) -> QueryResult<Option<SurveyRow>> {
     surveys::table
         .find(id)
         .select(SurveyRow::as_select())
@@ -151,7 +152,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewSurvey<'_>) -> QueryResult<()> {
 
 pub fn change_definition(
     conn: &mut DbConnection,
-    id: i32,
+    id: SurveyId,
     change: &DefinitionChange<'_>,
 ) -> QueryResult<()> {
     diesel::update(surveys::table.find(id))
@@ -162,7 +163,7 @@ pub fn change_definition(
 
 pub fn set_status(
     conn: &mut DbConnection,
-    id: i32,
+    id: SurveyId,
     status: SurveyStatus,
     now: NaiveDateTime,
 ) -> QueryResult<()> {

@@ -4,6 +4,7 @@
 //! (`Sheet`), so folding a batch of responses rewrites a few rows. The layout (groups,
 //! pseudo-values) is described in the migrations and in `report::tally`.
 
+use crate::db::SurveyId;
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
@@ -15,7 +16,7 @@ use super::DbConnection;
 /// instance (no deadlocks between folding instances on PostgreSQL).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TallyKey {
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     pub by_question: String,
     pub by_value: String,
     pub question_key: String,
@@ -40,7 +41,7 @@ type Sheet = BTreeMap<String, BTreeMap<String, BTreeMap<String, i64>>>;
 /// SQLite allows 32,766 bound values per statement; two per untallied row.
 const SQLITE_ROWS_PER_STATEMENT: usize = 5_000;
 
-fn decode(survey_id: i32, by_question: &str, counts: &str) -> QueryResult<Sheet> {
+fn decode(survey_id: SurveyId, by_question: &str, counts: &str) -> QueryResult<Sheet> {
     serde_json::from_str(counts).map_err(|e| {
         diesel::result::Error::DeserializationError(
             format!("tallies of survey {survey_id} by {by_question:?}: {e}").into(),
@@ -56,7 +57,7 @@ fn encode(sheet: &Sheet) -> QueryResult<String> {
 /// caller's immediate transaction already excludes other writers).
 fn read_for_update(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     by_question: &str,
 ) -> QueryResult<Option<String>> {
     let query = tally_sheets::table
@@ -72,7 +73,7 @@ fn read_for_update(
 /// Adds the increments, reading and rewriting each grouping's sheet once; the caller
 /// provides the transaction. Counts that fall to zero are dropped.
 pub fn add(conn: &mut DbConnection, increments: &TallyIncrements) -> QueryResult<()> {
-    let mut by_sheet: BTreeMap<(i32, &str), Vec<(&TallyKey, i64)>> = BTreeMap::new();
+    let mut by_sheet: BTreeMap<(SurveyId, &str), Vec<(&TallyKey, i64)>> = BTreeMap::new();
     for (key, &count) in increments.iter().filter(|(_, &count)| count != 0) {
         by_sheet
             .entry((key.survey_id, key.by_question.as_str()))
@@ -118,7 +119,7 @@ pub fn add(conn: &mut DbConnection, increments: &TallyIncrements) -> QueryResult
     Ok(())
 }
 
-fn rows_of(sheets: Vec<(String, String)>, survey_id: i32) -> QueryResult<Vec<TallyRow>> {
+fn rows_of(sheets: Vec<(String, String)>, survey_id: SurveyId) -> QueryResult<Vec<TallyRow>> {
     let mut rows = Vec::new();
     for (by_question, counts) in sheets {
         for (by_value, questions) in decode(survey_id, &by_question, &counts)? {
@@ -142,7 +143,7 @@ fn rows_of(sheets: Vec<(String, String)>, survey_id: i32) -> QueryResult<Vec<Tal
 /// groups of one breakdown question.
 pub fn load(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     breakdown: Option<&str>,
 ) -> QueryResult<Vec<TallyRow>> {
     let groupings: Vec<&str> = std::iter::once("").chain(breakdown).collect();
@@ -155,7 +156,7 @@ pub fn load(
 }
 
 /// Every tally of a survey, in key order (for checks against a recomputation).
-pub fn all(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<TallyRow>> {
+pub fn all(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<Vec<TallyRow>> {
     let sheets = tally_sheets::table
         .filter(tally_sheets::survey_id.eq(survey_id))
         .order(tally_sheets::by_question)
@@ -164,12 +165,12 @@ pub fn all(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<TallyRow>
     rows_of(sheets, survey_id)
 }
 
-pub fn delete_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<usize> {
+pub fn delete_for_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<usize> {
     diesel::delete(tally_sheets::table.filter(tally_sheets::survey_id.eq(survey_id))).execute(conn)
 }
 
 /// Marks stored responses as not yet tallied (the caller provides the transaction).
-pub fn mark_untallied(conn: &mut DbConnection, rows: &[(String, i32)]) -> QueryResult<()> {
+pub fn mark_untallied(conn: &mut DbConnection, rows: &[(String, SurveyId)]) -> QueryResult<()> {
     let values: Vec<_> = rows
         .iter()
         .map(|(id, survey_id)| {
@@ -219,7 +220,7 @@ pub fn claim_untallied(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<C
 }
 
 /// The stored answers of a survey's responses that are not yet tallied.
-pub fn untallied_answers(conn: &mut DbConnection, survey_id: i32) -> QueryResult<Vec<String>> {
+pub fn untallied_answers(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<Vec<String>> {
     untallied::table
         .inner_join(responses::table)
         .filter(untallied::survey_id.eq(survey_id))
@@ -231,12 +232,12 @@ pub fn unmark(conn: &mut DbConnection, ids: &[String]) -> QueryResult<usize> {
     diesel::delete(untallied::table.filter(untallied::response_id.eq_any(ids))).execute(conn)
 }
 
-pub fn unmark_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<usize> {
+pub fn unmark_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<usize> {
     diesel::delete(untallied::table.filter(untallied::survey_id.eq(survey_id))).execute(conn)
 }
 
 /// A claimed untallied response: its id, survey and stored answers.
-pub type Claimed = (String, i32, String);
+pub type Claimed = (String, SurveyId, String);
 
 /// Why the SQLite fold's write transaction rolled back.
 enum FoldAbort {
@@ -357,7 +358,7 @@ mod tests {
             })
             .collect();
         responses::insert_all(&mut conn, &rows).unwrap();
-        let marks: Vec<(String, i32)> = ids.iter().map(|id| (id.clone(), survey_id)).collect();
+        let marks: Vec<(String, SurveyId)> = ids.iter().map(|id| (id.clone(), survey_id)).collect();
         mark_untallied(&mut conn, &marks).unwrap();
         (dir, conn, ids)
     }

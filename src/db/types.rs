@@ -31,6 +31,11 @@ id_type!(
     UserId
 );
 
+id_type!(
+    /// A survey (one imported questionnaire and its revisions).
+    SurveyId
+);
+
 /// What an account may do: viewers read results, admins also manage surveys and accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, AsExpression, FromSqlRow)]
 #[diesel(sql_type = Text)]

@@ -2,6 +2,7 @@
 //! Nothing here refers to an invitation; the release (`crate::release`) moves them into
 //! `responses` in batches.
 
+use crate::db::SurveyId;
 use diesel::prelude::*;
 
 use super::schema::waiting_responses;
@@ -14,7 +15,7 @@ const ROWS_PER_STATEMENT: usize = 5_000;
 #[diesel(table_name = waiting_responses)]
 pub struct WaitingResponse {
     pub id: String,
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     /// Nonce and ciphertext of the padded answers (see `crate::release::seal`).
     pub sealed: Vec<u8>,
 }
@@ -40,15 +41,15 @@ pub fn insert_all(conn: &mut DbConnection, rows: &[WaitingResponse]) -> QueryRes
 /// Waiting responses per survey (surveys with none are absent).
 pub fn counts_by_survey(
     conn: &mut DbConnection,
-) -> QueryResult<std::collections::HashMap<i32, i64>> {
+) -> QueryResult<std::collections::HashMap<SurveyId, i64>> {
     waiting_responses::table
         .group_by(waiting_responses::survey_id)
         .select((waiting_responses::survey_id, diesel::dsl::count_star()))
-        .load::<(i32, i64)>(conn)
+        .load::<(SurveyId, i64)>(conn)
         .map(|rows| rows.into_iter().collect())
 }
 
-pub fn count_for_survey(conn: &mut DbConnection, survey_id: i32) -> QueryResult<i64> {
+pub fn count_for_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<i64> {
     waiting_responses::table
         .filter(waiting_responses::survey_id.eq(survey_id))
         .count()
@@ -64,7 +65,7 @@ pub fn count_all(conn: &mut DbConnection) -> QueryResult<i64> {
 /// to when each arrived, found through the primary key without sorting the whole table.
 pub fn random_batch(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     n: usize,
 ) -> QueryResult<Vec<WaitingResponse>> {
     let limit = i64::try_from(n).unwrap_or(i64::MAX);
@@ -105,7 +106,7 @@ pub fn delete(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<usize> {
 /// On PostgreSQL, takes this transaction's advisory lock on releasing one survey, or
 /// returns false at once when another transaction (of any instance) holds it. SQLite's
 /// `BEGIN IMMEDIATE` already lets one writer in at a time.
-pub fn try_lock_release(conn: &mut DbConnection, survey_id: i32) -> QueryResult<bool> {
+pub fn try_lock_release(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<bool> {
     #[derive(QueryableByName)]
     struct Locked {
         #[diesel(sql_type = diesel::sql_types::Bool)]

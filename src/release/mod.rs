@@ -10,6 +10,7 @@ pub mod plan;
 pub mod seal;
 pub mod task;
 
+use crate::db::SurveyId;
 use chrono::NaiveDate;
 
 use crate::db::responses::{self, NewResponse};
@@ -23,9 +24,9 @@ pub use seal::ResponseSeal;
 #[derive(Debug, thiserror::Error)]
 pub enum ReleaseError {
     #[error("waiting responses of survey {0} cannot be opened with this server's secret key")]
-    Unreadable(i32),
+    Unreadable(SurveyId),
     #[error("another release took waiting responses of survey {0} at the same time")]
-    Raced(i32),
+    Raced(SurveyId),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -63,7 +64,7 @@ pub fn release_due(
         let k = questionnaire.min_group_size as usize;
         let batch = release_batch(conn, seal, survey_id, k, phase, today)?;
         if batch > 0 {
-            tracing::info!(survey_id, released = batch, "released a batch of responses");
+            tracing::info!(%survey_id, released = batch, "released a batch of responses");
             pass.released += batch;
             let left =
                 usize::try_from(waiting::count_for_survey(conn, survey_id)?).unwrap_or(usize::MAX);
@@ -81,7 +82,7 @@ pub fn release_due(
 pub fn release_survey(
     conn: &mut DbConnection,
     seal: &ResponseSeal,
-    survey_id: i32,
+    survey_id: SurveyId,
     k: usize,
     phase: Phase,
     today: NaiveDate,
@@ -92,7 +93,7 @@ pub fn release_survey(
         if batch == 0 {
             break;
         }
-        tracing::info!(survey_id, released = batch, "released a batch of responses");
+        tracing::info!(%survey_id, released = batch, "released a batch of responses");
         released += batch;
     }
     if released > 0 {
@@ -113,7 +114,7 @@ pub fn scrub(conn: &mut DbConnection) {
 fn release_batch(
     conn: &mut DbConnection,
     seal: &ResponseSeal,
-    survey_id: i32,
+    survey_id: SurveyId,
     k: usize,
     phase: Phase,
     today: NaiveDate,
@@ -150,7 +151,8 @@ fn release_batch(
         // Stored in random order with random ids: neither says which arrived first.
         batch.sort_by(|a, b| a.id.cmp(&b.id));
         responses::insert_all(conn, &batch)?;
-        let fresh: Vec<(String, i32)> = batch.iter().map(|r| (r.id.clone(), survey_id)).collect();
+        let fresh: Vec<(String, SurveyId)> =
+            batch.iter().map(|r| (r.id.clone(), survey_id)).collect();
         tallies::mark_untallied(conn, &fresh)?;
         Ok(size)
     })
@@ -160,7 +162,7 @@ fn release_batch(
 pub fn release_all(
     conn: &mut DbConnection,
     seal: &ResponseSeal,
-    survey_id: i32,
+    survey_id: SurveyId,
     today: NaiveDate,
 ) -> Result<usize, ReleaseError> {
     release_survey(conn, seal, survey_id, 1, Phase::Closed, today)

@@ -3,6 +3,7 @@
 //! key, with a fresh random nonce and the survey id bound in as associated data.
 
 use crate::db::waiting::WaitingResponse;
+use crate::db::SurveyId;
 use crate::padding;
 use crate::secrets;
 use crate::secrets::random_id;
@@ -26,7 +27,7 @@ impl ResponseSeal {
     }
 
     /// A waiting row for these answers: a random id, the survey, the sealed answers.
-    pub fn seal(&self, survey_id: i32, answers_json: &str) -> WaitingResponse {
+    pub fn seal(&self, survey_id: SurveyId, answers_json: &str) -> WaitingResponse {
         WaitingResponse {
             id: random_id(),
             survey_id,
@@ -53,18 +54,21 @@ mod tests {
     fn a_sealed_response_opens_only_with_its_key_and_survey_and_its_size_says_little() {
         let key = SecretKey::parse(&"ab".repeat(32)).expect("valid key");
         let seal = ResponseSeal::new(&key);
-        let short = seal.seal(3, "{\"q\":\"secret\"}");
-        let long = seal.seal(3, &format!("{{\"q\":\"{}\"}}", "x".repeat(2500)));
+        let short = seal.seal(SurveyId(3), "{\"q\":\"secret\"}");
+        let long = seal.seal(SurveyId(3), &format!("{{\"q\":\"{}\"}}", "x".repeat(2500)));
         assert!(!short.sealed.windows(6).any(|w| w == b"secret"));
         assert_eq!(short.sealed.len(), long.sealed.len());
         assert_eq!(seal.open(&short).as_deref(), Some("{\"q\":\"secret\"}"));
         let moved = WaitingResponse {
-            survey_id: 4,
+            survey_id: SurveyId(4),
             ..short.clone()
         };
         assert!(seal.open(&moved).is_none());
         let other = ResponseSeal::new(&SecretKey::parse(&"cd".repeat(32)).expect("valid key"));
         assert!(other.open(&short).is_none());
-        assert_ne!(seal.seal(3, "{}").sealed, seal.seal(3, "{}").sealed);
+        assert_ne!(
+            seal.seal(SurveyId(3), "{}").sealed,
+            seal.seal(SurveyId(3), "{}").sealed
+        );
     }
 }

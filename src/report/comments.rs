@@ -4,6 +4,7 @@
 //! random identifier, so its cost does not grow with the number of responses; the responses
 //! download with free text holds every comment.
 
+use crate::db::SurveyId;
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
@@ -34,7 +35,7 @@ pub struct Comments {
 /// than its comments threshold (checked on `results`, the same figures the page shows).
 pub fn comments(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     q: &Questionnaire,
     results: &Results,
 ) -> Result<Option<Vec<Comments>>, ReportError> {
@@ -64,7 +65,7 @@ pub fn comments(
 /// every list is full, every response is read, or `MOST_READ` responses are read.
 fn gather(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     q: &Questionnaire,
     lists: &mut [Comments],
 ) -> Result<(), ReportError> {

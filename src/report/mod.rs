@@ -19,6 +19,7 @@ pub mod summary;
 pub mod summary_view;
 pub mod tally;
 
+use crate::db::SurveyId;
 use crate::db::{DbConnection, DbError};
 use crate::questionnaire::Questionnaire;
 pub use comments::{comments, Comments};
@@ -53,7 +54,7 @@ impl From<crate::questionnaire::stored::CodecError> for ReportError {
 /// A survey's published results, whole survey and by `breakdown` when given.
 pub fn results(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     q: &Questionnaire,
     breakdown: Option<&str>,
 ) -> Result<Results, ReportError> {
@@ -74,7 +75,7 @@ pub fn results(
 /// show.
 pub fn report_docx(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     q: &Questionnaire,
     breakdown: Option<&str>,
 ) -> Result<Vec<u8>, ReportError> {
@@ -97,7 +98,7 @@ pub fn report_docx(
 /// channel, for example).
 pub fn plan(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     q: &Questionnaire,
 ) -> Result<disclosure::Plan, ReportError> {
     let rows = load_with_combinations(conn, survey_id, q, None)?;
@@ -108,7 +109,7 @@ pub fn plan(
 /// breakdown answers were counted lack them: such a survey's tallies are rebuilt once.
 fn load_with_combinations(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     q: &Questionnaire,
     breakdown: Option<&str>,
 ) -> Result<Vec<crate::db::tallies::TallyRow>, ReportError> {
@@ -127,7 +128,7 @@ fn load_with_combinations(
         return Ok(rows);
     }
     tracing::info!(
-        survey_id,
+        %survey_id,
         "rebuilding tallies to count combinations of breakdown answers"
     );
     tally::rebuild(conn, survey_id, q)?;

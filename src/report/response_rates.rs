@@ -4,6 +4,7 @@
 //! a hidden group shows only how many were invited. The admin page, `candour survey status`
 //! and anything else that shows rates read them from here.
 
+use crate::db::SurveyId;
 use std::collections::BTreeMap;
 
 use super::disclosure::rates::{shown_groups, Rate};
@@ -44,7 +45,7 @@ pub struct ResponseRates {
 
 pub fn response_rates(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     min_group_size: u32,
 ) -> diesel::QueryResult<ResponseRates> {
     Ok(summarise(

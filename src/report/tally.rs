@@ -13,6 +13,7 @@
 //! breakdown question)`, so disclosure control knows how the groups of different breakdowns
 //! overlap without reading responses.
 
+use crate::db::SurveyId;
 use std::collections::HashMap;
 
 use crate::db::tallies::{TallyIncrements, TallyKey, TallyRow};
@@ -93,7 +94,7 @@ pub fn groups_of(breakdowns: &[String], answers: &[(&str, &str)]) -> Vec<(String
         .collect()
 }
 
-type BorrowedKey<'a> = (i32, &'a str, &'a str, &'a str, &'a str);
+type BorrowedKey<'a> = (SurveyId, &'a str, &'a str, &'a str, &'a str);
 
 /// Counts borrowed keys first, so a batch allocates once per distinct key, not per increment.
 #[derive(Default)]
@@ -106,7 +107,7 @@ impl<'a> Counter<'a> {
     /// per chosen option or number; `texts` the keys of questions answered in free text.
     fn add_response(
         &mut self,
-        survey_id: i32,
+        survey_id: SurveyId,
         groups: &'a [(String, String)],
         combination: &'a str,
         answers: &[(&'a str, &'a str)],
@@ -163,7 +164,7 @@ type Borrowed<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>);
 /// The increments for stored responses of one survey, from their stored answers.
 pub fn for_stored<'a>(
     q: &Questionnaire,
-    survey_id: i32,
+    survey_id: SurveyId,
     stored: impl IntoIterator<Item = &'a str>,
 ) -> Result<TallyIncrements, DbError> {
     for_stored_by(q, &breakdown_keys(q), survey_id, stored)
@@ -173,7 +174,7 @@ pub fn for_stored<'a>(
 fn for_stored_by<'a>(
     q: &Questionnaire,
     breakdowns: &[String],
-    survey_id: i32,
+    survey_id: SurveyId,
     stored: impl IntoIterator<Item = &'a str>,
 ) -> Result<TallyIncrements, DbError> {
     /// Responses decoded at a time: memory stays flat however many are folded.
@@ -232,7 +233,7 @@ fn increments_for_claimed(
     conn: &mut DbConnection,
     claimed: &[tallies::Claimed],
 ) -> Result<TallyIncrements, DbError> {
-    let mut by_survey: HashMap<i32, Vec<&str>> = HashMap::new();
+    let mut by_survey: HashMap<SurveyId, Vec<&str>> = HashMap::new();
     for (_, survey_id, json) in claimed {
         by_survey.entry(*survey_id).or_default().push(json.as_str());
     }
@@ -264,7 +265,7 @@ pub fn fold_all(conn: &mut DbConnection) -> Result<usize, DbError> {
 /// yet, read from one snapshot: exact whatever the folding task is doing.
 pub fn load_exact(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     q: &Questionnaire,
     breakdown: Option<&str>,
 ) -> Result<Vec<TallyRow>, DbError> {
@@ -308,7 +309,11 @@ pub fn load_exact(
 
 /// Replaces a survey's tallies with a recomputation from its stored answers, in one write
 /// transaction (submissions wait meanwhile, so none is counted twice or missed).
-pub fn rebuild(conn: &mut DbConnection, survey_id: i32, q: &Questionnaire) -> Result<(), DbError> {
+pub fn rebuild(
+    conn: &mut DbConnection,
+    survey_id: SurveyId,
+    q: &Questionnaire,
+) -> Result<(), DbError> {
     write_transaction(conn, |conn| {
         let recomputed = recompute(conn, survey_id, q)?;
         tallies::delete_for_survey(conn, survey_id)?;
@@ -321,7 +326,7 @@ pub fn rebuild(conn: &mut DbConnection, survey_id: i32, q: &Questionnaire) -> Re
 /// The tallies the stored answers imply, read a page of responses at a time.
 pub fn recompute(
     conn: &mut DbConnection,
-    survey_id: i32,
+    survey_id: SurveyId,
     q: &Questionnaire,
 ) -> Result<TallyIncrements, DbError> {
     let mut increments = TallyIncrements::new();
@@ -346,7 +351,7 @@ mod tests {
 
     fn count(map: &TallyIncrements, group: (&str, &str), question: &str, value: &str) -> i64 {
         let key = TallyKey {
-            survey_id: 1,
+            survey_id: SurveyId(1),
             by_question: group.0.into(),
             by_value: group.1.into(),
             question_key: question.into(),
@@ -370,8 +375,14 @@ mod tests {
             groups_of(&breakdowns, &second),
         );
         let mut counter = Counter::default();
-        counter.add_response(1, &first_groups, "police\u{1f}", &first, &["comment"]);
-        counter.add_response(1, &second_groups, "police\u{1f}", &second, &[]);
+        counter.add_response(
+            SurveyId(1),
+            &first_groups,
+            "police\u{1f}",
+            &first,
+            &["comment"],
+        );
+        counter.add_response(SurveyId(1), &second_groups, "police\u{1f}", &second, &[]);
         let mut map = TallyIncrements::new();
         counter.into_increments(&mut map);
         for group in [("", ""), ("agency", "police"), ("role", "")] {

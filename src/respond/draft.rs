@@ -5,6 +5,7 @@
 //! token), the answers sealed under the invitation's draft key, which is stored sealed under
 //! the server's key (see `invite::sealing`). No answer ever travels in a cookie or URL.
 
+use crate::db::SurveyId;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::HttpRequest;
 
@@ -54,7 +55,7 @@ pub enum Owner {
 /// A draft as a page sees it.
 #[derive(Debug, Clone)]
 pub struct Draft {
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     pub owner: Owner,
     pub answers: Answers,
 }
@@ -133,7 +134,7 @@ pub fn expired_cookies(slug: &str, secure: bool) -> [Cookie<'static>; 2] {
 pub fn load(
     conn: &mut DbConnection,
     pass: Option<&Pass>,
-    survey_id: i32,
+    survey_id: SurveyId,
     server: &SecretKey,
 ) -> Result<Found, DbError> {
     match pass {
@@ -143,7 +144,11 @@ pub fn load(
     }
 }
 
-fn load_open(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Result<Found, DbError> {
+fn load_open(
+    conn: &mut DbConnection,
+    token: &Token,
+    survey_id: SurveyId,
+) -> Result<Found, DbError> {
     let stored = drafts::find(conn, &token.hash(), survey_id)?;
     open_draft(
         survey_id,
@@ -156,7 +161,11 @@ fn load_open(conn: &mut DbConnection, token: &Token, survey_id: i32) -> Result<F
 /// An open-link draft from its stored answers (sealed under a key derived from the cookie,
 /// padded like invited drafts, or plain JSON as stored before drafts were sealed), or an
 /// empty one, not stored yet, when the cookie has no draft in the database.
-pub fn open_draft(survey_id: i32, cookie: &Token, stored: Option<&str>) -> Result<Draft, DbError> {
+pub fn open_draft(
+    survey_id: SurveyId,
+    cookie: &Token,
+    stored: Option<&str>,
+) -> Result<Draft, DbError> {
     let id_hash = cookie.hash();
     let key = DraftKey::for_open_draft(cookie);
     let Some(stored) = stored else {
@@ -194,7 +203,7 @@ pub fn open_draft(survey_id: i32, cookie: &Token, stored: Option<&str>) -> Resul
 fn load_invited(
     conn: &mut DbConnection,
     invitation_id: &str,
-    survey_id: i32,
+    survey_id: SurveyId,
     server: &SecretKey,
 ) -> Result<Found, DbError> {
     let Some((survey, completed)) = invitations::find_by_id(conn, invitation_id)? else {
@@ -241,7 +250,7 @@ fn key_from_server(
 }
 
 fn invited_draft(
-    survey_id: i32,
+    survey_id: SurveyId,
     invitation_id: String,
     key: DraftKey,
     server: &SecretKey,

@@ -11,6 +11,7 @@
 //! room, refers to neither the response nor the invitation, and is deleted when the survey
 //! closes (`release::release_survey`).
 
+use crate::db::SurveyId;
 use std::collections::HashMap;
 
 use actix_web::http::header::HeaderName;
@@ -106,12 +107,12 @@ impl KeyHasher {
     pub fn stored_key(
         &self,
         key: &IdempotencyKey,
-        survey_id: i32,
+        survey_id: SurveyId,
         invitation_id: Option<&str>,
         fingerprint: String,
     ) -> StoredKey {
         let mut mac = hmac(&self.scope);
-        mac.update(&survey_id.to_be_bytes());
+        mac.update(&survey_id.0.to_be_bytes());
         match invitation_id {
             Some(id) => {
                 mac.update(&[1]);
@@ -262,24 +263,27 @@ mod tests {
         let h = hasher(1);
         let k = key("retry-1");
         let fp = h.fingerprint(&k, &answers(json!({"a": 1})));
-        let open = h.stored_key(&k, 7, None, fp.clone());
+        let open = h.stored_key(&k, SurveyId(7), None, fp.clone());
         assert_eq!(open.key_hash.len(), 64);
         assert!(!open.key_hash.contains("retry-1"));
         assert_ne!(
             open.key_hash,
-            h.stored_key(&k, 8, None, fp.clone()).key_hash
+            h.stored_key(&k, SurveyId(8), None, fp.clone()).key_hash
         );
         assert_ne!(
             open.key_hash,
-            h.stored_key(&k, 7, Some("inv"), fp.clone()).key_hash
+            h.stored_key(&k, SurveyId(7), Some("inv"), fp.clone())
+                .key_hash
         );
         assert_ne!(
-            h.stored_key(&k, 7, Some("inv-a"), fp.clone()).key_hash,
-            h.stored_key(&k, 7, Some("inv-b"), fp.clone()).key_hash
+            h.stored_key(&k, SurveyId(7), Some("inv-a"), fp.clone())
+                .key_hash,
+            h.stored_key(&k, SurveyId(7), Some("inv-b"), fp.clone())
+                .key_hash
         );
         assert_ne!(
             open.key_hash,
-            hasher(2).stored_key(&k, 7, None, fp).key_hash
+            hasher(2).stored_key(&k, SurveyId(7), None, fp).key_hash
         );
     }
 
@@ -322,7 +326,7 @@ mod tests {
     fn a_batch_resolves_against_stored_keys_and_itself() {
         let row = |hash: &str, fingerprint: &str| StoredKey {
             key_hash: hash.into(),
-            survey_id: 1,
+            survey_id: SurveyId(1),
             fingerprint: fingerprint.into(),
         };
         let (stored_same, stored_other) = (row("s", "f"), row("s", "g"));

@@ -1,6 +1,7 @@
 //! Turning validated answers into what is stored: sealed for the waiting room when
 //! submitted, or (for tools and tests that fill a database) an anonymous released row.
 
+use crate::db::SurveyId;
 use chrono::NaiveDate;
 
 use crate::db::responses::NewResponse;
@@ -10,14 +11,14 @@ use crate::release::ResponseSeal;
 use crate::secrets::random_id;
 
 /// A submitted response, sealed for the waiting room: one AEAD, nothing else.
-pub fn sealed_row(seal: &ResponseSeal, survey_id: i32, answers: &Answers) -> WaitingResponse {
+pub fn sealed_row(seal: &ResponseSeal, survey_id: SurveyId, answers: &Answers) -> WaitingResponse {
     seal.seal(survey_id, &stored::encode_response(answers))
 }
 
 /// A released response's row (a random id, the day, the answers), for tools and tests that
 /// fill a database directly. Tallies are counted later, in bulk, from the stored answers
 /// (`report::tally::fold_pending`), so nothing else is worked out here.
-pub fn response_row(survey_id: i32, answers: &Answers, today: NaiveDate) -> NewResponse {
+pub fn response_row(survey_id: SurveyId, answers: &Answers, today: NaiveDate) -> NewResponse {
     NewResponse {
         id: random_id(),
         survey_id,
@@ -42,10 +43,10 @@ mod tests {
         answers.insert("caseload".into(), AnswerValue::Number(12.0));
         answers.insert("comment".into(), AnswerValue::Text("Fine".into()));
         let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        let row = response_row(7, &answers, day);
+        let row = response_row(SurveyId(7), &answers, day);
         assert_eq!(row.submitted_on, day);
         assert_eq!(row.id.len(), 32);
-        assert_ne!(row.id, response_row(7, &answers, day).id);
+        assert_ne!(row.id, response_row(SurveyId(7), &answers, day).id);
         let stored: serde_json::Value = serde_json::from_str(&row.answers).unwrap();
         assert_eq!(
             stored,

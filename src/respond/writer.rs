@@ -7,6 +7,7 @@
 //! idempotency key (`super::idempotency`) is stored in the same transaction, and a repeat of a
 //! stored key is answered without storing anything.
 
+use crate::db::SurveyId;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
@@ -45,7 +46,7 @@ pub enum Claim {
     /// stored response holds no reference to it.
     Invitation {
         invitation_id: String,
-        survey_id: i32,
+        survey_id: SurveyId,
     },
 }
 
@@ -176,7 +177,7 @@ fn write_batch(db: &Database, batch: &mut Vec<Queued>) {
 pub fn store_batch(conn: &mut DbConnection, batch: &[NewResponse]) -> Result<(), DbError> {
     write_transaction(conn, |conn| {
         responses::insert_all(conn, batch)?;
-        let fresh: Vec<(String, i32)> = batch
+        let fresh: Vec<(String, SurveyId)> = batch
             .iter()
             .map(|row| (row.id.clone(), row.survey_id))
             .collect();
@@ -212,7 +213,7 @@ fn store_all(
             _ => None,
         })
         .collect();
-    let invitation_claims: Vec<(&str, i32)> = submissions
+    let invitation_claims: Vec<(&str, SurveyId)> = submissions
         .iter()
         .filter_map(|s| match &s.claim {
             Claim::Invitation {
@@ -271,7 +272,7 @@ fn store_all(
     }
     waiting::insert_all(conn, &accepted)?;
     idempotency_keys::insert_all(conn, &accepted_keys)?;
-    let mut per_day: BTreeMap<(i32, NaiveDate), i32> = BTreeMap::new();
+    let mut per_day: BTreeMap<(SurveyId, NaiveDate), i32> = BTreeMap::new();
     for row in &accepted_days {
         *per_day.entry(*row).or_default() += 1;
     }

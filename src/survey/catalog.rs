@@ -1,3 +1,4 @@
+use crate::db::SurveyId;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -12,7 +13,7 @@ use crate::questionnaire::Questionnaire;
 /// request (several instances may share it), questions from a cache keyed by revision.
 #[derive(Debug, Clone)]
 pub struct LiveSurvey {
-    pub id: i32,
+    pub id: SurveyId,
     pub slug: String,
     pub status: SurveyStatus,
     pub questionnaire: Arc<Questionnaire>,
@@ -31,7 +32,7 @@ type Revisioned = (i32, Arc<Questionnaire>);
 /// Parsed questionnaires by survey id, reused while their revision is unchanged.
 #[derive(Clone, Default)]
 pub struct Catalog {
-    parsed: Arc<RwLock<HashMap<i32, Revisioned>>>,
+    parsed: Arc<RwLock<HashMap<SurveyId, Revisioned>>>,
 }
 
 impl Catalog {
@@ -72,7 +73,7 @@ impl Catalog {
         })
     }
 
-    fn cached(&self, id: i32, revision: i32) -> Option<Arc<Questionnaire>> {
+    fn cached(&self, id: SurveyId, revision: i32) -> Option<Arc<Questionnaire>> {
         let cache = self.parsed.read().ok()?;
         cache
             .get(&id)
@@ -91,7 +92,7 @@ mod tests {
         questionnaire.opens_on = opens.map(|d| d.parse().unwrap());
         questionnaire.closes_on = closes.map(|d| d.parse().unwrap());
         LiveSurvey {
-            id: 1,
+            id: SurveyId(1),
             slug: questionnaire.slug.clone(),
             status,
             questionnaire: Arc::new(questionnaire),

@@ -6,6 +6,7 @@
 //! blank (`disclosure::rows`), and the XLSX file's "About" sheet says so. Two passes, each
 //! reading a page of responses at a time: the combination counts, then the rows.
 
+use crate::db::SurveyId;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -29,7 +30,7 @@ use crate::report::{neutralise, tally, ReportError};
 const PAGE: i64 = 1_000;
 
 pub struct ResponsesExport<'q> {
-    pub survey_id: i32,
+    pub survey_id: SurveyId,
     pub questionnaire: &'q Questionnaire,
     pub with_text: bool,
 }
