@@ -218,7 +218,7 @@ on_both_backends! {
         for (survey_id, n) in [(big, 40), (small, 2)] {
             for _ in 0..n {
                 rows.push(NewResponse {
-                    id: candour::secrets::random_id(),
+                    id: candour::db::ResponseId(candour::secrets::random_id()),
                     survey_id,
                     submitted_on: now.date(),
                     answers: "{}".to_owned(),
@@ -227,17 +227,17 @@ on_both_backends! {
         }
         insert_all(&mut conn, &rows).unwrap();
         for survey_id in [big, small] {
-            let mut expected: Vec<&str> = rows
+            let mut expected: Vec<candour::db::ResponseId> = rows
                 .iter()
                 .filter(|r| r.survey_id == survey_id)
-                .map(|r| r.id.as_str())
+                .map(|r| r.id.clone())
                 .collect();
             expected.sort_unstable();
             let pages = SurveyPages::new(&mut conn, survey_id).unwrap();
             let mut read = Vec::new();
-            let mut after: Option<String> = None;
+            let mut after: Option<candour::db::ResponseId> = None;
             loop {
-                let page = pages.after(&mut conn, after.as_deref(), 3).unwrap();
+                let page = pages.after(&mut conn, after.as_ref(), 3).unwrap();
                 assert!(page.len() <= 3);
                 let Some(last) = page.last() else { break };
                 after = Some(last.id.clone());

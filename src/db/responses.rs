@@ -1,7 +1,7 @@
 //! Released responses: anonymous rows (a random id, the release day shared by the whole
 //! batch, the answers), written only by a release (`crate::release`) in batches of at least k.
 
-use crate::db::SurveyId;
+use crate::db::{ResponseId, SurveyId};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -15,7 +15,7 @@ const ROWS_PER_STATEMENT: usize = 5_000;
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = responses)]
 pub struct NewResponse {
-    pub id: String,
+    pub id: ResponseId,
     pub survey_id: SurveyId,
     pub submitted_on: NaiveDate,
     /// `{"question-key": value}` with values as the JSON API takes them.
@@ -26,7 +26,7 @@ pub struct NewResponse {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = responses)]
 pub struct StoredResponse {
-    pub id: String,
+    pub id: ResponseId,
     pub answers: String,
 }
 
@@ -117,7 +117,7 @@ impl SurveyPages {
     pub fn after(
         &self,
         conn: &mut DbConnection,
-        after: Option<&str>,
+        after: Option<&ResponseId>,
         limit: i64,
     ) -> QueryResult<Vec<StoredResponse>> {
         let mut query = responses::table
@@ -132,7 +132,7 @@ impl SurveyPages {
             query.filter(responses::survey_id.eq(self.survey_id))
         };
         if let Some(after) = after {
-            query = query.filter(responses::id.gt(after.to_owned()));
+            query = query.filter(responses::id.gt(after));
         }
         query.load(conn)
     }

@@ -4,7 +4,8 @@
 //! (`Sheet`), so folding a batch of responses rewrites a few rows. The layout (groups,
 //! pseudo-values) is described in the migrations and in `report::tally`.
 
-use crate::db::SurveyId;
+use crate::db::responses::NewResponse;
+use crate::db::{ResponseId, SurveyId};
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
@@ -170,13 +171,13 @@ pub fn delete_for_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryR
 }
 
 /// Marks stored responses as not yet tallied (the caller provides the transaction).
-pub fn mark_untallied(conn: &mut DbConnection, rows: &[(String, SurveyId)]) -> QueryResult<()> {
+pub fn mark_untallied(conn: &mut DbConnection, rows: &[NewResponse]) -> QueryResult<()> {
     let values: Vec<_> = rows
         .iter()
-        .map(|(id, survey_id)| {
+        .map(|row| {
             (
-                untallied::response_id.eq(id.as_str()),
-                untallied::survey_id.eq(*survey_id),
+                untallied::response_id.eq(&row.id),
+                untallied::survey_id.eq(row.survey_id),
             )
         })
         .collect();
@@ -201,7 +202,7 @@ pub fn mark_untallied(conn: &mut DbConnection, rows: &[(String, SurveyId)]) -> Q
 /// Up to `limit` untallied responses (id, survey, stored answers), claimed for folding: on
 /// PostgreSQL the rows are locked and rows another instance holds are skipped.
 pub fn claim_untallied(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<Claimed>> {
-    let ids: Vec<String> = match conn {
+    let ids: Vec<ResponseId> = match conn {
         DbConnection::Postgres(pg) => untallied::table
             .select(untallied::response_id)
             .limit(limit)
@@ -215,7 +216,7 @@ pub fn claim_untallied(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<C
     };
     responses::table
         .filter(responses::id.eq_any(&ids))
-        .select((responses::id, responses::survey_id, responses::answers))
+        .select(Claimed::as_select())
         .load(conn)
 }
 
@@ -228,7 +229,7 @@ pub fn untallied_answers(conn: &mut DbConnection, survey_id: SurveyId) -> QueryR
         .load(conn)
 }
 
-pub fn unmark(conn: &mut DbConnection, ids: &[String]) -> QueryResult<usize> {
+pub fn unmark(conn: &mut DbConnection, ids: &[ResponseId]) -> QueryResult<usize> {
     diesel::delete(untallied::table.filter(untallied::response_id.eq_any(ids))).execute(conn)
 }
 
@@ -237,7 +238,13 @@ pub fn unmark_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResul
 }
 
 /// A claimed untallied response: its id, survey and stored answers.
-pub type Claimed = (String, SurveyId, String);
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = responses)]
+pub struct Claimed {
+    pub id: ResponseId,
+    pub survey_id: SurveyId,
+    pub answers: String,
+}
 
 /// Why the SQLite fold's write transaction rolled back.
 enum FoldAbort {
@@ -277,7 +284,7 @@ where
                 return Ok(0);
             }
             let increments = increments_for(conn, &claimed)?;
-            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
+            let ids: Vec<ResponseId> = claimed.into_iter().map(|response| response.id).collect();
             let started = std::time::Instant::now();
             let folded = super::write_transaction(conn, |conn| -> Result<usize, FoldAbort> {
                 if unmark(conn, &ids)? != ids.len() {
@@ -311,7 +318,7 @@ where
             }
             let increments = increments_for(conn, &claimed)?;
             add(conn, &increments)?;
-            let ids: Vec<String> = claimed.into_iter().map(|(id, _, _)| id).collect();
+            let ids: Vec<ResponseId> = claimed.into_iter().map(|response| response.id).collect();
             unmark(conn, &ids)?;
             Ok(ids.len())
         }),
@@ -326,7 +333,7 @@ mod tests {
     use crate::db::{migrations, DatabaseUrl};
 
     /// A migrated SQLite database with one survey and `count` untallied responses.
-    fn with_untallied(count: usize) -> (tempfile::TempDir, DbConnection, Vec<String>) {
+    fn with_untallied(count: usize) -> (tempfile::TempDir, DbConnection, Vec<ResponseId>) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("fold.sqlite3").display());
         let mut conn = DbConnection::open(&DatabaseUrl::parse(&url).unwrap(), 5_000).unwrap();
@@ -347,7 +354,9 @@ mod tests {
         };
         surveys::insert(&mut conn, &survey).unwrap();
         let survey_id = surveys::find_by_slug(&mut conn, "s").unwrap().unwrap().id;
-        let ids: Vec<String> = (0..count).map(|i| format!("response-{i}")).collect();
+        let ids: Vec<ResponseId> = (0..count)
+            .map(|i| ResponseId(format!("response-{i}")))
+            .collect();
         let rows: Vec<NewResponse> = ids
             .iter()
             .map(|id| NewResponse {
@@ -358,8 +367,7 @@ mod tests {
             })
             .collect();
         responses::insert_all(&mut conn, &rows).unwrap();
-        let marks: Vec<(String, SurveyId)> = ids.iter().map(|id| (id.clone(), survey_id)).collect();
-        mark_untallied(&mut conn, &marks).unwrap();
+        mark_untallied(&mut conn, &rows).unwrap();
         (dir, conn, ids)
     }
 

@@ -11,12 +11,25 @@ use serde::{Deserialize, Serialize};
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
+        id_type!($(#[$doc])* $name(i32), Copy);
+    };
+    ($(#[$doc:meta])* $name:ident(String)) => {
+        id_type!($(#[$doc])* $name(String),);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident($inner:ty), $($copy:ident)?) => {
         $(#[$doc])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, DieselNewType, Serialize, Deserialize,
+            Debug, Clone, $($copy,)? PartialEq, Eq, PartialOrd, Ord, Hash, DieselNewType, Serialize,
+            Deserialize,
         )]
         #[serde(transparent)]
-        pub struct $name(pub i32);
+        pub struct $name(pub $inner);
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,6 +47,11 @@ id_type!(
 id_type!(
     /// A survey (one imported questionnaire and its revisions).
     SurveyId
+);
+
+id_type!(
+    /// A stored response: random, and unrelated to who sent it or when.
+    ResponseId(String)
 );
 
 /// What an account may do: viewers read results, admins also manage surveys and accounts.

@@ -10,7 +10,7 @@ pub mod plan;
 pub mod seal;
 pub mod task;
 
-use crate::db::SurveyId;
+use crate::db::{ResponseId, SurveyId};
 use chrono::NaiveDate;
 
 use crate::db::responses::{self, NewResponse};
@@ -137,7 +137,7 @@ fn release_batch(
         for row in &rows {
             let answers = seal.open(row).ok_or(ReleaseError::Unreadable(survey_id))?;
             batch.push(NewResponse {
-                id: random_id(),
+                id: ResponseId(random_id()),
                 survey_id,
                 // The release day, shared by the whole batch: nothing finer.
                 submitted_on: today,
@@ -151,9 +151,7 @@ fn release_batch(
         // Stored in random order with random ids: neither says which arrived first.
         batch.sort_by(|a, b| a.id.cmp(&b.id));
         responses::insert_all(conn, &batch)?;
-        let fresh: Vec<(String, SurveyId)> =
-            batch.iter().map(|r| (r.id.clone(), survey_id)).collect();
-        tallies::mark_untallied(conn, &fresh)?;
+        tallies::mark_untallied(conn, &batch)?;
         Ok(size)
     })
 }

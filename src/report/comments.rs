@@ -4,7 +4,7 @@
 //! random identifier, so its cost does not grow with the number of responses; the responses
 //! download with free text holds every comment.
 
-use crate::db::SurveyId;
+use crate::db::{ResponseId, SurveyId};
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
@@ -76,13 +76,13 @@ fn gather(
         .collect();
     let layout = Layout::new(&texts);
     let mut slots = Slots::new(&layout);
-    let start = random_id();
+    let start = ResponseId(random_id());
     let mut after = Some(start.clone());
     let mut wrapped = false;
     let mut read = 0;
     let pages = responses::SurveyPages::by_index(survey_id);
     while read < MOST_READ && lists.iter().any(|l| l.bodies.len() < COMMENTS_SHOWN) {
-        let page = pages.after(conn, after.as_deref(), PAGE)?;
+        let page = pages.after(conn, after.as_ref(), PAGE)?;
         for row in &page {
             if wrapped && row.id > start {
                 return Ok(());

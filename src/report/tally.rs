@@ -13,7 +13,7 @@
 //! breakdown question)`, so disclosure control knows how the groups of different breakdowns
 //! overlap without reading responses.
 
-use crate::db::SurveyId;
+use crate::db::{ResponseId, SurveyId};
 use std::collections::HashMap;
 
 use crate::db::tallies::{TallyIncrements, TallyKey, TallyRow};
@@ -234,8 +234,11 @@ fn increments_for_claimed(
     claimed: &[tallies::Claimed],
 ) -> Result<TallyIncrements, DbError> {
     let mut by_survey: HashMap<SurveyId, Vec<&str>> = HashMap::new();
-    for (_, survey_id, json) in claimed {
-        by_survey.entry(*survey_id).or_default().push(json.as_str());
+    for response in claimed {
+        by_survey
+            .entry(response.survey_id)
+            .or_default()
+            .push(response.answers.as_str());
     }
     let mut increments = TallyIncrements::new();
     for (survey_id, answers) in by_survey {
@@ -331,9 +334,9 @@ pub fn recompute(
 ) -> Result<TallyIncrements, DbError> {
     let mut increments = TallyIncrements::new();
     let pages = crate::db::responses::SurveyPages::new(conn, survey_id)?;
-    let mut after: Option<String> = None;
+    let mut after: Option<ResponseId> = None;
     loop {
-        let page = pages.after(conn, after.as_deref(), PAGE)?;
+        let page = pages.after(conn, after.as_ref(), PAGE)?;
         let Some(last) = page.last().map(|row| row.id.clone()) else {
             return Ok(increments);
         };

@@ -20,7 +20,7 @@ pub fn sealed_row(seal: &ResponseSeal, survey_id: SurveyId, answers: &Answers) -
 /// (`report::tally::fold_pending`), so nothing else is worked out here.
 pub fn response_row(survey_id: SurveyId, answers: &Answers, today: NaiveDate) -> NewResponse {
     NewResponse {
-        id: random_id(),
+        id: crate::db::ResponseId(random_id()),
         survey_id,
         submitted_on: today,
         answers: stored::encode_response(answers),
@@ -45,7 +45,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         let row = response_row(SurveyId(7), &answers, day);
         assert_eq!(row.submitted_on, day);
-        assert_eq!(row.id.len(), 32);
+        assert_eq!(row.id.as_str().len(), 32);
         assert_ne!(row.id, response_row(SurveyId(7), &answers, day).id);
         let stored: serde_json::Value = serde_json::from_str(&row.answers).unwrap();
         assert_eq!(

@@ -177,11 +177,7 @@ fn write_batch(db: &Database, batch: &mut Vec<Queued>) {
 pub fn store_batch(conn: &mut DbConnection, batch: &[NewResponse]) -> Result<(), DbError> {
     write_transaction(conn, |conn| {
         responses::insert_all(conn, batch)?;
-        let fresh: Vec<(String, SurveyId)> = batch
-            .iter()
-            .map(|row| (row.id.clone(), row.survey_id))
-            .collect();
-        tallies::mark_untallied(conn, &fresh)?;
+        tallies::mark_untallied(conn, batch)?;
         Ok(())
     })
 }

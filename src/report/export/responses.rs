@@ -6,7 +6,7 @@
 //! blank (`disclosure::rows`), and the XLSX file's "About" sheet says so. Two passes, each
 //! reading a page of responses at a time: the combination counts, then the rows.
 
-use crate::db::SurveyId;
+use crate::db::{ResponseId, SurveyId};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -202,9 +202,9 @@ impl ResponsesExport<'_> {
         pages: &SurveyPages,
         mut each: impl FnMut(&str) -> Result<(), ReportError>,
     ) -> Result<(), ReportError> {
-        let mut after: Option<String> = None;
+        let mut after: Option<ResponseId> = None;
         loop {
-            let page = pages.after(conn, after.as_deref(), PAGE)?;
+            let page = pages.after(conn, after.as_ref(), PAGE)?;
             let Some(last) = page.last() else {
                 return Ok(());
             };
