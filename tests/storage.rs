@@ -185,7 +185,7 @@ on_both_backends! {
         // Invited respondents' sealed drafts expire the same way.
         use candour::db::invitations;
         candour::invite::import(&mut conn, &questionnaire.slug, b"email\nold@example.org\nnew@example.org\n").unwrap();
-        let ids: Vec<String> = {
+        let ids: Vec<candour::db::InvitationId> = {
             use candour::db::schema::invitations as inv;
             use diesel::prelude::*;
             inv::table.order(inv::email.asc()).select(inv::id).load(&mut conn).unwrap()

@@ -4,6 +4,7 @@
 //! still show the order of completions, through row versions and transaction ids; that links
 //! no response, which joins `responses` only in a mixed release batch of at least k.)
 
+use crate::db::InvitationId;
 use crate::db::SurveyId;
 use std::collections::HashSet;
 
@@ -19,7 +20,7 @@ const ROWS_PER_STATEMENT: usize = 4_000;
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = invitations)]
 pub struct NewInvitation {
-    pub id: String,
+    pub id: InvitationId,
     pub survey_id: SurveyId,
     pub email: String,
     pub email_key: String,
@@ -38,7 +39,7 @@ pub struct NewInvitation {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = invitations)]
 pub struct Invitee {
-    pub id: String,
+    pub id: InvitationId,
     pub email: String,
     pub name: Option<String>,
 }
@@ -46,7 +47,7 @@ pub struct Invitee {
 /// What a request holding a token needs to know about its invitation.
 #[derive(Debug, Clone, Queryable)]
 pub struct TokenLookup {
-    pub invitation_id: String,
+    pub invitation_id: InvitationId,
     pub survey_id: SurveyId,
     pub completed: bool,
 }
@@ -55,7 +56,7 @@ pub struct TokenLookup {
 #[diesel(table_name = invitation_tokens)]
 pub struct NewToken {
     pub token_hash: String,
-    pub invitation_id: String,
+    pub invitation_id: InvitationId,
     pub survey_id: SurveyId,
 }
 
@@ -137,7 +138,7 @@ pub fn find_by_token(
 /// whether it has responded.
 pub fn find_by_id(
     conn: &mut DbConnection,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
 ) -> QueryResult<Option<(SurveyId, bool)>> {
     invitations::table
         .filter(invitations::id.eq(invitation_id))
@@ -157,7 +158,7 @@ pub struct SealedDraft {
 
 pub fn find_draft(
     conn: &mut DbConnection,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
 ) -> QueryResult<Option<SealedDraft>> {
     invitation_drafts::table
         .find(invitation_id)
@@ -172,7 +173,7 @@ pub fn find_draft(
 /// Stores sealed draft answers, creating the draft on first save.
 pub fn save_draft(
     conn: &mut DbConnection,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
     survey_id: SurveyId,
     draft: &SealedDraft,
     today: NaiveDate,
@@ -201,7 +202,7 @@ pub fn save_draft(
 }
 
 /// Deletes the sealed drafts of these invitations (once their responses are stored).
-pub fn delete_drafts(conn: &mut DbConnection, invitation_ids: &[&str]) -> QueryResult<()> {
+pub fn delete_drafts(conn: &mut DbConnection, invitation_ids: &[&InvitationId]) -> QueryResult<()> {
     if invitation_ids.is_empty() {
         return Ok(());
     }
@@ -212,7 +213,7 @@ pub fn delete_drafts(conn: &mut DbConnection, invitation_ids: &[&str]) -> QueryR
     .map(drop)
 }
 
-pub fn delete_draft(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<()> {
+pub fn delete_draft(conn: &mut DbConnection, invitation_id: &InvitationId) -> QueryResult<()> {
     diesel::delete(invitation_drafts::table.find(invitation_id))
         .execute(conn)
         .map(drop)
@@ -230,9 +231,9 @@ pub fn delete_drafts_older_than(conn: &mut DbConnection, day: NaiveDate) -> Quer
 /// immediate transaction already excludes other writers.
 pub fn complete_all(
     conn: &mut DbConnection,
-    claimed: &[(&str, SurveyId)],
-) -> QueryResult<HashSet<String>> {
-    let ids: Vec<&str> = claimed.iter().map(|(id, _)| *id).collect();
+    claimed: &[(&InvitationId, SurveyId)],
+) -> QueryResult<HashSet<InvitationId>> {
+    let ids: Vec<&InvitationId> = claimed.iter().map(|(id, _)| *id).collect();
     if ids.is_empty() {
         return Ok(HashSet::new());
     }
@@ -241,7 +242,7 @@ pub fn complete_all(
         .filter(invitations::completed.eq(false))
         .order(invitations::id.asc())
         .select(invitations::id);
-    let fresh: Vec<String> = match conn {
+    let fresh: Vec<InvitationId> = match conn {
         DbConnection::Postgres(pg) => open.for_update().load(pg)?,
         DbConnection::Sqlite(lite) => open.load(lite)?,
     };
@@ -254,7 +255,7 @@ pub fn complete_all(
 }
 
 /// Opts an invitation out of reminders; false for an unknown id.
-pub fn opt_out(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool> {
+pub fn opt_out(conn: &mut DbConnection, invitation_id: &InvitationId) -> QueryResult<bool> {
     diesel::update(invitations::table.find(invitation_id))
         .set(invitations::opted_out.eq(true))
         .execute(conn)
@@ -263,7 +264,7 @@ pub fn opt_out(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<bool
 
 pub fn mark_undeliverable(
     conn: &mut DbConnection,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
     error: &str,
 ) -> QueryResult<()> {
     diesel::update(invitations::table.find(invitation_id))
@@ -298,7 +299,7 @@ pub fn count_unsent(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult
 
 pub fn mark_sent(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[InvitationId],
     first_reminder_on: NaiveDate,
 ) -> QueryResult<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
@@ -354,7 +355,7 @@ pub fn reminder_candidates(
 
 pub fn record_reminders(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[InvitationId],
     next_on: NaiveDate,
 ) -> QueryResult<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
@@ -390,7 +391,10 @@ pub fn rate_rows(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<Ve
 }
 
 /// An invitation's survey, by the invitation's id (opt-out links name it).
-pub fn survey_of(conn: &mut DbConnection, invitation_id: &str) -> QueryResult<Option<SurveyId>> {
+pub fn survey_of(
+    conn: &mut DbConnection,
+    invitation_id: &InvitationId,
+) -> QueryResult<Option<SurveyId>> {
     invitations::table
         .filter(invitations::id.eq(invitation_id))
         .select(invitations::survey_id)

@@ -29,5 +29,5 @@ pub use connection::{Backend, DbConnection};
 pub use error::DbError;
 pub use pool::{Database, DbPool};
 pub use transaction::{read_snapshot, write_transaction};
-pub use types::{ResponseId, Role, SurveyId, UserId};
+pub use types::{InvitationId, ResponseId, Role, SurveyId, UserId};
 pub use url::DatabaseUrl;

@@ -1,6 +1,7 @@
 //! The durable mail outbox: one row per message, written in the same transaction as the
 //! change that causes it, claimed by a worker under a lease, bodies cleared once accepted.
 
+use crate::db::InvitationId;
 use crate::db::SurveyId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -37,7 +38,7 @@ impl MailStatus {
 pub struct NewMail {
     pub id: String,
     pub kind: String,
-    pub invitation_id: Option<String>,
+    pub invitation_id: Option<InvitationId>,
     pub recipient: String,
     pub recipient_name: Option<String>,
     pub subject: String,
@@ -56,7 +57,7 @@ pub struct NewMail {
 #[diesel(table_name = outbox)]
 pub struct QueuedMail {
     pub id: String,
-    pub invitation_id: Option<String>,
+    pub invitation_id: Option<InvitationId>,
     pub recipient: String,
     pub recipient_name: Option<String>,
     pub subject: String,

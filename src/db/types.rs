@@ -54,6 +54,11 @@ id_type!(
     ResponseId(String)
 );
 
+id_type!(
+    /// An invitation: random, and never the token its link carries.
+    InvitationId(String)
+);
+
 /// What an account may do: viewers read results, admins also manage surveys and accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, AsExpression, FromSqlRow)]
 #[diesel(sql_type = Text)]

@@ -8,7 +8,7 @@ use std::fmt;
 use validator::ValidateEmail;
 
 use crate::db::invitations::{self, NewInvitation};
-use crate::db::{surveys, write_transaction, DbConnection};
+use crate::db::{surveys, write_transaction, DbConnection, InvitationId};
 use crate::error::AppError;
 use crate::secrets::random_id;
 
@@ -220,7 +220,7 @@ pub fn import(
                 continue;
             }
             rows.push(NewInvitation {
-                id: random_id(),
+                id: InvitationId(random_id()),
                 survey_id: survey.id,
                 email: invitee.email,
                 email_key: key,

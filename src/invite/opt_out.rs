@@ -3,6 +3,7 @@
 //! token, nothing about it opens the questionnaire or a draft, so a forwarded mail's footer
 //! gives no one the respondent's link, and nothing needs to be stored to check it.
 
+use crate::db::InvitationId;
 use subtle::ConstantTimeEq;
 
 use crate::secrets::{SecretKey, TagKey};
@@ -17,17 +18,20 @@ impl OptOutKey {
     }
 
     /// The path segment after `/o/` for an invitation.
-    pub fn segment(&self, invitation_id: &str) -> String {
-        format!("{invitation_id}.{}", hex::encode(self.tag(invitation_id)))
+    pub fn segment(&self, invitation_id: &InvitationId) -> String {
+        format!(
+            "{invitation_id}.{}",
+            hex::encode(self.tag(invitation_id.as_str()))
+        )
     }
 
     /// The invitation a presented segment names, when its tag is ours.
-    pub fn invitation(&self, segment: &str) -> Option<String> {
+    pub fn invitation(&self, segment: &str) -> Option<InvitationId> {
         let (id, tag) = segment.split_once('.')?;
         let presented = hex::decode(tag).ok()?;
         let expected = self.tag(id);
         let same: bool = presented.ct_eq(&expected).into();
-        (same && !id.is_empty()).then(|| id.to_owned())
+        (same && !id.is_empty()).then(|| InvitationId(id.to_owned()))
     }
 
     fn tag(&self, invitation_id: &str) -> [u8; 16] {
@@ -52,7 +56,7 @@ mod tests {
     #[test]
     fn links_already_sent_keep_their_tags() {
         assert_eq!(
-            key(7).segment("abc123"),
+            key(7).segment(&InvitationId("abc123".to_owned())),
             "abc123.e1cd9478d5e32c55ec0512984393617a"
         );
     }
@@ -60,8 +64,11 @@ mod tests {
     #[test]
     fn a_segment_names_its_invitation_and_nothing_else() {
         let key = key(7);
-        let segment = key.segment("abc123");
-        assert_eq!(key.invitation(&segment).as_deref(), Some("abc123"));
+        let segment = key.segment(&InvitationId("abc123".to_owned()));
+        assert_eq!(
+            key.invitation(&segment).as_ref().map(InvitationId::as_str),
+            Some("abc123")
+        );
         let forged = segment.replace("abc123", "abc124");
         assert_eq!(
             key.invitation(&forged),

@@ -1,6 +1,7 @@
 //! Queuing invitations and reminders: each mints a fresh link token (only its hash is
 //! kept) and writes the message to the outbox in the same transaction as the change.
 
+use crate::db::InvitationId;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::db::invitations::{self, Invitee, NewToken};
@@ -34,7 +35,7 @@ impl Links {
         format!("{}/i/{}", self.base, token.expose())
     }
 
-    pub fn opt_out(&self, invitation_id: &str) -> String {
+    pub fn opt_out(&self, invitation_id: &InvitationId) -> String {
         format!("{}/o/{}", self.base, self.opt_out.segment(invitation_id))
     }
 }
@@ -114,7 +115,7 @@ fn queue_mail(
     questionnaire: &Questionnaire,
     invitees: Vec<Invitee>,
     now: NaiveDateTime,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<InvitationId>, AppError> {
     let invitees = in_random_order(invitees);
     let mut tokens = Vec::with_capacity(invitees.len());
     let mut mails = Vec::with_capacity(invitees.len());

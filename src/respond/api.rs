@@ -77,7 +77,7 @@ async fn submit_response(
             };
             // The key within its scope, and the fingerprint it was first used with, if it was.
             let stored_key = fingerprint.map(|(key, fingerprint)| {
-                let invitation_id = invitation.as_ref().map(|i| i.invitation_id.as_str());
+                let invitation_id = invitation.as_ref().map(|i| &i.invitation_id);
                 hasher.stored_key(&key, survey.id, invitation_id, fingerprint)
             });
             let first_use = match &stored_key {

@@ -5,6 +5,7 @@
 //! token), the answers sealed under the invitation's draft key, which is stored sealed under
 //! the server's key (see `invite::sealing`). No answer ever travels in a cookie or URL.
 
+use crate::db::InvitationId;
 use crate::db::SurveyId;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::HttpRequest;
@@ -31,7 +32,7 @@ const SEALED_PREFIX: &str = "sealed:";
 pub enum Pass {
     Open(Token),
     /// The invitation a valid session cookie names.
-    Invited(String),
+    Invited(InvitationId),
 }
 
 /// Whose draft it is, and how it is saved.
@@ -45,7 +46,7 @@ pub enum Owner {
         stored: bool,
     },
     Invited {
-        invitation_id: String,
+        invitation_id: InvitationId,
         key: DraftKey,
         /// The key sealed under the server's secret key, stored beside the draft.
         server_sealed_key: Option<String>,
@@ -116,7 +117,11 @@ pub fn cookie(slug: &str, token: &Token, secure: bool) -> Cookie<'static> {
 /// The invited respondent's session cookie: it names the invitation, and is not the link.
 /// A browser session's cookie (no Max-Age), so that a shared computer forgets it when the
 /// browser closes; the server honours it for `server.draft_days` at most.
-pub fn invite_cookie(state: &AppState, slug: &str, invitation_id: &str) -> Cookie<'static> {
+pub fn invite_cookie(
+    state: &AppState,
+    slug: &str,
+    invitation_id: &InvitationId,
+) -> Cookie<'static> {
     let value = SessionKey::new(&state.secret_key).issue(invitation_id, state.today());
     build_cookie(INVITE_COOKIE, slug, value, state.secure_cookies())
 }
@@ -202,7 +207,7 @@ pub fn open_draft(
 /// respondent starts afresh.
 fn load_invited(
     conn: &mut DbConnection,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
     survey_id: SurveyId,
     server: &SecretKey,
 ) -> Result<Found, DbError> {
@@ -232,7 +237,7 @@ fn load_invited(
         )));
     };
     let answers = stored
-        .and_then(|draft| key.open(&draft.sealed, &id))
+        .and_then(|draft| key.open(&draft.sealed, id.as_str()))
         .and_then(|json| stored::decode_draft(&json).ok())
         .unwrap_or_default();
     Ok(Found::Draft(invited_draft(
@@ -243,20 +248,20 @@ fn load_invited(
 fn key_from_server(
     stored: Option<&SealedDraft>,
     server: &SecretKey,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
 ) -> Option<DraftKey> {
     let wrapped = stored?.server_sealed_key.as_deref()?;
-    DraftKey::unwrap_for_server(wrapped, server, invitation_id)
+    DraftKey::unwrap_for_server(wrapped, server, invitation_id.as_str())
 }
 
 fn invited_draft(
     survey_id: SurveyId,
-    invitation_id: String,
+    invitation_id: InvitationId,
     key: DraftKey,
     server: &SecretKey,
     answers: Answers,
 ) -> Draft {
-    let server_sealed_key = Some(key.wrap_for_server(server, &invitation_id));
+    let server_sealed_key = Some(key.wrap_for_server(server, invitation_id.as_str()));
     Draft {
         survey_id,
         owner: Owner::Invited {
@@ -329,7 +334,7 @@ pub fn save(
             server_sealed_key,
         } => {
             let sealed = SealedDraft {
-                sealed: key.seal(&json, invitation_id),
+                sealed: key.seal(&json, invitation_id.as_str()),
                 server_sealed_key: server_sealed_key.clone(),
             };
             invitations::save_draft(conn, invitation_id, draft.survey_id, &sealed, today)?;

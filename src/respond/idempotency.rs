@@ -11,6 +11,7 @@
 //! room, refers to neither the response nor the invitation, and is deleted when the survey
 //! closes (`release::release_survey`).
 
+use crate::db::InvitationId;
 use crate::db::SurveyId;
 use std::collections::HashMap;
 
@@ -108,7 +109,7 @@ impl KeyHasher {
         &self,
         key: &IdempotencyKey,
         survey_id: SurveyId,
-        invitation_id: Option<&str>,
+        invitation_id: Option<&InvitationId>,
         fingerprint: String,
     ) -> StoredKey {
         let mut mac = hmac(&self.scope);
@@ -116,8 +117,8 @@ impl KeyHasher {
         match invitation_id {
             Some(id) => {
                 mac.update(&[1]);
-                mac.update(&(id.len() as u64).to_be_bytes());
-                mac.update(id.as_bytes());
+                mac.update(&(id.as_str().len() as u64).to_be_bytes());
+                mac.update(id.as_str().as_bytes());
             }
             None => mac.update(&[0]),
         }
@@ -272,14 +273,29 @@ mod tests {
         );
         assert_ne!(
             open.key_hash,
-            h.stored_key(&k, SurveyId(7), Some("inv"), fp.clone())
-                .key_hash
+            h.stored_key(
+                &k,
+                SurveyId(7),
+                Some(&InvitationId("inv".to_owned())),
+                fp.clone()
+            )
+            .key_hash
         );
         assert_ne!(
-            h.stored_key(&k, SurveyId(7), Some("inv-a"), fp.clone())
-                .key_hash,
-            h.stored_key(&k, SurveyId(7), Some("inv-b"), fp.clone())
-                .key_hash
+            h.stored_key(
+                &k,
+                SurveyId(7),
+                Some(&InvitationId("inv-a".to_owned())),
+                fp.clone()
+            )
+            .key_hash,
+            h.stored_key(
+                &k,
+                SurveyId(7),
+                Some(&InvitationId("inv-b".to_owned())),
+                fp.clone()
+            )
+            .key_hash
         );
         assert_ne!(
             open.key_hash,

@@ -3,6 +3,7 @@
 //! address bar and is kept nowhere in the browser; `/o/{invitation id}.{tag}` opts the invitation out of
 //! reminders (a confirmation page, then a POST) and can do nothing else.
 
+use crate::db::InvitationId;
 use actix_web::{web, HttpResponse};
 
 use crate::db::{invitations, surveys};
@@ -23,7 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The invitation a link names, with its survey's slug and title.
 struct Linked {
-    invitation_id: String,
+    invitation_id: InvitationId,
     completed: bool,
     slug: String,
     title: String,

@@ -9,6 +9,7 @@
 //! the link again issues a fresh one. The invitation's draft key is opened through the
 //! server's seal of it (`invite::sealing`).
 
+use crate::db::InvitationId;
 use chrono::NaiveDate;
 use subtle::ConstantTimeEq;
 
@@ -26,15 +27,15 @@ impl SessionKey {
     }
 
     /// The cookie's value for an invitation, issued today.
-    pub fn issue(&self, invitation_id: &str, today: NaiveDate) -> String {
+    pub fn issue(&self, invitation_id: &InvitationId, today: NaiveDate) -> String {
         let day = today.format(DAY_FORMAT).to_string();
-        let tag = hex::encode(self.tag(invitation_id, &day));
+        let tag = hex::encode(self.tag(invitation_id.as_str(), &day));
         format!("{invitation_id}.{day}.{tag}")
     }
 
     /// The invitation a presented cookie names, when its tag is ours and it was issued within
     /// the last `days` days.
-    pub fn invitation(&self, value: &str, today: NaiveDate, days: u32) -> Option<String> {
+    pub fn invitation(&self, value: &str, today: NaiveDate, days: u32) -> Option<InvitationId> {
         let mut parts = value.split('.');
         let (id, day, tag) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() || id.is_empty() || id.len() > 64 {
@@ -47,7 +48,9 @@ impl SessionKey {
         }
         let issued = NaiveDate::parse_from_str(day, DAY_FORMAT).ok()?;
         let age = (today - issued).num_days();
-        (0..i64::from(days)).contains(&age).then(|| id.to_owned())
+        (0..i64::from(days))
+            .contains(&age)
+            .then(|| InvitationId(id.to_owned()))
     }
 
     fn tag(&self, invitation_id: &str, day: &str) -> [u8; 16] {
@@ -71,20 +74,26 @@ mod tests {
     #[test]
     fn cookies_already_issued_keep_their_tags() {
         assert_eq!(
-            key("ab").issue("inv-1", day(1)),
+            key("ab").issue(&InvitationId("inv-1".to_owned()), day(1)),
             "inv-1.20261201.588369f210d3f7326c12ddbe6288fe95"
         );
     }
 
     #[test]
     fn a_session_names_its_invitation_only_with_the_same_key_and_in_time() {
-        let value = key("ab").issue("inv-1", day(1));
+        let value = key("ab").issue(&InvitationId("inv-1".to_owned()), day(1));
         assert_eq!(
-            key("ab").invitation(&value, day(1), 14).as_deref(),
+            key("ab")
+                .invitation(&value, day(1), 14)
+                .as_ref()
+                .map(InvitationId::as_str),
             Some("inv-1")
         );
         assert_eq!(
-            key("ab").invitation(&value, day(14), 14).as_deref(),
+            key("ab")
+                .invitation(&value, day(14), 14)
+                .as_ref()
+                .map(InvitationId::as_str),
             Some("inv-1")
         );
         assert_eq!(key("ab").invitation(&value, day(15), 14), None, "too old");
@@ -107,8 +116,9 @@ mod tests {
     #[test]
     fn a_session_is_not_an_opt_out_tag() {
         let server = SecretKey::parse(&"ab".repeat(32)).expect("valid key");
-        let opt_out = crate::invite::OptOutKey::new(&server).segment("inv-1");
-        let session = SessionKey::new(&server).issue("inv-1", day(1));
+        let opt_out =
+            crate::invite::OptOutKey::new(&server).segment(&InvitationId("inv-1".to_owned()));
+        let session = SessionKey::new(&server).issue(&InvitationId("inv-1".to_owned()), day(1));
         let session_tag = session.rsplit('.').next().expect("a tag");
         assert!(!opt_out.contains(session_tag));
     }

@@ -7,6 +7,7 @@
 //! idempotency key (`super::idempotency`) is stored in the same transaction, and a repeat of a
 //! stored key is answered without storing anything.
 
+use crate::db::InvitationId;
 use crate::db::SurveyId;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
@@ -45,7 +46,7 @@ pub enum Claim {
     /// An invitation: marked completed (a flag, never a time) and its draft deleted. The
     /// stored response holds no reference to it.
     Invitation {
-        invitation_id: String,
+        invitation_id: InvitationId,
         survey_id: SurveyId,
     },
 }
@@ -209,19 +210,19 @@ fn store_all(
             _ => None,
         })
         .collect();
-    let invitation_claims: Vec<(&str, SurveyId)> = submissions
+    let invitation_claims: Vec<(&InvitationId, SurveyId)> = submissions
         .iter()
         .filter_map(|s| match &s.claim {
             Claim::Invitation {
                 invitation_id,
                 survey_id,
-            } => Some((invitation_id.as_str(), *survey_id)),
+            } => Some((invitation_id, *survey_id)),
             _ => None,
         })
         .collect();
     let live_drafts = drafts::delete_all(conn, &draft_hashes)?;
     let completed = invitations::complete_all(conn, &invitation_claims)?;
-    let completed_ids: Vec<&str> = completed.iter().map(String::as_str).collect();
+    let completed_ids: Vec<&InvitationId> = completed.iter().collect();
     invitations::delete_drafts(conn, &completed_ids)?;
 
     // Each draft or invitation answers once, also when it comes twice in one batch.
@@ -254,7 +255,7 @@ fn store_all(
             Claim::Nothing => true,
             Claim::Draft(hash) => live_drafts.contains(hash) && taken.insert(hash),
             Claim::Invitation { invitation_id, .. } => {
-                completed.contains(invitation_id) && taken.insert(invitation_id)
+                completed.contains(invitation_id) && taken.insert(invitation_id.as_str())
             }
         };
         if fresh {
