@@ -9,6 +9,10 @@
 //! most one per connection, once its lease runs out; the rest were either recorded or never
 //! sent. A message whose reply to the final `.` never came is recorded as unconfirmed
 //! ("maybe delivered") and not sent again on its own.
+//!
+//! The file transport (a local trial) reaches no one, so it takes larger batches and records
+//! their outcomes together without waiting between messages: a crash may write a batch of
+//! files again, and no person gets a mail twice.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -30,6 +34,8 @@ use super::transport::{SendFailure, Transport};
 /// Most messages claimed at once (or one per connection, if there are more connections):
 /// those not yet sent when a sender dies wait for its lease to run out.
 const MAX_BATCH: u32 = 20;
+/// Messages claimed at once when they are written as files, which reach no one.
+const MAX_FILE_BATCH: u32 = 500;
 /// The longest wait between two attempts at one message.
 const MAX_BACKOFF_SECONDS: i64 = 86_400;
 /// Tries at writing a group of outcomes before giving up on it (its messages are then sent
@@ -117,7 +123,11 @@ impl Sender {
         let started = Instant::now();
         let now = self.clock.now();
         let worker = self.worker.clone();
-        let most = MAX_BATCH.max(self.settings.connections);
+        let most = if self.transport.reaches_people() {
+            MAX_BATCH.max(self.settings.connections)
+        } else {
+            MAX_FILE_BATCH
+        };
         let limit = i64::from(self.settings.rate_per_second.clamp(1, most));
         let until = now + self.lease();
         let claimed = self
@@ -155,6 +165,7 @@ impl Sender {
     /// message waits until the outcome of its last one is durable.
     async fn send_all(&self, claimed: Vec<QueuedMail>, outcomes: mpsc::UnboundedSender<Recorded>) {
         let permits = Arc::new(Semaphore::new(self.settings.connections as usize));
+        let wait_until_durable = self.transport.reaches_people();
         let mut tasks = tokio::task::JoinSet::new();
         for mail in claimed {
             let transport = self.transport.clone();
@@ -171,7 +182,7 @@ impl Sender {
                     },
                 };
                 let (durable, recorded) = oneshot::channel();
-                if outcomes.send((mail, outcome, durable)).is_ok() {
+                if outcomes.send((mail, outcome, durable)).is_ok() && wait_until_durable {
                     let _ = recorded.await;
                 }
             });

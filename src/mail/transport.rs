@@ -79,6 +79,12 @@ impl Transport {
         }
     }
 
+    /// Whether a message handed over may reach a person: true for SMTP. Files written for a
+    /// local trial reach no one, so writing one twice after a crash is harmless.
+    pub fn reaches_people(&self) -> bool {
+        matches!(self, Self::Smtp(_))
+    }
+
     /// Closes SMTP connections that have been idle a while (nothing to do for files).
     pub async fn close_idle(&self) {
         if let Self::Smtp(smtp) = self {
