@@ -40,12 +40,17 @@ impl Browser {
         }
     }
 
-    fn reply(result: Result<ureq::Response, ureq::Error>) -> Reply {
-        let response = match result {
+    /// The response, also when its status is an error's; a failure to talk HTTP panics.
+    fn response(result: Result<ureq::Response, ureq::Error>) -> ureq::Response {
+        match result {
             Ok(response) => response,
             Err(ureq::Error::Status(_, response)) => response,
             Err(error) => panic!("request failed: {error}"),
-        };
+        }
+    }
+
+    fn reply(result: Result<ureq::Response, ureq::Error>) -> Reply {
+        let response = Self::response(result);
         let status = response.status();
         let headers = response
             .headers_names()
@@ -162,11 +167,7 @@ impl Browser {
         for (name, value) in headers {
             request = request.set(name, value);
         }
-        let response = match request.call() {
-            Ok(response) => response,
-            Err(ureq::Error::Status(_, response)) => response,
-            Err(error) => panic!("request failed: {error}"),
-        };
+        let response = Self::response(request.call());
         let status = response.status();
         let headers = response
             .headers_names()
