@@ -76,101 +76,61 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-/// The stable, documented name of each kind of error answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    NotFound,
-    SurveyNotFound,
-    InvitationNotFound,
-    SurveyNotOpen,
-    OpenLinkOff,
-    BadRequest,
-    MalformedJson,
-    DuplicateKey,
-    IdempotencyKeyMalformed,
-    IdempotencyKeyReused,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    InvalidAnswers,
-    AlreadySubmitted,
-    InvalidImport,
-    Refused,
-    DownloadRefused,
-    UnknownBreakdown,
-    NotSignedIn,
-    SessionEnded,
-    Forbidden,
-    AdminOnly,
-    CsrfFailed,
-    InvalidToken,
-    RateLimited,
-    Busy,
-    Internal,
+/// Declares the codes once: the enum, the list of them all, and each one's name.
+macro_rules! error_codes {
+    ($($code:ident => $name:literal,)+) => {
+        /// The stable, documented name of each kind of error answer.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode {
+            $($code,)+
+        }
+
+        impl ErrorCode {
+            /// Every code (the README documents each).
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$code,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$code => $name,)+
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every code, in the order the README lists them.
-    pub const ALL: [ErrorCode; 27] = [
-        ErrorCode::NotFound,
-        ErrorCode::SurveyNotFound,
-        ErrorCode::InvitationNotFound,
-        ErrorCode::SurveyNotOpen,
-        ErrorCode::OpenLinkOff,
-        ErrorCode::BadRequest,
-        ErrorCode::MalformedJson,
-        ErrorCode::DuplicateKey,
-        ErrorCode::IdempotencyKeyMalformed,
-        ErrorCode::IdempotencyKeyReused,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::UnsupportedMediaType,
-        ErrorCode::InvalidAnswers,
-        ErrorCode::AlreadySubmitted,
-        ErrorCode::InvalidImport,
-        ErrorCode::Refused,
-        ErrorCode::DownloadRefused,
-        ErrorCode::UnknownBreakdown,
-        ErrorCode::NotSignedIn,
-        ErrorCode::SessionEnded,
-        ErrorCode::Forbidden,
-        ErrorCode::AdminOnly,
-        ErrorCode::CsrfFailed,
-        ErrorCode::InvalidToken,
-        ErrorCode::RateLimited,
-        ErrorCode::Busy,
-        ErrorCode::Internal,
-    ];
+error_codes! {
+    NotFound => "not_found",
+    SurveyNotFound => "survey_not_found",
+    InvitationNotFound => "invitation_not_found",
+    SurveyNotOpen => "survey_not_open",
+    OpenLinkOff => "open_link_off",
+    BadRequest => "bad_request",
+    MalformedJson => "malformed_json",
+    DuplicateKey => "duplicate_key",
+    IdempotencyKeyMalformed => "idempotency_key_malformed",
+    IdempotencyKeyReused => "idempotency_key_reused",
+    PayloadTooLarge => "payload_too_large",
+    UnsupportedMediaType => "unsupported_media_type",
+    InvalidAnswers => "invalid_answers",
+    AlreadySubmitted => "already_submitted",
+    InvalidImport => "invalid_import",
+    Refused => "refused",
+    DownloadRefused => "download_refused",
+    UnknownBreakdown => "unknown_breakdown",
+    NotSignedIn => "not_signed_in",
+    SessionEnded => "session_ended",
+    Forbidden => "forbidden",
+    AdminOnly => "admin_only",
+    CsrfFailed => "csrf_failed",
+    InvalidToken => "invalid_token",
+    RateLimited => "rate_limited",
+    Busy => "busy",
+    Internal => "internal",
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::SurveyNotFound => "survey_not_found",
-            ErrorCode::InvitationNotFound => "invitation_not_found",
-            ErrorCode::SurveyNotOpen => "survey_not_open",
-            ErrorCode::OpenLinkOff => "open_link_off",
-            ErrorCode::BadRequest => "bad_request",
-            ErrorCode::MalformedJson => "malformed_json",
-            ErrorCode::DuplicateKey => "duplicate_key",
-            ErrorCode::IdempotencyKeyMalformed => "idempotency_key_malformed",
-            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
-            ErrorCode::InvalidAnswers => "invalid_answers",
-            ErrorCode::AlreadySubmitted => "already_submitted",
-            ErrorCode::InvalidImport => "invalid_import",
-            ErrorCode::Refused => "refused",
-            ErrorCode::DownloadRefused => "download_refused",
-            ErrorCode::UnknownBreakdown => "unknown_breakdown",
-            ErrorCode::NotSignedIn => "not_signed_in",
-            ErrorCode::SessionEnded => "session_ended",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::AdminOnly => "admin_only",
-            ErrorCode::CsrfFailed => "csrf_failed",
-            ErrorCode::InvalidToken => "invalid_token",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::Busy => "busy",
-            ErrorCode::Internal => "internal",
-        }
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -317,7 +277,7 @@ mod tests {
     #[test]
     fn codes_are_unique_snake_case_and_match_their_serde_names() {
         let mut seen = std::collections::HashSet::new();
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             let name = code.as_str();
             assert!(seen.insert(name), "{name} twice");
             assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));

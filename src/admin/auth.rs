@@ -51,10 +51,10 @@ fn presented_token(req: &HttpRequest, https: bool) -> Option<Token> {
         .and_then(|c| Token::parse(c.value()))
 }
 
-fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AdminError> {
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
     req.app_data::<web::Data<AppState>>()
         .cloned()
-        .ok_or_else(|| AppError::Internal("the application state is missing".to_owned()).into())
+        .ok_or_else(|| AppError::Internal("the application state is missing".to_owned()))
 }
 
 /// A session found through its cookie, at whatever stage.
@@ -199,8 +199,7 @@ impl FromRequest for BearerAccount {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::to_owned)
                 .ok_or(AppError::InvalidToken)?;
-            let state = state_of(&req)
-                .map_err(|_| AppError::Internal("the application state is missing".to_owned()))?;
+            let state = state_of(&req)?;
             let account = state
                 .db
                 .run(move |conn| accounts::api_tokens::account_for(conn, &presented))

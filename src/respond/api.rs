@@ -15,7 +15,7 @@ use crate::web::{ApiError, AppState};
 
 use super::idempotency::{IdempotencyKey, KeyHasher};
 use super::submission::sealed_row;
-use super::writer::{Claim, ResponseWriter, Submission, WriteError};
+use super::writer::{Claim, ResponseWriter, Submission};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -115,13 +115,11 @@ async fn submit_response(
         day: today,
         claim,
     };
-    match writer.submit_keyed(submission, stored_key).await {
-        Ok(()) => Ok(stored()),
-        Err(WriteError::KeyReused) => Err(AppError::IdempotencyKeyReused.into()),
-        Err(WriteError::AlreadySubmitted) => Err(AppError::AlreadySubmitted.into()),
-        Err(WriteError::Busy | WriteError::Stopped) => Err(AppError::Busy.into()),
-        Err(WriteError::Db(error)) => Err(AppError::Db(error).into()),
-    }
+    writer
+        .submit_keyed(submission, stored_key)
+        .await
+        .map_err(AppError::from)?;
+    Ok(stored())
 }
 
 /// The answer to a stored response, and to every repeat of its idempotency key.

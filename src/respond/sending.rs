@@ -99,9 +99,7 @@ pub(super) async fn submit(
         // A second click on "Send" finds the draft gone (or the invitation completed):
         // the response is already stored.
         Ok(()) | Err(WriteError::AlreadySubmitted | WriteError::KeyReused) => {}
-        Err(WriteError::Busy) => return Err(AppError::Busy),
-        Err(WriteError::Stopped) => return Err(AppError::Busy),
-        Err(WriteError::Db(error)) => return Err(AppError::Db(error)),
+        Err(other) => return Err(other.into()),
     }
     let mut response = see_other(format!("/s/{}/done", survey.slug));
     for cookie in draft::expired_cookies(&survey.slug, state.secure_cookies()) {

@@ -9,6 +9,7 @@
 
 use crate::db::InvitationId;
 use crate::db::SurveyId;
+use crate::error::AppError;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
@@ -63,6 +64,18 @@ pub enum WriteError {
     Stopped,
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+/// What a client is told when its response could not be stored.
+impl From<WriteError> for AppError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::AlreadySubmitted => AppError::AlreadySubmitted,
+            WriteError::KeyReused => AppError::IdempotencyKeyReused,
+            WriteError::Busy | WriteError::Stopped => AppError::Busy,
+            WriteError::Db(error) => AppError::Db(error),
+        }
+    }
 }
 
 type Reply = oneshot::Sender<Result<(), WriteError>>;
