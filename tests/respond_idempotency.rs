@@ -375,7 +375,7 @@ fn write_at_once(app: &TestApp, slug: &str, keyed: &[(&str, &str)]) -> Vec<Resul
     let key = candour::secrets::SecretKey::parse(&key).expect("a valid key");
     let hasher = KeyHasher::new(&key);
     let seal = candour::release::ResponseSeal::new(&key);
-    let (writer, thread) = ResponseWriter::start(app.db.database(), 64, 64);
+    let (writer, thread) = ResponseWriter::start(app.db.database(), 64, 64, Default::default());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a runtime");

@@ -6,6 +6,7 @@
 //! copies, or results fetched before and after one submission therefore never show fewer
 //! than k new responses.
 
+pub mod activity;
 pub mod plan;
 pub mod seal;
 pub mod task;
@@ -18,6 +19,7 @@ use crate::db::surveys::{self, SurveyStatus};
 use crate::db::{idempotency_keys, tallies, waiting, write_transaction, DbConnection, DbError};
 use crate::secrets::random_id;
 
+pub use activity::Submissions;
 pub use plan::Phase;
 pub use seal::ResponseSeal;
 

@@ -1,6 +1,7 @@
 //! The release task in the server process: every `responses.release_seconds` it releases
-//! whatever is due (see `release_due`), coming back after a short pause while a backlog
-//! remains so that submissions get the write lock between batches. Safe with several
+//! whatever is due (see `release_due`). While a backlog remains it comes back after a short
+//! pause if no submission arrived during it, and otherwise after the period: releases yield
+//! to submissions (see `activity`), and results still move under sustained load. Safe with several
 //! instances: each survey's release takes an advisory lock on PostgreSQL, SQLite lets one
 //! writer in at a time, and a batch is one transaction, so a crash leaves every response
 //! either waiting or released.
@@ -10,12 +11,19 @@ use std::time::{Duration, Instant};
 use crate::clock::Clock;
 use crate::db::Database;
 
+use super::activity::Submissions;
 use super::{release_due, scrub, Pass, ReleaseError, ResponseSeal};
 
-/// The pause between batches while a backlog is released.
+/// The pause between batches while a backlog is released and no submission arrives.
 const BACKLOG_PAUSE: Duration = Duration::from_millis(50);
 
-pub async fn run(db: Database, seal: ResponseSeal, clock: Clock, every: Duration) {
+pub async fn run(
+    db: Database,
+    seal: ResponseSeal,
+    clock: Clock,
+    every: Duration,
+    submissions: Submissions,
+) {
     let mut last_scrub = Instant::now();
     let mut unscrubbed = false;
     loop {
@@ -39,6 +47,22 @@ pub async fn run(db: Database, seal: ResponseSeal, clock: Clock, every: Duration
             last_scrub = Instant::now();
             unscrubbed = false;
         }
-        tokio::time::sleep(if pass.more_due { BACKLOG_PAUSE } else { every }).await;
+        if pass.more_due {
+            pause_for_backlog(&submissions, Instant::now(), every).await;
+        } else {
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
+/// Returns after a pause in which no submission arrived, or once `every` has passed since
+/// `batch_done`, whichever comes first.
+async fn pause_for_backlog(submissions: &Submissions, batch_done: Instant, every: Duration) {
+    loop {
+        let before = submissions.seen();
+        tokio::time::sleep(BACKLOG_PAUSE).await;
+        if submissions.seen() == before || batch_done.elapsed() >= every {
+            return;
+        }
     }
 }

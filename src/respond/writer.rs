@@ -10,6 +10,7 @@
 use crate::db::InvitationId;
 use crate::db::SurveyId;
 use crate::error::AppError;
+use crate::release::Submissions;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
@@ -101,11 +102,18 @@ impl WriterThread {
 }
 
 impl ResponseWriter {
-    pub fn start(db: Database, max_batch: usize, capacity: usize) -> (Self, WriterThread) {
+    /// Starts the writer thread; it counts what it takes in on `submissions`, which the
+    /// release task reads to yield to submissions.
+    pub fn start(
+        db: Database,
+        max_batch: usize,
+        capacity: usize,
+        submissions: Submissions,
+    ) -> (Self, WriterThread) {
         let (queue, incoming) = mpsc::sync_channel(capacity);
         let handle = std::thread::Builder::new()
             .name("response-writer".into())
-            .spawn(move || run(db, incoming, max_batch))
+            .spawn(move || run(db, incoming, max_batch, submissions))
             .expect("the response writer thread starts");
         (Self { queue }, WriterThread { handle })
     }
@@ -133,7 +141,7 @@ impl ResponseWriter {
     }
 }
 
-fn run(db: Database, incoming: Receiver<Queued>, max_batch: usize) {
+fn run(db: Database, incoming: Receiver<Queued>, max_batch: usize, submissions: Submissions) {
     let mut batch = Vec::with_capacity(max_batch);
     loop {
         match incoming.recv_timeout(Duration::from_secs(1)) {
@@ -147,6 +155,7 @@ fn run(db: Database, incoming: Receiver<Queued>, max_batch: usize) {
                 Err(_) => break,
             }
         }
+        submissions.arrived(batch.len());
         write_batch(&db, &mut batch);
     }
 }

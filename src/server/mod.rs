@@ -134,10 +134,12 @@ pub fn start_with_clock(
              {answering}"
         );
     }
+    let submissions = crate::release::Submissions::default();
     let (writer, writer_thread) = ResponseWriter::start(
         db.clone(),
         settings.responses.max_batch,
         settings.responses.queue_capacity,
+        submissions.clone(),
     );
     let state = web::Data::new(AppState {
         settings: settings.clone(),
@@ -149,7 +151,14 @@ pub fn start_with_clock(
         seal: ResponseSeal::new(&secret_key),
         secret_key,
     });
-    let periodic = periodic::start(&settings, &db, &state.clock, &state.seal, &state.secret_key)?;
+    let periodic = periodic::start(
+        &settings,
+        &db,
+        &state.clock,
+        &state.seal,
+        &state.secret_key,
+        submissions,
+    )?;
 
     let https = settings.is_https();
     let app_state = state.clone();

@@ -6,7 +6,7 @@
 //! | session cleanup | every 10 minutes | deletes sessions past their idle or absolute timeout |
 //! | draft cleanup | every hour | deletes drafts unchanged for `server.draft_days` |
 //! | tally folding | every second | folds newly stored responses into the tallies |
-//! | release | every `responses.release_seconds` | releases waiting responses in batches (`release::task`) |
+//! | release | every `responses.release_seconds`; a backlog sooner while no submission arrives | releases waiting responses in batches (`release::task`) |
 //! | mail sender | `mail.poll_ms` when idle | sends the outbox (`mail::Sender`) |
 //! | reminder scheduler | every `scheduler.interval_seconds` | queues due reminders (`invite::scheduler`) |
 //!
@@ -19,7 +19,7 @@ use crate::config::Settings;
 use crate::db::{Database, DbError};
 use crate::invite::{scheduler, Links};
 use crate::mail::{Sender, Transport};
-use crate::release::ResponseSeal;
+use crate::release::{ResponseSeal, Submissions};
 use crate::secrets::SecretKey;
 
 use super::StartError;
@@ -46,6 +46,7 @@ pub fn start(
     clock: &Clock,
     seal: &ResponseSeal,
     secret_key: &SecretKey,
+    submissions: Submissions,
 ) -> Result<Periodic, StartError> {
     spawn_session_cleanup(db.clone(), clock.clone(), &settings.security);
     spawn_draft_cleanup(db.clone(), clock.clone(), settings.server.draft_days);
@@ -55,6 +56,7 @@ pub fn start(
         seal.clone(),
         clock.clone(),
         Duration::from_secs(settings.responses.release_seconds),
+        submissions,
     ));
     if settings.mail.transport == crate::config::MailTransport::File {
         tracing::warn!(folder = %settings.mail.file_dir.display(), "{}", crate::messages::FILE_TRANSPORT);
