@@ -66,3 +66,60 @@ async fn pause_for_backlog(submissions: &Submissions, batch_done: Instant, every
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    /// Counts a submission every few milliseconds until told to stop.
+    fn steady_submissions(
+        submissions: Submissions,
+    ) -> (Arc<AtomicBool>, std::thread::JoinHandle<()>) {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        let feeder = std::thread::spawn(move || {
+            while !stopping.load(Ordering::SeqCst) {
+                submissions.arrived(1);
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        (stop, feeder)
+    }
+
+    #[actix_web::test]
+    async fn a_backlog_waits_while_submissions_arrive_and_goes_on_once_they_pause() {
+        let submissions = Submissions::default();
+        let (stop, feeder) = steady_submissions(submissions.clone());
+        let pausing = actix_web::rt::spawn({
+            let submissions = submissions.clone();
+            async move {
+                pause_for_backlog(&submissions, Instant::now(), Duration::from_secs(3600)).await
+            }
+        });
+        tokio::time::sleep(BACKLOG_PAUSE * 6).await;
+        assert!(
+            !pausing.is_finished(),
+            "the next batch went while submissions arrived"
+        );
+        stop.store(true, Ordering::SeqCst);
+        feeder.join().expect("the feeder stops");
+        pausing.await.expect("the pause ends once submissions stop");
+    }
+
+    #[actix_web::test]
+    async fn under_sustained_submissions_a_batch_still_goes_every_period() {
+        let submissions = Submissions::default();
+        let (stop, feeder) = steady_submissions(submissions.clone());
+        pause_for_backlog(&submissions, Instant::now(), BACKLOG_PAUSE * 3).await;
+        let still_arriving = submissions.seen();
+        tokio::time::sleep(BACKLOG_PAUSE).await;
+        assert!(
+            submissions.seen() > still_arriving,
+            "the period passed while submissions arrived"
+        );
+        stop.store(true, Ordering::SeqCst);
+        feeder.join().expect("the feeder stops");
+    }
+}
