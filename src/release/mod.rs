@@ -20,7 +20,7 @@ use crate::db::{idempotency_keys, tallies, waiting, write_transaction, DbConnect
 use crate::secrets::random_id;
 
 pub use activity::Submissions;
-pub use plan::Phase;
+pub use plan::{Pace, Phase};
 pub use seal::ResponseSeal;
 
 #[derive(Debug, thiserror::Error)]
@@ -49,11 +49,12 @@ pub struct Pass {
 
 /// One batch wherever one is due: where 2k wait while open, everything (a batch at a time)
 /// where the survey is closed or its closing day has passed. One batch per survey per pass,
-/// so that submissions get the write lock between batches.
+/// as large as `pace` allows, so that submissions get the write lock between batches.
 pub fn release_due(
     conn: &mut DbConnection,
     seal: &ResponseSeal,
     today: NaiveDate,
+    pace: Pace,
 ) -> Result<Pass, ReleaseError> {
     let mut pass = Pass::default();
     for survey_id in waiting::counts_by_survey(conn)?.into_keys() {
@@ -64,13 +65,13 @@ pub fn release_due(
         let closed = row.status() == SurveyStatus::Closed || questionnaire.past_closing(today);
         let phase = if closed { Phase::Closed } else { Phase::Open };
         let k = questionnaire.min_group_size as usize;
-        let batch = release_batch(conn, seal, survey_id, k, phase, today)?;
+        let batch = release_batch(conn, seal, survey_id, k, phase, pace, today)?;
         if batch > 0 {
             tracing::info!(%survey_id, released = batch, "released a batch of responses");
             pass.released += batch;
             let left =
                 usize::try_from(waiting::count_for_survey(conn, survey_id)?).unwrap_or(usize::MAX);
-            pass.more_due |= plan::batch_size(left, k, phase) > 0;
+            pass.more_due |= plan::batch_size(left, k, phase, Pace::Full) > 0;
         }
     }
     Ok(pass)
@@ -91,7 +92,7 @@ pub fn release_survey(
 ) -> Result<usize, ReleaseError> {
     let mut released = 0;
     loop {
-        let batch = release_batch(conn, seal, survey_id, k, phase, today)?;
+        let batch = release_batch(conn, seal, survey_id, k, phase, Pace::Full, today)?;
         if batch == 0 {
             break;
         }
@@ -119,6 +120,7 @@ fn release_batch(
     survey_id: SurveyId,
     k: usize,
     phase: Phase,
+    pace: Pace,
     today: NaiveDate,
 ) -> Result<usize, ReleaseError> {
     write_transaction(conn, |conn| -> Result<usize, ReleaseError> {
@@ -130,7 +132,7 @@ fn release_batch(
         }
         let waiting_now =
             usize::try_from(waiting::count_for_survey(conn, survey_id)?).unwrap_or(usize::MAX);
-        let size = plan::batch_size(waiting_now, k, phase);
+        let size = plan::batch_size(waiting_now, k, phase, pace);
         if size == 0 {
             return Ok(0);
         }

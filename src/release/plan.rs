@@ -14,15 +14,33 @@ pub enum Phase {
 /// one that stalls submissions and holds the whole backlog in memory.
 pub const MAX_BATCH: usize = 200;
 
+/// How much one batch may take: `Full` (up to `MAX_BATCH`) when nothing else is writing,
+/// `Yielding` (the smallest batch allowed, k) while submissions arrive, so that a release
+/// holds the write lock for as short a time as it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    Full,
+    Yielding,
+}
+
+impl Pace {
+    fn cap(self, k: usize) -> usize {
+        match self {
+            Pace::Full => MAX_BATCH.max(k),
+            Pace::Yielding => k,
+        }
+    }
+}
+
 /// The size of the next batch out of `waiting` responses; 0 means wait.
 ///
-/// Open: nothing until 2k wait, then all but k (a batch of at least k, k left), at most
-/// `MAX_BATCH`. Closed: everything that waits, in batches of `MAX_BATCH` whose last one is
-/// never left smaller than k. After earlier batches a closing batch may hold fewer than k;
-/// the disclosure control then hides any group under k, and the README says so.
-pub fn batch_size(waiting: usize, k: usize, phase: Phase) -> usize {
+/// Open: nothing until 2k wait, then all but k (a batch of at least k, k left), at most the
+/// pace's cap. Closed: everything that waits, in batches of the cap whose last one is never
+/// left smaller than k. After earlier batches a closing batch may hold fewer than k; the
+/// disclosure control then hides any group under k, and the README says so.
+pub fn batch_size(waiting: usize, k: usize, phase: Phase, pace: Pace) -> usize {
     let k = k.max(1);
-    let cap = MAX_BATCH.max(k);
+    let cap = pace.cap(k);
     match phase {
         Phase::Closed if waiting > cap && waiting - cap >= k => cap,
         Phase::Closed => waiting,
@@ -37,13 +55,13 @@ mod tests {
 
     #[test]
     fn open_batches_hold_k_and_leave_k() {
-        assert_eq!(batch_size(0, 5, Phase::Open), 0);
-        assert_eq!(batch_size(9, 5, Phase::Open), 0);
-        assert_eq!(batch_size(10, 5, Phase::Open), 5);
-        assert_eq!(batch_size(23, 5, Phase::Open), 18);
-        assert_eq!(batch_size(12_500, 5, Phase::Open), MAX_BATCH);
+        assert_eq!(batch_size(0, 5, Phase::Open, Pace::Full), 0);
+        assert_eq!(batch_size(9, 5, Phase::Open, Pace::Full), 0);
+        assert_eq!(batch_size(10, 5, Phase::Open, Pace::Full), 5);
+        assert_eq!(batch_size(23, 5, Phase::Open, Pace::Full), 18);
+        assert_eq!(batch_size(12_500, 5, Phase::Open, Pace::Full), MAX_BATCH);
         for waiting in (0..100).chain(MAX_BATCH - 20..MAX_BATCH + 20) {
-            let batch = batch_size(waiting, 5, Phase::Open);
+            let batch = batch_size(waiting, 5, Phase::Open, Pace::Full);
             assert!(batch == 0 || (batch >= 5 && waiting - batch >= 5 && batch <= MAX_BATCH));
         }
     }
@@ -60,7 +78,7 @@ mod tests {
             let mut left = waiting;
             let mut batches = Vec::new();
             while left > 0 {
-                let batch = batch_size(left, 5, Phase::Closed);
+                let batch = batch_size(left, 5, Phase::Closed, Pace::Full);
                 batches.push(batch);
                 left -= batch;
             }
@@ -71,16 +89,26 @@ mod tests {
             assert_eq!(batches.iter().sum::<usize>(), waiting);
         }
         assert_eq!(
-            batch_size(7, 50, Phase::Closed),
+            batch_size(7, 50, Phase::Closed, Pace::Full),
             7,
             "a survey closing with fewer than k"
         );
     }
 
     #[test]
+    fn while_submissions_arrive_a_batch_holds_exactly_k_and_never_leaves_fewer() {
+        assert_eq!(batch_size(9, 5, Phase::Open, Pace::Yielding), 0);
+        assert_eq!(batch_size(10, 5, Phase::Open, Pace::Yielding), 5);
+        assert_eq!(batch_size(12_500, 5, Phase::Open, Pace::Yielding), 5);
+        assert_eq!(batch_size(12_500, 5, Phase::Closed, Pace::Yielding), 5);
+        assert_eq!(batch_size(9, 5, Phase::Closed, Pace::Yielding), 9);
+        assert_eq!(batch_size(3, 5, Phase::Closed, Pace::Yielding), 3);
+    }
+
+    #[test]
     fn closing_releases_everything() {
-        assert_eq!(batch_size(3, 5, Phase::Closed), 3);
-        assert_eq!(batch_size(12, 5, Phase::Closed), 12);
-        assert_eq!(batch_size(0, 5, Phase::Closed), 0);
+        assert_eq!(batch_size(3, 5, Phase::Closed, Pace::Full), 3);
+        assert_eq!(batch_size(12, 5, Phase::Closed, Pace::Full), 12);
+        assert_eq!(batch_size(0, 5, Phase::Closed, Pace::Full), 0);
     }
 }
