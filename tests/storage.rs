@@ -6,6 +6,7 @@ use candour::db::migrations;
 use common::{count_rows, Backend, TestApp, TestDb, SMALL_QUESTIONNAIRE};
 use diesel::sql_types::Text;
 use diesel::RunQueryDsl;
+use std::collections::BTreeSet;
 
 #[derive(diesel::QueryableByName)]
 struct Name {
@@ -159,6 +160,35 @@ on_both_backends! {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].sealed, row.sealed);
         assert_eq!(seal.open(&rows[0]).as_deref(), Some(r#"{"agency":"police"}"#));
+    };
+
+    waiting_responses_keep_their_answers_when_their_ids_become_numbers => |backend: Backend| {
+        use candour::db::{waiting, write_transaction};
+        use candour::release::ResponseSeal;
+        let db = TestDb::new(backend);
+        let mut conn = db.connect();
+        migrations::run_pending(&mut conn).unwrap();
+        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).expect("import");
+        let survey_id = candour::db::surveys::find_by_slug(&mut conn, &q.slug).unwrap().unwrap().id;
+        let seal = ResponseSeal::new(&candour::secrets::SecretKey::parse(&"ab".repeat(32)).unwrap());
+        let answers: BTreeSet<String> = ["police", "health", "council"]
+            .iter()
+            .map(|agency| format!(r#"{{"agency":"{agency}"}}"#))
+            .collect();
+        let rows: Vec<_> = answers.iter().map(|a| seal.seal(survey_id, a)).collect();
+        write_transaction(&mut conn, |conn| waiting::insert_all(conn, &rows)).unwrap();
+        // Back to random text ids, then forward to random numbers: every row still opens.
+        assert_eq!(migrations::revert_newer_than(&mut conn, "2026-12-04-000013").unwrap(), 1);
+        let text_ids = common::text_lines(&mut conn, "SELECT id AS line FROM waiting_responses");
+        assert_eq!(text_ids.len(), 3);
+        assert!(text_ids.iter().all(|id| id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit())), "{text_ids:?}");
+        assert_eq!(migrations::run_pending(&mut conn).unwrap(), 1);
+        let back = waiting::random_batch(&mut conn, survey_id, 10).unwrap();
+        let ids: BTreeSet<i64> = back.iter().map(|row| row.id).collect();
+        assert_eq!(ids.len(), 3, "distinct ids");
+        let opened: BTreeSet<String> = back.iter().map(|row| seal.open(row).expect("opens")).collect();
+        assert_eq!(opened, answers);
     };
 
     abandoned_drafts_are_deleted_after_their_days => |backend: Backend| {

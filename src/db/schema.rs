@@ -201,7 +201,7 @@ diesel::allow_tables_to_appear_in_same_query!(
 
 diesel::table! {
     waiting_responses (id) {
-        id -> Text,
+        id -> BigInt,
         survey_id -> Integer,
         sealed -> Binary,
     }

@@ -14,10 +14,18 @@ const ROWS_PER_STATEMENT: usize = 5_000;
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = waiting_responses)]
 pub struct WaitingResponse {
-    pub id: String,
+    /// Random (`WaitingResponse::random_id`), so neither the key nor the table's order says
+    /// when a response arrived.
+    pub id: i64,
     pub survey_id: SurveyId,
     /// Nonce and ciphertext of the padded answers (see `crate::release::seal`).
     pub sealed: Vec<u8>,
+}
+
+impl WaitingResponse {
+    pub fn random_id() -> i64 {
+        rand::random()
+    }
 }
 
 /// Inserts several waiting responses; the caller provides the transaction.
@@ -38,15 +46,15 @@ pub fn insert_all(conn: &mut DbConnection, rows: &[WaitingResponse]) -> QueryRes
     Ok(())
 }
 
-/// Waiting responses per survey (surveys with none are absent).
-pub fn counts_by_survey(
-    conn: &mut DbConnection,
-) -> QueryResult<std::collections::HashMap<SurveyId, i64>> {
-    waiting_responses::table
-        .group_by(waiting_responses::survey_id)
-        .select((waiting_responses::survey_id, diesel::dsl::count_star()))
-        .load::<(SurveyId, i64)>(conn)
-        .map(|rows| rows.into_iter().collect())
+/// The surveys that have waiting responses, each found through the index, without counting.
+pub fn surveys_waiting(conn: &mut DbConnection) -> QueryResult<Vec<SurveyId>> {
+    use super::schema::surveys;
+    surveys::table
+        .filter(diesel::dsl::exists(
+            waiting_responses::table.filter(waiting_responses::survey_id.eq(surveys::id)),
+        ))
+        .select(surveys::id)
+        .load(conn)
 }
 
 pub fn count_for_survey(conn: &mut DbConnection, survey_id: SurveyId) -> QueryResult<i64> {
@@ -69,10 +77,10 @@ pub fn random_batch(
     n: usize,
 ) -> QueryResult<Vec<WaitingResponse>> {
     let limit = i64::try_from(n).unwrap_or(i64::MAX);
-    let start = crate::secrets::random_id();
+    let start = WaitingResponse::random_id();
     let mut rows: Vec<WaitingResponse> = waiting_responses::table
         .filter(waiting_responses::survey_id.eq(survey_id))
-        .filter(waiting_responses::id.ge(&start))
+        .filter(waiting_responses::id.ge(start))
         .order(waiting_responses::id.asc())
         .limit(limit)
         .select(WaitingResponse::as_select())
@@ -82,7 +90,7 @@ pub fn random_batch(
         rows.extend(
             waiting_responses::table
                 .filter(waiting_responses::survey_id.eq(survey_id))
-                .filter(waiting_responses::id.lt(&start))
+                .filter(waiting_responses::id.lt(start))
                 .order(waiting_responses::id.asc())
                 .limit(more)
                 .select(WaitingResponse::as_select())
@@ -93,7 +101,7 @@ pub fn random_batch(
 }
 
 /// Deletes the given waiting responses; returns how many were there.
-pub fn delete(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<usize> {
+pub fn delete(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
     let mut deleted = 0;
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         deleted +=

@@ -57,7 +57,7 @@ pub fn release_due(
     pace: Pace,
 ) -> Result<Pass, ReleaseError> {
     let mut pass = Pass::default();
-    for survey_id in waiting::counts_by_survey(conn)?.into_keys() {
+    for survey_id in waiting::surveys_waiting(conn)? {
         let Some(row) = surveys::find_by_id(conn, survey_id)? else {
             continue;
         };
@@ -66,12 +66,10 @@ pub fn release_due(
         let phase = if closed { Phase::Closed } else { Phase::Open };
         let k = questionnaire.min_group_size as usize;
         let batch = release_batch(conn, seal, survey_id, k, phase, pace, today)?;
-        if batch > 0 {
-            tracing::info!(%survey_id, released = batch, "released a batch of responses");
-            pass.released += batch;
-            let left =
-                usize::try_from(waiting::count_for_survey(conn, survey_id)?).unwrap_or(usize::MAX);
-            pass.more_due |= plan::batch_size(left, k, phase, Pace::Full) > 0;
+        if batch.released > 0 {
+            tracing::info!(%survey_id, released = batch.released, "released a batch of responses");
+            pass.released += batch.released;
+            pass.more_due |= batch.more_due;
         }
     }
     Ok(pass)
@@ -93,11 +91,11 @@ pub fn release_survey(
     let mut released = 0;
     loop {
         let batch = release_batch(conn, seal, survey_id, k, phase, Pace::Full, today)?;
-        if batch == 0 {
+        if batch.released == 0 {
             break;
         }
-        tracing::info!(%survey_id, released = batch, "released a batch of responses");
-        released += batch;
+        tracing::info!(%survey_id, released = batch.released, "released a batch of responses");
+        released += batch.released;
     }
     if released > 0 {
         scrub(conn);
@@ -112,8 +110,18 @@ pub fn scrub(conn: &mut DbConnection) {
     }
 }
 
+/// What one batch did.
+#[derive(Debug, Clone, Copy, Default)]
+struct Batch {
+    released: usize,
+    /// Another batch of the survey may be due.
+    more_due: bool,
+}
+
 /// One batch, in one transaction: chosen at random among the waiting responses, opened,
-/// stored with fresh random ids and the release day, in random-id order.
+/// stored with fresh random ids and the release day, in random-id order. It looks at the
+/// rows that follow a random point in id order, enough of them to size the batch as a count
+/// of all would (`plan::look_ahead`), and takes the first of those.
 fn release_batch(
     conn: &mut DbConnection,
     seal: &ResponseSeal,
@@ -122,21 +130,21 @@ fn release_batch(
     phase: Phase,
     pace: Pace,
     today: NaiveDate,
-) -> Result<usize, ReleaseError> {
-    write_transaction(conn, |conn| -> Result<usize, ReleaseError> {
+) -> Result<Batch, ReleaseError> {
+    write_transaction(conn, |conn| -> Result<Batch, ReleaseError> {
         if !waiting::try_lock_release(conn, survey_id)? {
-            return Ok(0);
+            return Ok(Batch::default());
         }
         if phase == Phase::Closed {
             idempotency_keys::delete_for_survey(conn, survey_id)?;
         }
-        let waiting_now =
-            usize::try_from(waiting::count_for_survey(conn, survey_id)?).unwrap_or(usize::MAX);
-        let size = plan::batch_size(waiting_now, k, phase, pace);
+        let mut rows = waiting::random_batch(conn, survey_id, plan::look_ahead(k, pace))?;
+        let seen = rows.len();
+        let size = plan::batch_size(seen, k, phase, pace);
         if size == 0 {
-            return Ok(0);
+            return Ok(Batch::default());
         }
-        let rows = waiting::random_batch(conn, survey_id, size)?;
+        rows.truncate(size);
         let mut batch = Vec::with_capacity(size);
         for row in &rows {
             let answers = seal.open(row).ok_or(ReleaseError::Unreadable(survey_id))?;
@@ -148,15 +156,18 @@ fn release_batch(
                 answers,
             });
         }
-        let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
-        if rows.len() != size || waiting::delete(conn, &ids)? != size {
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        if waiting::delete(conn, &ids)? != size {
             return Err(ReleaseError::Raced(survey_id));
         }
         // Stored in random order with random ids: neither says which arrived first.
         batch.sort_by(|a, b| a.id.cmp(&b.id));
         responses::insert_all(conn, &batch)?;
         tallies::mark_untallied(conn, &batch)?;
-        Ok(size)
+        Ok(Batch {
+            released: size,
+            more_due: plan::more_after(seen, size, k, phase, pace),
+        })
     })
 }
 

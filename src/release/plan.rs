@@ -49,6 +49,19 @@ pub fn batch_size(waiting: usize, k: usize, phase: Phase, pace: Pace) -> usize {
     }
 }
 
+/// How many waiting rows a batch looks at: enough to size it (`batch_size`) exactly as if
+/// every waiting row had been counted, without counting them.
+pub fn look_ahead(k: usize, pace: Pace) -> usize {
+    let k = k.max(1);
+    pace.cap(k) + k
+}
+
+/// Whether another batch may be due after releasing `released` of the `seen` rows a batch
+/// looked at: exactly when it saw every waiting row, and yes when there may be more.
+pub fn more_after(seen: usize, released: usize, k: usize, phase: Phase, pace: Pace) -> bool {
+    seen >= look_ahead(k, pace) || batch_size(seen - released.min(seen), k, phase, Pace::Full) > 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +116,25 @@ mod tests {
         assert_eq!(batch_size(12_500, 5, Phase::Closed, Pace::Yielding), 5);
         assert_eq!(batch_size(9, 5, Phase::Closed, Pace::Yielding), 9);
         assert_eq!(batch_size(3, 5, Phase::Closed, Pace::Yielding), 3);
+    }
+
+    #[test]
+    fn looking_ahead_sizes_a_batch_as_counting_all_would() {
+        for k in [1, 5, 10, 250] {
+            for pace in [Pace::Full, Pace::Yielding] {
+                for phase in [Phase::Open, Phase::Closed] {
+                    for waiting in (0..600).chain([5_000, 100_000]) {
+                        let seen = waiting.min(look_ahead(k, pace));
+                        let size = batch_size(seen, k, phase, pace);
+                        assert_eq!(size, batch_size(waiting, k, phase, pace), "{k} {waiting}");
+                        let left = waiting - size;
+                        if batch_size(left, k, phase, Pace::Full) > 0 {
+                            assert!(more_after(seen, size, k, phase, pace), "{k} {waiting}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

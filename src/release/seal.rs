@@ -6,7 +6,6 @@ use crate::db::waiting::WaitingResponse;
 use crate::db::SurveyId;
 use crate::padding;
 use crate::secrets;
-use crate::secrets::random_id;
 use crate::secrets::SecretKey;
 
 const PURPOSE: &[u8] = b"candour/waiting-response/v1";
@@ -29,7 +28,7 @@ impl ResponseSeal {
     /// A waiting row for these answers: a random id, the survey, the sealed answers.
     pub fn seal(&self, survey_id: SurveyId, answers_json: &str) -> WaitingResponse {
         WaitingResponse {
-            id: random_id(),
+            id: WaitingResponse::random_id(),
             survey_id,
             sealed: secrets::seal_raw(
                 &self.0,
