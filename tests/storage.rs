@@ -131,6 +131,11 @@ fn sqlite_connections_are_durable_and_strict() {
         "deleted rows are zeroed"
     );
     assert_eq!(pragma(&mut conn, "busy_timeout"), "5000");
+    assert_eq!(
+        pragma(&mut conn, "cache_size"),
+        "-256",
+        "a small page cache per pooled connection (KiB)"
+    );
     assert!(
         db.dir().join("data").is_dir(),
         "the SQLite file's folder is created"

@@ -5,6 +5,11 @@ use diesel::Connection;
 
 use super::{DatabaseUrl, DbError};
 
+/// Each pooled SQLite connection keeps its own page cache, on top of the operating
+/// system's cache of the file. SQLite's default (2 MiB each) filled by a release beside
+/// the other tasks took the server past its memory target; 256 KiB each measured no slower.
+const SQLITE_CACHE_KIB: u32 = 256;
+
 /// One connection type over both backends; queries are written once against it.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -37,7 +42,8 @@ impl DbConnection {
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
                      PRAGMA foreign_keys = ON;
-                     PRAGMA secure_delete = ON;"
+                     PRAGMA secure_delete = ON;
+                     PRAGMA cache_size = -{SQLITE_CACHE_KIB};"
                 ))
                 .map_err(|e| DbError::Connect(format!("{url}: {e}")))?;
                 Ok(Self::Sqlite(conn))
