@@ -142,20 +142,47 @@ fn sqlite_connections_are_durable_and_strict() {
     );
 }
 
+/// A migrated database with the small questionnaire imported, and a seal under a fixed key.
+fn migrated_with_a_survey(
+    backend: Backend,
+) -> (
+    TestDb,
+    candour::db::DbConnection,
+    candour::db::SurveyId,
+    candour::release::ResponseSeal,
+) {
+    let db = TestDb::new(backend);
+    let mut conn = db.connect();
+    migrations::run_pending(&mut conn).unwrap();
+    let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
+    let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).expect("import");
+    let survey_id = candour::db::surveys::find_by_slug(&mut conn, &q.slug)
+        .unwrap()
+        .unwrap()
+        .id;
+    let key = candour::secrets::SecretKey::parse(&"ab".repeat(32)).unwrap();
+    (
+        db,
+        conn,
+        survey_id,
+        candour::release::ResponseSeal::new(&key),
+    )
+}
+
+fn store_waiting(
+    conn: &mut candour::db::DbConnection,
+    rows: &[candour::db::waiting::WaitingResponse],
+) {
+    candour::db::write_transaction(conn, |conn| candour::db::waiting::insert_all(conn, rows))
+        .unwrap();
+}
+
 on_both_backends! {
     waiting_responses_survive_the_change_from_hex_to_bytes => |backend: Backend| {
-        use candour::db::{waiting, write_transaction};
-        use candour::release::ResponseSeal;
-        let db = TestDb::new(backend);
-        let mut conn = db.connect();
-        migrations::run_pending(&mut conn).unwrap();
-        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
-        let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).expect("import");
-        let survey_id = candour::db::surveys::find_by_slug(&mut conn, &q.slug).unwrap().unwrap().id;
-        let key = candour::secrets::SecretKey::parse(&"ab".repeat(32)).unwrap();
-        let seal = ResponseSeal::new(&key);
+        use candour::db::waiting;
+        let (_db, mut conn, survey_id, seal) = migrated_with_a_survey(backend);
         let row = seal.seal(survey_id, r#"{"agency":"police"}"#);
-        write_transaction(&mut conn, |conn| waiting::insert_all(conn, std::slice::from_ref(&row))).unwrap();
+        store_waiting(&mut conn, std::slice::from_ref(&row));
         // Back to hex text, then forward again: the row still opens, with the same answers.
         assert!(migrations::revert_newer_than(&mut conn, "2026-12-04-000011").unwrap() >= 1);
         let hex_length = common::text_lines(&mut conn, "SELECT CAST(LENGTH(sealed) AS TEXT) AS line FROM waiting_responses");
@@ -168,21 +195,14 @@ on_both_backends! {
     };
 
     waiting_responses_keep_their_answers_when_their_ids_become_numbers => |backend: Backend| {
-        use candour::db::{waiting, write_transaction};
-        use candour::release::ResponseSeal;
-        let db = TestDb::new(backend);
-        let mut conn = db.connect();
-        migrations::run_pending(&mut conn).unwrap();
-        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
-        let (q, _) = candour::survey::import(&mut conn, SMALL_QUESTIONNAIRE, now).expect("import");
-        let survey_id = candour::db::surveys::find_by_slug(&mut conn, &q.slug).unwrap().unwrap().id;
-        let seal = ResponseSeal::new(&candour::secrets::SecretKey::parse(&"ab".repeat(32)).unwrap());
+        use candour::db::waiting;
+        let (_db, mut conn, survey_id, seal) = migrated_with_a_survey(backend);
         let answers: BTreeSet<String> = ["police", "health", "council"]
             .iter()
             .map(|agency| format!(r#"{{"agency":"{agency}"}}"#))
             .collect();
         let rows: Vec<_> = answers.iter().map(|a| seal.seal(survey_id, a)).collect();
-        write_transaction(&mut conn, |conn| waiting::insert_all(conn, &rows)).unwrap();
+        store_waiting(&mut conn, &rows);
         // Back to random text ids, then forward to random numbers: every row still opens.
         assert_eq!(migrations::revert_newer_than(&mut conn, "2026-12-04-000013").unwrap(), 1);
         let text_ids = common::text_lines(&mut conn, "SELECT id AS line FROM waiting_responses");
