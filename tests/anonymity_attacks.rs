@@ -174,6 +174,43 @@ on_both_backends! {
         }
     };
 
+    under_a_steady_stream_of_submissions_results_still_move_only_in_steps_of_k => |backend: Backend| {
+        // Submissions arriving without pause make the release yield: it releases k once a
+        // period. Someone watching the results all the while must still see steps of >= k.
+        let app = TestApp::builder(backend).setting("responses.release_seconds", "1").start();
+        let slug = app.import_and_open(SMALL_QUESTIONNAIRE);
+        let k = 5;
+        let path = format!("/api/v1/surveys/{slug}/responses");
+        let streaming = std::sync::atomic::AtomicBool::new(true);
+        let mut conn = app.db.connect();
+        let mut steps = Vec::new();
+        std::thread::scope(|scope| {
+            for _ in 0..2 {
+                let browser = app.browser();
+                let (path, streaming) = (&path, &streaming);
+                scope.spawn(move || {
+                    let body = serde_json::json!({"answers": {"agency": "police", "thresholds": "agree"}});
+                    while streaming.load(std::sync::atomic::Ordering::SeqCst) {
+                        assert_eq!(browser.post_json(path, &body).status, 201);
+                    }
+                });
+            }
+            let until = std::time::Instant::now() + Duration::from_secs(4);
+            let mut seen = count_rows(&mut conn, "responses");
+            while std::time::Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(10));
+                let now = count_rows(&mut conn, "responses");
+                if now != seen {
+                    steps.push(now - seen);
+                    seen = now;
+                }
+            }
+            streaming.store(false, std::sync::atomic::Ordering::SeqCst);
+        });
+        assert!(!steps.is_empty(), "results moved while submissions kept arriving");
+        assert!(steps.iter().all(|&step| step >= k), "a step under k: {steps:?}");
+    };
+
     a_waiting_rows_id_and_place_in_the_table_do_not_follow_arrival => |backend: Backend| {
         let (k, n) = (4, 24);
         let (_sink, app, slug, tokens) = invited(backend, n, k, "3600");

@@ -1,8 +1,8 @@
 //! Releases yield to submissions. The response writer counts the submissions it takes in;
-//! while that count moves, the release task holds a backlog back to one batch a period, so
-//! that a burst of submissions does not queue behind release batches for the write lock
-//! (and, on a small machine, for the processor). Once submissions pause, the backlog goes
-//! out batch after batch. Each instance sees only its own writer.
+//! while that count moves, the release task releases only the smallest batch (k) once a
+//! period (`task`), so that a burst of submissions does not queue behind release batches for
+//! the write lock (and, on a small machine, for the processor). Once submissions pause, the
+//! backlog goes out batch after batch. Each instance sees only its own writer.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -29,8 +29,10 @@ pub async fn run(
     submissions: Submissions,
 ) {
     let mut last_scrub = Instant::now();
-    let mut unscrubbed = false;
-    let mut more_due = false;
+    // At start, what an earlier process left is unknown: a backlog it did not finish, or a
+    // release it did not scrub (a crash). The first quiet moment looks, and scrubs.
+    let mut unscrubbed = true;
+    let mut more_due = true;
     loop {
         let pace = next_pass(&submissions, more_due, every).await;
         let seal = seal.clone();
